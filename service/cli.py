@@ -1,0 +1,115 @@
+"""mo-docs: the command line, a thin shell over `service.pipeline`.
+
+Exit codes: 0 no errors, 1 errors found (or refused to write), 2 the file or the
+arguments are wrong (one line on stderr, never a traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from service.schema.regulations import UnknownRegulation, available
+from service.sources.base import SourceError, open_source
+from service.sources.limits import Limits
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):           # argparse's own exit code is 2 as well
+        self.print_usage(sys.stderr)
+        print(f"mo-docs: ошибка в аргументах: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"дата должна быть в виде ГГГГ-ММ-ДД: {text!r}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="mo-docs", description="Документы методических объединений из их таблиц.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    v = sub.add_parser("validate", help="проверить книгу и её соответствие Положению")
+    v.add_argument("workbook", help="файл .xlsx")
+    v.add_argument("--regulation", help="идентификатор Положения; по умолчанию из «Сведений»: "
+                   + ", ".join(available()))
+    v.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+    v.set_defaults(func=cmd_validate)
+
+    i = sub.add_parser("init-workbook", help="создать пустую книгу для заполнения")
+    i.add_argument("path")
+    i.add_argument("--regulation", help="идентификатор Положения")
+    i.add_argument("--force", action="store_true", help="перезаписать существующий файл")
+    i.set_defaults(func=cmd_init_workbook)
+
+    d = sub.add_parser("demo", help="проверить примерные книги трёх объединений")
+    d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def cmd_validate(args) -> int:
+    from service.pipeline import check
+    from service.report_text import render_text
+
+    report = check(open_source(args.workbook, Limits.from_env()), regulation_id=args.regulation,
+                   as_of=args.as_of)
+    if args.format == "json":
+        json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(report))
+    return EXIT_FINDINGS if report.has_errors else EXIT_OK
+
+
+def cmd_init_workbook(args) -> int:
+    from service.blank_workbook import write_blank_workbook
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise UsageError(f"файл уже существует: {path} (добавьте --force, чтобы перезаписать)")
+    if args.regulation and args.regulation not in available():
+        raise UnknownRegulation(args.regulation)
+    write_blank_workbook(path, regulation_id=args.regulation)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from service.demo import run_demo
+
+    return run_demo(as_of=args.as_of, out=sys.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SourceError as err:
+        print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
+    except UnknownRegulation as err:
+        print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
+    except (UsageError, ValueError) as err:
+        print(f"mo-docs: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("mo-docs: прервано", file=sys.stderr)
+    except MemoryError:
+        print("mo-docs: не хватило памяти: файл слишком велик [workbook.too_large]", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The workbook layout, loaded from sheet_schemas/workbook.yaml.
+
+The layout is data so that a methodologist can add a header synonym without a
+programmer; this module only gives it types and the lookup tables matching needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from service.schema.cells import Choices
+from service.schema.text import key
+
+SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "sheet_schemas"
+TYPES = {"text", "date", "integer", "choice", "email", "phone", "person", "meeting", "mark", "due", "school_year"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    synonyms: tuple[str, ...]
+    type: str
+    required: bool = False
+    choices: str | None = None
+    default: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.synonyms)
+
+
+@dataclass
+class Tab:
+    key: str
+    title: str
+    synonyms: tuple[str, ...]
+    kind: str                      # table | keyvalue | attendance
+    required: bool
+    columns: list[Column] = field(default_factory=list)
+    header_index: dict[str, Column] = field(default_factory=dict)
+
+    def names(self) -> tuple[str, ...]:
+        return (self.title, *self.synonyms)
+
+    def column(self, column_key: str) -> Column:
+        return next(c for c in self.columns if c.key == column_key)
+
+
+@dataclass
+class Layout:
+    tabs: dict[str, Tab]
+    enums: dict[str, Choices]
+    _title_index: dict[str, str] = field(default_factory=dict)
+
+    def tab_for_title(self, title: str) -> Tab | None:
+        k = self._title_index.get(key(title))
+        return self.tabs[k] if k else None
+
+
+def _column(raw: dict) -> Column:
+    if raw["type"] not in TYPES:
+        raise ValueError(f"unknown column type {raw['type']!r} in {raw}")
+    return Column(
+        key=raw["key"],
+        header=raw.get("header") or raw["label"],
+        synonyms=tuple(str(s) for s in raw.get("synonyms", [])),
+        type=raw["type"],
+        required=bool(raw.get("required", False)),
+        choices=raw.get("choices"),
+        default=raw.get("default"),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_layout(path: Path | None = None) -> Layout:
+    data = yaml.safe_load((path or SCHEMAS_DIR / "workbook.yaml").read_text(encoding="utf-8"))
+    enums = {name: Choices(name, values) for name, values in data["enums"].items()}
+    tabs: dict[str, Tab] = {}
+    for tab_key, raw in data["tabs"].items():
+        columns = [_column(c) for c in raw.get("columns", raw.get("keys", []))]
+        for c in columns:
+            if c.type == "choice" and c.choices not in enums:
+                raise ValueError(f"column {c.key} names unknown enumeration {c.choices}")
+        tab = Tab(
+            key=tab_key, title=raw["title"], synonyms=tuple(raw.get("synonyms", [])),
+            kind=raw["kind"], required=bool(raw.get("required", False)), columns=columns,
+        )
+        for c in columns:
+            for name in c.names():
+                tab.header_index.setdefault(key(name), c)
+        tabs[tab_key] = tab
+    layout = Layout(tabs=tabs, enums=enums)
+    for tab in tabs.values():
+        for name in tab.names():
+            layout._title_index.setdefault(key(name), tab.key)
+    return layout

@@ -1,0 +1,30 @@
+"""Text keys for matching what teachers type against what the layout declares.
+
+«Ф.И.О.», «ф и о » and «ФИО» are the same header; «Ёлкина» and «Елкина» the same
+name.  One key function serves headers, tab titles and enumeration values.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w№+✓✔\-]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Visible text as a person meant it: NFC, no non-breaking spaces, single spaces."""
+    text = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").replace("\u200b", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def key(text: object) -> str:
+    """Comparison key: case-folded, «ё»→«е», punctuation and spaces removed.
+
+    Hyphens, «+», «-» and check marks survive because they carry meaning in marks
+    («+», «-») and in values such as «педагог-методист».
+    """
+    if text is None:
+        return ""
+    s = clean(str(text)).casefold().replace("ё", "е").replace("–", "-").replace("—", "-")
+    return _NON_WORD.sub("", s)

@@ -1,0 +1,171 @@
+"""Workbooks built in tests: a compliant association to start from, changed per test.
+
+`Book` holds the tabs as a teacher would type them (headers and cell values), and
+can become a RawWorkbook (fast, in memory) or a real .xlsx file (through openpyxl).
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from service.sources.base import RawTab, RawWorkbook
+
+D = dt.date
+
+MEMBER_HEADERS = ["ФИО", "ОО", "Должность", "Роль в МО", "Образование", "Педагогический стаж",
+                  "Квалификационная категория", "Дата присвоения категории", "Дата аттестации на СЗД",
+                  "Дата рождения", "E-mail", "Телефон", "Дата включения", "Дата выбытия"]
+MEETING_HEADERS = ["№", "Дата", "Форма", "Место", "Председатель", "Секретарь", "Статус", "Тема"]
+AGENDA_HEADERS = ["№ заседания", "№ вопроса", "Вопрос", "Слушали", "Выступили", "Решили", "За", "Против",
+                  "Воздержались"]
+PLAN_HEADERS = ["№", "Мероприятие", "Форма", "Срок", "Ответственный", "Отметка о выполнении"]
+ACH_HEADERS = ["ФИО", "Вид", "Название", "Уровень", "Результат", "Дата"]
+
+FIRST = ["Мария Петровна", "Ольга Викторовна", "Елена Сергеевна", "Наталья Ивановна", "Светлана Юрьевна",
+         "Татьяна Николаевна", "Ирина Александровна", "Анна Михайловна", "Галина Павловна",
+         "Людмила Андреевна", "Юлия Олеговна", "Валентина Фёдоровна"]
+LAST = ["Иванова", "Кузнецова", "Смирнова", "Попова", "Соколова", "Лебедева", "Козлова", "Новикова",
+        "Морозова", "Волкова", "Алексеева", "Павлова"]
+
+
+@dataclass
+class Book:
+    name: str = "test.xlsx"
+    info: dict[str, Any] = field(default_factory=dict)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    agenda: list[dict[str, Any]] = field(default_factory=list)
+    attendance: dict[str, dict[Any, Any]] = field(default_factory=dict)   # name -> {column header: mark}
+    attendance_headers: list[Any] = field(default_factory=list)
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    achievements: list[dict[str, Any]] = field(default_factory=list)
+    title_rows: int = 0          # rows of titles above each table's header
+    omit: set[str] = field(default_factory=set)
+    titles: dict[str, str] = field(default_factory=dict)   # tab key -> title override
+
+    # ---------------------------------------------------------------- changes
+
+    def copy(self) -> "Book":
+        return copy.deepcopy(self)
+
+    def member(self, name: str) -> dict[str, Any]:
+        return next(m for m in self.members if m["ФИО"] == name)
+
+    def meeting(self, number: int) -> dict[str, Any]:
+        return next(m for m in self.meetings if m["№"] == number)
+
+    def with_role(self, role: str) -> dict[str, Any]:
+        return next(m for m in self.members if m.get("Роль в МО") == role)
+
+    def mark(self, number: int, present: int, excused: int = 0) -> None:
+        """Make exactly `present` members present at meeting `number`."""
+        header = f"№{number}"
+        if header not in self.attendance_headers:
+            self.attendance_headers.append(header)
+        for i, m in enumerate(self.members):
+            row = self.attendance.setdefault(m["ФИО"], {})
+            row[header] = "+" if i < present else ("у" if i < present + excused else "")
+
+    # ---------------------------------------------------------------- output
+
+    def tables(self) -> dict[str, list[list[Any]]]:
+        def table(headers, rows):
+            return [[r.get(h) for h in headers] for r in rows]
+
+        titles = [[f"Заголовок {i + 1}"] for i in range(self.title_rows)]
+        tabs = {
+            "info": [[k, v] for k, v in self.info.items()],
+            "members": titles + [MEMBER_HEADERS] + table(MEMBER_HEADERS, self.members),
+            "meetings": titles + [MEETING_HEADERS] + table(MEETING_HEADERS, self.meetings),
+            "agenda": titles + [AGENDA_HEADERS] + table(AGENDA_HEADERS, self.agenda),
+            "attendance": titles + [["ФИО", *self.attendance_headers]] + [
+                [name, *(marks.get(h) for h in self.attendance_headers)] for name, marks in self.attendance.items()],
+            "plan": titles + [PLAN_HEADERS] + table(PLAN_HEADERS, self.plan),
+            "achievements": [ACH_HEADERS] + table(ACH_HEADERS, self.achievements),
+        }
+        default_titles = {"info": "Сведения", "members": "Состав", "meetings": "Заседания", "agenda": "Повестка",
+                          "attendance": "Посещаемость", "plan": "План", "achievements": "Достижения"}
+        return {self.titles.get(k, default_titles[k]): rows for k, rows in tabs.items() if k not in self.omit}
+
+    def raw(self) -> RawWorkbook:
+        tabs = []
+        for title, rows in self.tables().items():
+            tab = RawTab(title)
+            for number, values in enumerate(rows, start=1):
+                if any(v not in (None, "") for v in values):
+                    tab.rows.append((number, tuple(values)))
+            tabs.append(tab)
+        return RawWorkbook(self.name, tabs)
+
+    def save(self, path: Path) -> Path:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for title, rows in self.tables().items():
+            ws = wb.create_sheet(title)
+            for values in rows:
+                ws.append(list(values))
+        wb.save(path)
+        return path
+
+
+def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int = 2024,
+                position: str = "учитель математики") -> Book:
+    """A compliant association for `regulation`, judged as of the year's end."""
+    y0, y1 = start, start + 1
+    members = []
+    for i in range(size):
+        role = {0: "руководитель", 1: "заместитель руководителя", 2: "секретарь"}.get(i, "член")
+        members.append({
+            "ФИО": f"{LAST[i % 12]}{'' if i < 12 else i} {FIRST[i % 12]}",
+            "ОО": f"МБОУ СОШ №{i % 4 + 1}",
+            "Должность": position,
+            "Роль в МО": role,
+            "Образование": "высшее",
+            "Педагогический стаж": 5 + i,
+            "Квалификационная категория": "высшая" if i < 3 else "первая" if i % 2 else "нет",
+            "Дата присвоения категории": D(2024, 3, 15) if i < 3 or i % 2 else None,
+            "Дата аттестации на СЗД": D(y0 - 1, 10, 1) if i >= 3 and not i % 2 else None,
+            "Дата рождения": D(1975 + i, 5, 1 + i),
+            "E-mail": f"teacher{i}@school.ru",
+            "Телефон": f"+7 913 000-00-{i:02d}",
+            "Дата включения": D(y0, 9, 1),
+        })
+    head, secretary = members[0]["ФИО"], members[2]["ФИО"]
+    dates = [D(y0, 10, 15), D(y0, 12, 10), D(y1, 2, 18), D(y1, 5, 20)]
+    meetings = [{"№": n, "Дата": d, "Форма": "очная", "Место": "МБОУ СОШ №1, каб. 12", "Председатель": head,
+                 "Секретарь": secretary, "Тема": f"Тема заседания {n}"} for n, d in enumerate(dates, start=1)]
+    agenda = []
+    for n in range(1, 5):
+        for q in (1, 2):
+            agenda.append({"№ заседания": n, "№ вопроса": q, "Вопрос": f"Вопрос {q} заседания {n}",
+                           "Слушали": head, "Выступили": secretary, "Решили": f"Решение по вопросу {q}",
+                           "За": 9, "Против": 0, "Воздержались": 0})
+    book = Book(
+        info={"Наименование МО": "Муниципальное методическое объединение учителей математики",
+              "Краткое наименование": "ММО математиков", "Территория": "Здвинский район",
+              "Положение": regulation, "Учебный год": f"{y0}-{y1}",
+              "Куратор": "Петрова Анна Ивановна", "Должность куратора": "методист ММС",
+              "Учредитель": "Управление образования", "Руководитель учредителя": "Сидоров Иван Петрович",
+              "Должность руководителя учредителя": "начальник управления образования",
+              "Дата актуализации банка данных": D(y0, 9, 25),
+              "Дата представления анализа работы": D(y1, 5, 2)},
+        members=members, meetings=meetings, agenda=agenda,
+        plan=[{"№": i + 1, "Мероприятие": f"Мероприятие {i + 1}", "Форма": "семинар",
+               "Срок": s, "Ответственный": head, "Отметка о выполнении": "выполнено"}
+              for i, s in enumerate(["сентябрь", "ноябрь", D(y1, 2, 18), "в течение года"])],
+        achievements=[{"ФИО": members[3]["ФИО"], "Вид": "конкурс", "Название": "Учитель года",
+                       "Уровень": "муниципальный", "Результат": "призёр", "Дата": D(y1, 2, 1)}],
+    )
+    for n in range(1, 5):
+        book.mark(n, present=9)
+    return book
+
+
+def year_end(start: int = 2024) -> dt.date:
+    """A date on which every period of the school year has ended."""
+    return D(start + 1, 9, 1)
