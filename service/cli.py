@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -54,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="перезаписать существующий файл")
     i.set_defaults(func=cmd_init_workbook)
 
-    d = sub.add_parser("demo", help="проверить примерные книги трёх объединений")
-    d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД")
+    d = sub.add_parser("demo", help="создать и проверить примерные книги трёх объединений")
+    d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
+    d.add_argument("--dir", default="instance/demo", help="куда положить примерные книги")
     d.set_defaults(func=cmd_demo)
     return p
 
@@ -90,7 +92,7 @@ def cmd_init_workbook(args) -> int:
 def cmd_demo(args) -> int:
     from service.demo import run_demo
 
-    return run_demo(as_of=args.as_of, out=sys.stdout)
+    return run_demo(Path(args.dir), as_of=args.as_of, out=sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
     except (UsageError, ValueError) as err:
         print(f"mo-docs: {err}", file=sys.stderr)
+    except BrokenPipeError:                 # `mo-docs validate … | head`
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_OK
     except KeyboardInterrupt:
         print("mo-docs: прервано", file=sys.stderr)
     except MemoryError:

@@ -1,10 +1,18 @@
-"""The text form of a validation report: a table a person reads, grouped by sheet."""
+"""The text form of a validation report: a table a person reads, grouped by sheet
+in the order of the workbook's tabs."""
 from __future__ import annotations
 
 from service.pipeline import Report
 from service.russian.plural import count
+from service.schema.layout import load_layout
 
 _MARK = {"error": "ОШИБКА", "warning": "внимание", "info": "справка"}
+WHOLE_BOOK = "Книга в целом"
+
+
+def _sheet_order(report: Report) -> list[str]:
+    titles = [report.data.sheets.get(k, tab.title) for k, tab in load_layout().tabs.items()]
+    return [WHOLE_BOOK, *titles]
 
 
 def render_text(report: Report) -> str:
@@ -17,12 +25,17 @@ def render_text(report: Report) -> str:
     ]
     groups: dict[str, list] = {}
     for f in report.findings:
-        groups.setdefault(f.sheet or "Книга в целом", []).append(f)
-    for sheet, items in groups.items():
+        groups.setdefault(f.sheet or WHOLE_BOOK, []).append(f)
+    order = _sheet_order(report)
+    for sheet in sorted(groups, key=lambda s: order.index(s) if s in order else len(order)):
+        items = groups[sheet]
         lines.append(f"== {sheet} ==")
         width = max(len(f.cell or "") for f in items)
         for f in items:
-            lines.append(f"  {(f.cell or '').ljust(width)}  {_MARK[f.severity]:<8} {f.code:<28} {f.message}")
+            message = f.message
+            if f.cell and message.startswith(f"{f.cell}: "):
+                message = message[len(f.cell) + 2:]      # the cell is already in its own column
+            lines.append(f"  {(f.cell or '').ljust(width)}  {_MARK[f.severity]:<8}  {message}  [{f.code}]")
         lines.append("")
     c = report.counts
     if not report.findings:

@@ -160,10 +160,13 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
         by_date.setdefault(m.date, []).append(m.number)
     numbers = {m.number for m in wb.meetings}
     columns: dict[int, int] = {}
+    data = [values for number, values in raw.rows if number > header.row]
     for idx, title in header.extra.items():
         cell = a1(header.row, idx + 1)
         number = _meeting_of_header(title, by_date)
         if number is None or number not in numbers:
+            if not any(idx < len(v) and not is_blank(v[idx]) for v in data):
+                continue          # a column prepared for a future meeting, still empty
             findings.append(finding(
                 "ref.unknown_meeting",
                 f"{cell}: столбец «{clean(str(title))}» не соответствует ни одному заседанию "

@@ -17,15 +17,14 @@ def resolve_references(wb: Workbook, year: SchoolYear, broken_meetings: set[int]
     index = _members(wb, findings)
 
     def person(name: str, sheet: str, cell: str | None, what: str, severity: str | None = None,
-               meeting: int | None = None) -> Member | None:
+               meeting: int | None = None, note: str = "") -> Member | None:
         found = index.find(name)
         if len(found) == 1:
             return found[0]  # type: ignore[return-value]
         if not found:
             findings.append(finding(
                 "ref.unknown_member",
-                f"{cell}: {what} «{name}» не найден(а) в «Составе»"
-                + ("; учтён(а) как приглашённый(ая)." if severity == WARNING else "."),
+                f"{cell}: {what} «{name}» — такого человека нет в «Составе»{note}.",
                 severity=severity, sheet=sheet, cell=cell, member=name, meeting=meeting))
         else:
             names = ", ".join(f"«{m.full_name}»" for m in found)  # type: ignore[attr-defined]
@@ -71,10 +70,12 @@ def resolve_references(wb: Workbook, year: SchoolYear, broken_meetings: set[int]
     resolved: dict[str, Member | None] = {}     # one finding per person, not per meeting column
     for mark in wb.attendance:
         if mark.name not in resolved:
-            resolved[mark.name] = person(mark.name, sheets["attendance"], mark.cell, "участник", severity=WARNING)
+            resolved[mark.name] = person(mark.name, sheets["attendance"], mark.cell, "участник", severity=WARNING,
+                                         note="; учитывается как приглашённый, не как член МО")
         mark.member = resolved[mark.name]
     for a in wb.achievements:
-        a.member = person(a.full_name, sheets["achievements"], a.cells.get("full_name"), "педагог", severity=WARNING)
+        a.member = person(a.full_name, sheets["achievements"], a.cells.get("full_name"), "педагог", severity=WARNING,
+                          note="; достижение учтено, но не привязано к члену МО")
 
 
 def _members(wb: Workbook, findings: list[Finding]) -> NameIndex:

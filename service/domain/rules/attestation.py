@@ -17,16 +17,16 @@ class Attestation(Rule):
             cell = m.cells.get("category_date")
             if state.expired:
                 yield finding("attestation.expired", self.cite(
-                    f"{cell}: категория «{m.category}» {m.full_name} истекла {state.expires:%d.%m.%Y}"),
+                    f"{cell}: {m.full_name} — категория «{m.category}» истекла {state.expires:%d.%m.%Y}"),
                     sheet=sheet, cell=cell, clause=self.clause, member=m.full_name)
             elif state.expires and state.expires <= horizon:
                 yield finding("attestation.due", self.cite(
-                    f"{cell}: категория «{m.category}» {m.full_name} действует до {state.expires:%d.%m.%Y} — "
+                    f"{cell}: {m.full_name} — категория «{m.category}» действует до {state.expires:%d.%m.%Y}, "
                     "запланируйте аттестацию"), sheet=sheet, cell=cell, clause=self.clause, member=m.full_name)
             due = szd_due(m)
             if due and due <= horizon:
                 szd_cell = m.cells.get("szd_date")
-                when = "истекла" if due <= ctx.as_of else "истекает"
+                when = "истёк" if due <= ctx.as_of else "истекает"
                 yield finding("attestation.due", self.cite(
-                    f"{szd_cell}: аттестация на СЗД {m.full_name} {when} {due:%d.%m.%Y}"),
+                    f"{szd_cell}: {m.full_name} — срок аттестации на СЗД {when} {due:%d.%m.%Y}"),
                     sheet=sheet, cell=szd_cell, clause=self.clause, member=m.full_name)

@@ -21,7 +21,7 @@ class MeetingFrequency(Rule):
             count = sum(period.contains(m.date) for m in held)
             if count >= self.min:
                 continue
-            need = f"{self.min} {plural(self.min, 'заседание', 'заседания', 'заседаний')}"
+            need = f"{self.min} {plural(self.min, 'заседания', 'заседаний', 'заседаний')}"   # «не менее» + genitive
             got = f"проведено {count}" if count else "не проведено ни одного заседания"
             if period.ended_by(ctx.as_of):
                 yield finding("meetings.too_few", self.cite(

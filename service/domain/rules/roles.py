@@ -6,6 +6,7 @@ import re
 from service.domain.attestation import category_state
 from service.domain.rules.base import Context, Rule
 from service.schema.findings import WARNING, finding
+from service.russian.lists import join_or
 from service.schema.records import DEPUTY, HEAD, SECRETARY
 
 _ROLE_CODES = {HEAD: "role.no_head", SECRETARY: "role.no_secretary", DEPUTY: "role.no_deputy"}
@@ -39,22 +40,22 @@ class HeadCategory(Rule):
 
     def check(self, ctx: Context):
         sheet = ctx.sheet("members", "Состав")
-        allowed = " или ".join(f"«{c}»" for c in self.allowed)
+        allowed = join_or(self.allowed)
         for head in heads(ctx):
             state = category_state(head, ctx.as_of)
             cell = head.cells.get("category")
             if state.category not in self.allowed:
                 yield finding("head.category", self.cite(
-                    f"{cell}: у руководителя {head.full_name} категория «{state.category}», требуется {allowed}"),
+                    f"{cell}: руководитель {head.full_name} — категория «{state.category}», а требуется {allowed}"),
                     sheet=sheet, cell=cell, clause=self.clause, member=head.full_name)
             elif state.expired:
                 yield finding("head.category", self.cite(
-                    f"{head.cells.get('category_date')}: категория руководителя {head.full_name} истекла "
-                    f"{state.expires:%d.%m.%Y}, требуется действующая {allowed}"),
+                    f"{head.cells.get('category_date')}: руководитель {head.full_name} — категория «{state.category}» истекла "
+                    f"{state.expires:%d.%m.%Y}, а требуется действующая {allowed}"),
                     sheet=sheet, cell=head.cells.get("category_date"), clause=self.clause, member=head.full_name)
             elif not state.date_known:
                 yield finding("head.category", self.cite(
-                    f"{cell}: не указана дата присвоения категории руководителя {head.full_name} — "
+                    f"{cell}: руководитель {head.full_name} — не указана дата присвоения категории, "
                     "срок её действия не проверить"), severity=WARNING,
                     sheet=sheet, cell=head.cells.get("category_date") or cell, clause=self.clause,
                     member=head.full_name)

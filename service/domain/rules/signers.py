@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from service.domain.rules.base import Context, Rule
+from service.russian.lists import join_or
 from service.schema.findings import finding
 
 
 def _roles(roles) -> str:
-    return " или ".join(f"«{r}»" for r in roles)
+    return join_or(roles, quote=False)
 
 
 class Signers(Rule):
