@@ -1,0 +1,109 @@
+"""The command line as a head or a script uses it: exit codes, JSON, Russian text."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from service.cli import main
+from tests.factories import association
+
+
+def run(capsys, *argv):
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:         # argparse stops on malformed arguments
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_workbook_exits_0_and_says_so(tmp_path, capsys):
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
+    assert code == 0, out
+    assert "Замечаний нет." in out
+    assert "Итого: 0 ошибок, 0 предупреждений, 0 справок." in out
+    assert err == ""
+
+
+def test_errors_exit_1_and_are_grouped_by_sheet_with_cells(tmp_path, capsys):
+    book = association("zdvinsky-mmo")
+    book.members[4]["Квалификационная категория"] = "главная"
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, _ = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
+    assert code == 1
+    section = out.split("== Состав ==")[1]
+    assert "G6" in section and "«главная» — недопустимое значение" in section and "[cell.bad_choice]" in section
+    assert "Итого: 1 ошибка" in out
+
+
+def test_json_shape_for_programs(tmp_path, capsys):
+    book = association("zdvinsky-mmo")
+    book.mark(3, present=6)
+    for item in book.agenda:
+        if item["№ заседания"] == 3:
+            item["За"] = 6
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, _ = run(capsys, "validate", str(path), "--as-of", "2025-09-01", "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert set(data) >= {"workbook", "regulation", "as_of", "findings", "counts"}
+    assert data["regulation"] == "zdvinsky-mmo" and data["as_of"] == "2025-09-01"
+    assert data["counts"] == {"error": 1, "warning": 0, "info": 0}
+    (f,) = data["findings"]
+    assert f["code"] == "meeting.no_quorum" and f["meeting"] == 3 and f["clause"] == "п. 5.1(5)"
+    assert set(f) == {"code", "severity", "sheet", "cell", "clause", "message", "meeting", "member", "period"}
+
+
+def test_regulation_argument_overrides_the_workbook(tmp_path, capsys):
+    book = association("zdvinsky-mmo")
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, _ = run(capsys, "validate", str(path), "--as-of", "2025-09-01", "--regulation",
+                       "biysk-social-pedagogues", "--format", "json")
+    data = json.loads(out)
+    assert data["regulation"] == "biysk-social-pedagogues"
+    assert "head.position" in {f["code"] for f in data["findings"]}
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["validate", "{path}", "--regulation", "moscow"], "Положение «moscow» неизвестно"),
+    (["validate", "{path}", "--as-of", "22.11.2026"], "ГГГГ-ММ-ДД"),
+    (["validate", "{missing}"], "Файл не найден"),
+    (["validate", "{path}", "--format", "xml"], "ошибка в аргументах"),
+])
+def test_wrong_arguments_exit_2_with_one_clear_line(tmp_path, capsys, argv, fragment):
+    path = association().save(tmp_path / "mmo.xlsx")
+    argv = [a.format(path=path, missing=tmp_path / "nope.xlsx") for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert fragment in err
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_unknown_regulation_in_the_workbook_is_a_finding_not_a_crash(tmp_path, capsys):
+    book = association()
+    book.info["Положение"] = "moscow-2030"
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, _ = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
+    assert code == 1
+    assert "[regulation.unknown]" in out and "zdvinsky-mmo" in out
+
+
+def test_installed_console_script_runs_without_traceback(tmp_path):
+    path = tmp_path / "not-a-workbook.xlsx"
+    path.write_text("ФИО;ОО\nИванова;СОШ 1\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "service.cli", "validate", str(path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Это не книга Excel" in proc.stderr
+    assert "[workbook.unreadable]" in proc.stderr
+
+
+def test_init_workbook_refuses_to_overwrite(tmp_path, capsys):
+    path = tmp_path / "new.xlsx"
+    assert run(capsys, "init-workbook", str(path))[0] == 0
+    code, _, err = run(capsys, "init-workbook", str(path))
+    assert code == 2 and "уже существует" in err
+    assert run(capsys, "init-workbook", str(path), "--force")[0] == 0
