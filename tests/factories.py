@@ -113,6 +113,12 @@ class Book:
         return path
 
 
+def _name(i: int) -> str:
+    """Distinct, realistic names for any size: double-barrelled surnames past the first 12."""
+    surname = LAST[i % 12] if i < 12 else f"{LAST[i % 12]}-{LAST[(i // 12) % 12]}"
+    return f"{surname} {FIRST[(i + i // 144) % 12]}"
+
+
 def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int = 2024,
                 position: str = "учитель математики") -> Book:
     """A compliant association for `regulation`, judged as of the year's end."""
@@ -121,16 +127,16 @@ def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int 
     for i in range(size):
         role = {0: "руководитель", 1: "заместитель руководителя", 2: "секретарь"}.get(i, "член")
         members.append({
-            "ФИО": f"{LAST[i % 12]}{'' if i < 12 else i} {FIRST[i % 12]}",
+            "ФИО": _name(i),
             "ОО": f"МБОУ СОШ №{i % 4 + 1}",
             "Должность": position,
             "Роль в МО": role,
             "Образование": "высшее",
-            "Педагогический стаж": 5 + i,
+            "Педагогический стаж": 5 + i % 35,
             "Квалификационная категория": "высшая" if i < 3 else "первая" if i % 2 else "нет",
             "Дата присвоения категории": D(2024, 3, 15) if i < 3 or i % 2 else None,
             "Дата аттестации на СЗД": D(y0 - 1, 10, 1) if i >= 3 and not i % 2 else None,
-            "Дата рождения": D(1975 + i, 5, 1 + i),
+            "Дата рождения": D(1960 + i % 40, i % 12 + 1, i % 28 + 1),
             "E-mail": f"teacher{i}@school.ru",
             "Телефон": f"+7 913 000-00-{i:02d}",
             "Дата включения": D(y0, 9, 1),

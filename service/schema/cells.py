@@ -212,6 +212,7 @@ class Choices:
         self.name = name
         self.values = list(values)
         self._index: dict[str, str] = {}
+        self._seen: dict[object, str] = {}
         for canonical, synonyms in values.items():
             for word in [canonical, *(synonyms or [])]:
                 self._index.setdefault(key(word), canonical)
@@ -219,10 +220,16 @@ class Choices:
     def read(self, value: object) -> str:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
+        try:
+            return self._seen[value]            # marks repeat thousands of times: «+», «н»
+        except (KeyError, TypeError):
+            pass
         found = self._index.get(key(value))
         if found is None:
             allowed = ", ".join(f"«{v}»" for v in self.values)
             raise CellError("cell.bad_choice", f"{shown(value)} — недопустимое значение. Допустимо: {allowed}.")
+        if len(self._seen) < 10_000:
+            self._seen[value] = found
         return found
 
     def __contains__(self, value: object) -> bool:

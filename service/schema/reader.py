@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from service.schema.cells import CellError, SchoolYear, parse_date, parse_school_year
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
@@ -176,15 +178,17 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
         columns[idx] = number
     wb.attendance_columns = set(columns.values())
     marks = layout.enums["mark"]
+    letters = {idx: get_column_letter(idx + 1) for idx in columns}
     for number, values in raw.rows:
         if number <= header.row:
             continue
         name = values[name_idx] if name_idx < len(values) else None
         if is_blank(name):
             continue
+        name = clean(str(name))
         for idx, meeting in columns.items():
             value = values[idx] if idx < len(values) else None
-            cell = a1(number, idx + 1)
+            cell = f"{letters[idx]}{number}"
             if is_blank(value):
                 mark = ABSENT
             else:
@@ -197,7 +201,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                         "отсутствие: «-», «н», пусто; уважительная причина: «у», «б», «уваж».",
                         sheet=raw.title, cell=cell, meeting=meeting))
                     continue
-            wb.attendance.append(AttendanceMark(meeting=meeting, name=clean(str(name)), member=None,
+            wb.attendance.append(AttendanceMark(meeting=meeting, name=name, member=None,
                                                 mark=mark, cell=cell))
 
 

@@ -156,6 +156,8 @@ class Workbook:
     plan: list[PlanItem] = field(default_factory=list)
     achievements: list[Achievement] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)
+    _marks_index: dict[int, list[AttendanceMark]] | None = field(default=None, repr=False, compare=False)
+    _marks_count: int = field(default=0, repr=False, compare=False)
 
     def meeting(self, number: int) -> Meeting | None:
         return next((m for m in self.meetings if m.number == number), None)
@@ -164,7 +166,12 @@ class Workbook:
         return sorted((a for a in self.agenda if a.meeting == number), key=lambda a: a.number)
 
     def marks_of(self, number: int) -> list[AttendanceMark]:
-        return [a for a in self.attendance if a.meeting == number]
+        if self._marks_index is None or self._marks_count != len(self.attendance):
+            self._marks_index = {}
+            for a in self.attendance:
+                self._marks_index.setdefault(a.meeting, []).append(a)
+            self._marks_count = len(self.attendance)
+        return self._marks_index.get(number, [])
 
     def members_on(self, day: dt.date) -> list[Member]:
         return [m for m in self.members if m.active_on(day)]

@@ -1,0 +1,47 @@
+"""`python -m bench`: run every benchmark, print the table, rewrite docs/benchmarks.md."""
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import sys
+from pathlib import Path
+
+from bench import validate_workbook
+
+BENCHMARKS = [validate_workbook]
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def main() -> int:
+    results = []
+    for module in BENCHMARKS:
+        print(f"… {module.__name__}", flush=True)
+        results.append(module.run())
+    lines = [
+        "# Benchmarks",
+        "",
+        "Produced by `make bench` (`python -m bench`); every ratio is ours ÷ a baseline run in the same",
+        "process on the same data, so it compares across machines.  Times are the best of 5 runs after a",
+        "warm-up.",
+        "",
+        f"Last run: {dt.date.today():%d.%m.%Y}, Python {platform.python_version()}, {platform.machine()}, "
+        f"{platform.processor() or 'cpu n/a'}.",
+        "",
+        "| benchmark | what | ours (best / median) | baseline | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {r.what} | {r.ours.best * 1000:.0f} ms / {r.ours.median * 1000:.0f} ms | "
+            f"{r.baseline_what}: {r.baseline.best * 1000:.0f} ms | **{r.ratio:.2f}×** | {r.target} | "
+            f"{'yes' if r.ok else 'NO'} |")
+    notes = [f"- {r.name}: {r.notes}" for r in results if r.notes]
+    text = "\n".join(lines + [""] + notes) + "\n"
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(text, encoding="utf-8")
+    print(text)
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
