@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from service.domain.rules import RULES
+from service.domain.rules.roles import ROLE_CODES
+from service.schema.records import HEAD
 from service.schema.findings import CODES
 from service.schema.layout import load_layout
 from service.schema.regulations import load_all
@@ -101,7 +103,10 @@ def regulations_table() -> str:
         out.append("| пункт | правило | коды |")
         out.append("|---|---|---|")
         for r in reg.rules:
-            out.append(f"| {r.get('clause') or '—'} | {RULE_TEXT[r['kind']](r)} | {RULE_CODES[r['kind']]} |")
+            codes = RULE_CODES[r["kind"]]
+            if r["kind"] == "role_required":
+                codes = ROLE_CODES[r["role"]] + (", role.several_heads" if r["role"] == HEAD else "")
+            out.append(f"| {r.get('clause') or '—'} | {RULE_TEXT[r['kind']](r)} | {codes} |")
         if reg.readings:
             out.append("")
             out.append("Толкования:")

@@ -9,7 +9,7 @@ from service.schema.findings import WARNING, finding
 from service.russian.lists import join_or
 from service.schema.records import DEPUTY, HEAD, SECRETARY
 
-_ROLE_CODES = {HEAD: "role.no_head", SECRETARY: "role.no_secretary", DEPUTY: "role.no_deputy"}
+ROLE_CODES = {HEAD: "role.no_head", SECRETARY: "role.no_secretary", DEPUTY: "role.no_deputy"}
 _ROLE_GENITIVE = {HEAD: "руководителя", SECRETARY: "секретаря", DEPUTY: "заместителя руководителя"}
 
 
@@ -21,7 +21,7 @@ class RoleRequired(Rule):
         holders = [m for m in ctx.members_now() if m.role == self.role]
         sheet = ctx.sheet("members", "Состав")
         if not holders:
-            yield finding(_ROLE_CODES[self.role], self.cite(
+            yield finding(ROLE_CODES[self.role], self.cite(
                 f"В составе нет {_ROLE_GENITIVE[self.role]}: укажите «{self.role}» в столбце «Роль в МО»"),
                 sheet=sheet, clause=self.clause)
         elif self.role == HEAD and len(holders) > 1:
