@@ -26,7 +26,9 @@ RULE_TEXT = {
     "decision_per_item": lambda r: "решение по каждому вопросу",
     "signers": lambda r: "председатель и секретарь у каждого заседания"
     + (f"; председатель — {' или '.join(r['chair_roles'])}" if r.get("chair_roles") else "")
-    + (f"; секретарь — {' или '.join(r['secretary_roles'])}" if r.get("secretary_roles") else ""),
+    + (f" (в его отсутствие — {' или '.join(r['stand_in_roles'])})" if r.get("stand_in_roles") else "")
+    + (f"; секретарь — {' или '.join(r['secretary_roles'])}" if r.get("secretary_roles") else "")
+    + ("; оба — члены МО на дату заседания" if r.get("chair_roles") or r.get("secretary_roles") else ""),
     "role_required": lambda r: f"в составе есть: {r['role']}",
     "head_category": lambda r: f"категория руководителя: {', '.join(r['allowed'])}",
     "head_position": lambda r: f"руководитель — {r['position']}",

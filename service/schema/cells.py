@@ -73,6 +73,8 @@ def parse_date(value: object) -> dt.date:
             month = month_of(m.group(2))
             if month:
                 return _in_range(dt.date(int(m.group(3)), month, int(m.group(1))), value)
+    except CellError:
+        raise                   # out of range: say so, not «no such date»
     except ValueError:
         raise CellError("cell.bad_date", f"{shown(value)} — такой даты нет в календаре.")
     raise CellError(
@@ -148,6 +150,8 @@ def parse_school_year(value: object) -> SchoolYear:
         first, second = int(m.group(1)), int(m.group(2))
         if second < 100:
             second += first - first % 100
+            if second < first:          # «1999–00»
+                second += 100
         if second == first + 1 and 1990 < first < 2100:
             return SchoolYear(first)
     raise CellError("cell.bad_date", f"{shown(value)} — не учебный год. Введите как 2024-2025.")
@@ -220,8 +224,9 @@ class Choices:
     def read(self, value: object) -> str:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
+        seen = (value.__class__, value)         # True == 1 as a dict key, but not as a mark
         try:
-            return self._seen[value]            # marks repeat thousands of times: «+», «н»
+            return self._seen[seen]             # marks repeat thousands of times: «+», «н»
         except (KeyError, TypeError):
             pass
         found = self._index.get(key(value))
@@ -229,7 +234,7 @@ class Choices:
             allowed = ", ".join(f"«{v}»" for v in self.values)
             raise CellError("cell.bad_choice", f"{shown(value)} — недопустимое значение. Допустимо: {allowed}.")
         if len(self._seen) < 10_000:
-            self._seen[value] = found
+            self._seen[seen] = found
         return found
 
     def __contains__(self, value: object) -> bool:
@@ -249,6 +254,7 @@ class Due:
 
 
 _YEAR_LONG = re.compile(r"в течени[еи]|постоянно|ежемесячно|систематически|весь год|по мере|ежеквартально")
+_WITHIN = re.compile(r"в течени[еи]\s+([а-я]+)")      # «в течение ноября» is November, not the year
 _DATE_IN_TEXT = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})")
 
 
@@ -260,7 +266,8 @@ def parse_due(value: object, year: SchoolYear) -> Due:
         return Due(d, d, d.strftime("%d.%m.%Y"))
     text = clean(str(value))
     low = text.lower().replace("ё", "е")
-    if _YEAR_LONG.search(low):
+    within = _WITHIN.search(low)
+    if _YEAR_LONG.search(low) and not (within and month_of(within.group(1))):
         return Due(year.first_day, year.last_day, text, whole_year=True)
     days = []
     for token in _DATE_IN_TEXT.findall(low):

@@ -175,6 +175,8 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                 "(ожидается номер заседания, например «№2», или его дата).",
                 sheet=raw.title, cell=cell))
             continue
+        if not any(idx < len(v) and not is_blank(v[idx]) for v in data):
+            continue          # not filled in yet: «no attendance», not «nobody came»
         columns[idx] = number
     wb.attendance_columns = set(columns.values())
     marks = layout.enums["mark"]

@@ -26,6 +26,8 @@ class CompositionDeadline(Rule):
         deadline = deadline_in(ctx.year, *_day(self.by))
         if ctx.as_of <= deadline:
             return
+        if any(m.role == HEAD and m.active_on(deadline) for m in ctx.wb.members):
+            return                    # a head was in place on time; a later replacement is no breach
         for head in (m for m in ctx.members_now() if m.role == HEAD):
             if head.joined and head.joined > deadline:
                 cell = head.cells.get("joined")
@@ -79,7 +81,12 @@ class ReportDeadline(Rule):
         submitted = ctx.wb.info.analysis_submitted
         sheet = ctx.sheet("info", "Сведения")
         cell = ctx.wb.info.cells.get("analysis_submitted")
-        if submitted is None:
+        if submitted is not None and submitted < ctx.year.first_day:
+            yield finding("report.deadline", self.cite(
+                f"Дата представления анализа работы {submitted:%d.%m.%Y} относится к прошлому учебному году, "
+                f"а анализ за {ctx.year.label} учебный год нужно было представить до {deadline:%d.%m.%Y}"),
+                sheet=sheet, cell=cell, clause=self.clause)
+        elif submitted is None:
             yield finding("report.deadline", self.cite(
                 f"Срок ({deadline:%d.%m.%Y}) прошёл: {self.what}; в «Сведениях» нет даты представления анализа работы"),
                 sheet=sheet, cell=cell, clause=self.clause)

@@ -81,6 +81,8 @@ class MemberPosition(Rule):
 
     def check(self, ctx: Context):
         for m in ctx.members_now():
+            if m.role == HEAD:
+                continue              # the head's position is judged by head_position
             if m.position and not re.search(self.pattern, m.position.lower().replace("ё", "е")):
                 cell = m.cells.get("position")
                 yield finding("member.position", self.cite(
