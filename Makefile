@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench demo docs clean
+.PHONY: run test bench demo docs clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/mo-docs demo
 
-test: $(STAMP)
+system-deps:
+	@scripts/system-deps.sh
+
+test: $(STAMP) system-deps
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
 from service.sources.limits import Limits
@@ -49,6 +50,22 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.set_defaults(func=cmd_validate)
 
+    g = sub.add_parser("generate", help="сформировать документ: протокол, лист регистрации, приказ, план, анализ")
+    g.add_argument("kind", choices=("protocol", "registration-sheet", "order", "work-plan", "annual-report"))
+    g.add_argument("workbook", help="файл .xlsx")
+    g.add_argument("--meeting", type=int, help="номер заседания (протокол, лист регистрации)")
+    g.add_argument("--plan-item", type=int, help="номер мероприятия плана (лист регистрации)")
+    g.add_argument("--year", help="учебный год книги, например 2024-2025 (проверяется)")
+    g.add_argument("--regulation", help="идентификатор Положения; по умолчанию из «Сведений»")
+    g.add_argument("--out", default="out", help="папка документов (по умолчанию ./out)")
+    g.add_argument("--number", help="номер приказа")
+    g.add_argument("--date", type=_date, help="дата приказа ГГГГ-ММ-ДД")
+    g.add_argument("--as-of", type=_date, help="дата, на которую проверяется книга (по умолчанию сегодня)")
+    g.add_argument("--pdf", action="store_true", help="также сохранить PDF (нужен LibreOffice)")
+    g.add_argument("--force", action="store_true", help="сформировать, несмотря на ошибки (с предупреждением в документе)")
+    g.add_argument("--by", default=os.environ.get("USER", ""), help="кто формирует (для реестра)")
+    g.set_defaults(func=cmd_generate)
+
     i = sub.add_parser("init-workbook", help="создать пустую книгу для заполнения")
     i.add_argument("path")
     i.add_argument("--regulation", help="идентификатор Положения")
@@ -74,6 +91,45 @@ def cmd_validate(args) -> int:
     else:
         sys.stdout.write(render_text(report))
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
+
+
+def cmd_generate(args) -> int:
+    from service.documents import DocumentRefused, Generator, Request
+    from service.filing.local import LocalFiler
+    from service.pdf import PdfUnavailable, to_pdf
+    from service.pipeline import check
+    from service.schema.cells import CellError, parse_school_year
+
+    if args.year:
+        try:
+            parse_school_year(args.year)
+        except CellError as err:
+            raise UsageError(f"--year: {err.message}")
+    report = check(open_source(args.workbook, Limits.from_env()), regulation_id=args.regulation, as_of=args.as_of)
+    if args.year and parse_school_year(args.year) != report.year:
+        raise UsageError(f"в книге {report.year.label} учебный год, а запрошен {args.year}")
+    request = Request(kind=args.kind, meeting=args.meeting, plan_item=args.plan_item, order_number=args.number,
+                      order_date=args.date, force=args.force, requested_by=args.by)
+    try:
+        outcome = Generator().generate(report, request, LocalFiler(Path(args.out)), today=args.as_of)
+    except DocumentRefused as refused:
+        print("Документ не сформирован: в книге ошибки, которые попали бы в него.")
+        for f in refused.findings:
+            print(f"  {f.sheet or ''} {f.cell or ''}  {f.message}  [{f.code}]".replace("   ", " "))
+        print("Исправьте их в таблице или добавьте --force, чтобы сформировать документ с предупреждением.")
+        return EXIT_FINDINGS
+    if outcome.blocking:
+        print(f"Внимание: документ сформирован с нарушениями ({len(outcome.blocking)}), "
+              "предупреждение добавлено в его начало.", file=sys.stderr)
+    if not outcome.filed.changed:
+        print(f"Документ не изменился (версия {outcome.filed.version}).", file=sys.stderr)
+    if args.pdf:
+        try:
+            print(to_pdf(Path(outcome.filed.location)))
+        except PdfUnavailable as err:
+            print(f"PDF не создан: {err}", file=sys.stderr)
+    print(outcome.filed.location)
+    return EXIT_OK
 
 
 def cmd_init_workbook(args) -> int:
@@ -104,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except UnknownRegulation as err:
         print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
+    except RenderError as err:
+        print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except (UsageError, ValueError) as err:
         print(f"mo-docs: {err}", file=sys.stderr)
     except BrokenPipeError:                 # `mo-docs validate … | head`

@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 
 import pytest
 
@@ -14,3 +15,21 @@ def book():
 @pytest.fixture
 def year_end() -> dt.date:
     return dt.date(2025, 9, 1)
+
+
+# ---------------------------------------------------------------- real system parts
+# Tests marked `system` need a program from the system (LibreOffice, chromium).  Where
+# it is missing they skip with the reason; under CI=true such a skip is a failure,
+# because CI must prove the real part works.
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "system(name): needs a system program; a skip fails under CI=true")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("system") and os.environ.get("CI", "").lower() == "true":
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which must run it: {report.longrepr}"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# System packages the tests use for real parts: LibreOffice (PDF copies), poppler
+# (PDF pages as PNG), fonts metric-compatible with Times New Roman.  Installed with
+# apt when we are root; otherwise the tests that need them skip with a visible reason
+# (and fail under CI=true, see tests/conftest.py).
+set -u
+packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: cannot install ${missing[*]} (not root or no apt-get); tests that need them will skip." >&2
+  exit 0
+fi
+echo "system-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || true
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+  || echo "system-deps: apt-get install failed; tests that need these packages will skip." >&2
+exit 0

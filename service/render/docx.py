@@ -1,0 +1,185 @@
+"""Rendering .docx templates fast and safely.
+
+docxtpl reloads the template, re-patches its XML, recompiles Jinja and re-saves every
+part through python-docx on each document.  A protocol template does not change
+between documents, so here all of that happens once per template (`CompiledTemplate`)
+and each document costs one Jinja render of the body (and headers/footers), docxtpl's
+table and listing fix-ups, and a zip write that copies every other part as bytes.
+
+Templates with images (the annual report's charts) need python-docx to add parts;
+they go through `render_with_docxtpl`, the same environment and checks, slower.
+"""
+from __future__ import annotations
+
+import io
+import re
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, UndefinedError, meta
+from jinja2.exceptions import SecurityError
+from lxml import etree
+
+from service.render.environment import Budget, DocumentEnvironment, make_environment
+from service.render.errors import RenderError
+from service.sources.base import SourceError
+from service.sources.guard import check_zip_entries
+from service.sources.limits import Limits
+
+HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+MAX_OUTPUT_CHARS = 20_000_000
+RENDER_SECONDS = 10.0
+
+_P_SPLIT = re.compile(r"<w:p([ >])")
+_P_JOIN = re.compile(r"\n<w:p([ >])")
+
+
+def _read_template(source: Path | bytes) -> bytes:
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise RenderError("template.unreadable", "Шаблон больше 10 МБ.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_zip_entries(zf.infolist(), Limits(), required_prefix="word/", what="документ Word (.docx)")
+    except (zipfile.BadZipFile, SourceError) as exc:
+        raise RenderError("template.unreadable", getattr(exc, "message", "Шаблон не является файлом .docx."))
+    return data
+
+
+class CompiledTemplate:
+    """A .docx template prepared once: its parts as bytes, its Jinja templates compiled."""
+
+    def __init__(self, source: Path | bytes, env: DocumentEnvironment | None = None, name: str = "шаблон"):
+        self.name = name
+        self.env = env or make_environment()
+        self.data = _read_template(source)
+        try:
+            tpl = DocxTemplate(io.BytesIO(self.data))
+            tpl.init_docx()
+        except Exception as exc:                          # python-docx raises many kinds on bad input
+            raise RenderError("template.unreadable", f"Шаблон «{name}» не открывается как .docx ({exc.__class__.__name__}).")
+        self._tpl = tpl
+        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+            self.entries = [(info, zf.read(info.filename)) for info in zf.infolist()]
+        document_name = tpl.docx.part.partname.lstrip("/")
+        original = dict((i.filename, b) for i, b in self.entries)[document_name].decode("utf-8")
+        start = original.index("<w:body")
+        end = original.rindex("</w:body>") + len("</w:body>")
+        self._prefix, self._suffix = original[:start].encode("utf-8"), original[end:].encode("utf-8")
+        self.parts: dict[str, Any] = {}
+        sources = {}
+        body = _P_SPLIT.sub(r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
+        sources[document_name] = body
+        for rel in tpl.docx.part.rels.values():
+            if rel.reltype in (HEADER, FOOTER) and not rel.is_external:
+                part = rel.target_part
+                xml = tpl.patch_xml(tpl.get_part_xml(part))
+                sources[part.partname.lstrip("/")] = _P_SPLIT.sub(r"\n<w:p\1", xml)
+        try:
+            for part_name, xml in sources.items():
+                self.parts[part_name] = self.env.from_string(xml)
+            self.variables = set().union(*(meta.find_undeclared_variables(self.env.parse(x)) for x in sources.values()))
+        except TemplateSyntaxError as exc:
+            raise RenderError("template.syntax", f"Шаблон «{name}»: ошибка разметки Jinja — {exc.message}.")
+        self.document_name = document_name
+
+    def missing(self, context: dict) -> list[str]:
+        """Top-level names the template uses but the data lacks (checked before rendering)."""
+        return sorted(v for v in self.variables if v not in context and v not in self.env.globals)
+
+    def render(self, context: dict, seconds: float = RENDER_SECONDS) -> bytes:
+        missing = self.missing(context)
+        if missing:
+            raise RenderError("template.missing_variables",
+                              f"Шаблон «{self.name}» использует данные, которых нет: {', '.join(missing)}.")
+        rendered: dict[str, bytes] = {}
+        budget = Budget(seconds)
+        self.env.budget = budget
+        try:
+            for part_name, template in self.parts.items():
+                xml = _P_JOIN.sub(r"<w:p\1", _bounded(template, context, budget))
+                xml = self._tpl.resolve_listing(xml)
+                if part_name == self.document_name:
+                    tree = self._tpl.fix_tables(xml)
+                    self._tpl.docx_ids_index = 1000
+                    self._tpl.fix_docpr_ids(tree)
+                    rendered[part_name] = self._prefix + etree.tostring(tree, encoding="utf-8") + self._suffix
+                else:
+                    rendered[part_name] = xml.encode("utf-8")
+        except SecurityError as exc:
+            raise RenderError("template.unsafe", f"Шаблон «{self.name}» обращается к недопустимым объектам ({exc}).")
+        except UndefinedError as exc:
+            raise RenderError("template.missing_variables", f"Шаблон «{self.name}»: {exc.message}.")
+        except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as exc:
+            raise RenderError("template.syntax", f"Шаблон «{self.name}» не сформировался: {exc}.")
+        finally:
+            self.env.budget = Budget(3600)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as zf:
+            for info, data in self.entries:
+                zf.writestr(info, rendered.get(info.filename, data))
+        return out.getvalue()
+
+
+def _bounded(template, context: dict, budget: Budget) -> str:
+    """Stream the render so that an enormous output is stopped, not built."""
+    chunks, size = [], 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise RenderError("template.too_expensive", "Документ получается слишком большим (больше 20 млн знаков).")
+        budget.check()
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+class TemplateCache:
+    """Compiled templates by path, recompiled when the file changes (a head edits it)."""
+
+    def __init__(self, env: DocumentEnvironment | None = None):
+        self.env = env or make_environment()
+        self._items: dict[Path, tuple[float, int, CompiledTemplate]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> CompiledTemplate:
+        path = Path(path).resolve()
+        stat = path.stat()
+        with self._lock:
+            cached = self._items.get(path)
+            if cached and cached[:2] == (stat.st_mtime, stat.st_size):
+                return cached[2]
+        compiled = CompiledTemplate(path, self.env, name=path.name)
+        with self._lock:
+            self._items[path] = (stat.st_mtime, stat.st_size, compiled)
+        return compiled
+
+
+def render_with_docxtpl(path: Path, context: dict, env: DocumentEnvironment, images=None,
+                        seconds: float = RENDER_SECONDS) -> bytes:
+    """The slow path for templates that add images: docxtpl with our environment.
+    `images` maps context keys to callables (tpl) -> InlineImage."""
+    data = _read_template(Path(path))
+    tpl = DocxTemplate(io.BytesIO(data))
+    for key, make in (images or {}).items():
+        context = {**context, key: make(tpl)}
+    missing = sorted(tpl.get_undeclared_template_variables(env, context) - set(env.globals))
+    if missing:
+        raise RenderError("template.missing_variables",
+                          f"Шаблон «{Path(path).name}» использует данные, которых нет: {', '.join(missing)}.")
+    env.budget = Budget(seconds)
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except SecurityError as exc:
+        raise RenderError("template.unsafe", f"Шаблон «{Path(path).name}» обращается к недопустимым объектам ({exc}).")
+    except UndefinedError as exc:
+        raise RenderError("template.missing_variables", f"Шаблон «{Path(path).name}»: {exc.message}.")
+    finally:
+        env.budget = Budget(3600)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()

@@ -1,0 +1,98 @@
+"""Filing into a local folder: stable keys, atomic replace, versions kept, no duplicates."""
+import threading
+
+import pytest
+
+from service.filing.base import DocumentKey, safe_name
+from service.filing.local import LocalFiler
+
+KEY = DocumentKey("ММО математиков", "protocol", "2024-2025", "2")
+
+
+def test_path_follows_association_year_and_kind(tmp_path):
+    filer = LocalFiler(tmp_path)
+    filed = filer.file(KEY, "Протокол №2 от 14.11.2024.docx", b"v1", "src1", "head")
+    assert filed.location == str(tmp_path / "ММО математиков" / "2024-2025" / "Протоколы" / "Протокол №2 от 14.11.2024.docx")
+    assert (tmp_path / "ММО математиков/2024-2025/Протоколы/Протокол №2 от 14.11.2024.docx").read_bytes() == b"v1"
+    assert filed.version == 1 and filed.changed
+
+
+def test_same_content_again_makes_no_new_version(tmp_path):
+    filer = LocalFiler(tmp_path)
+    filer.file(KEY, "Протокол №2 от 14.11.2024.docx", b"v1", "src1")
+    again = filer.file(KEY, "Протокол №2 от 14.11.2024.docx", b"v1", "src1")
+    assert not again.changed and again.version == 1
+    assert len(filer.versions(KEY)) == 1
+
+
+def test_new_content_replaces_and_keeps_previous_version(tmp_path):
+    filer = LocalFiler(tmp_path)
+    first = filer.file(KEY, "Протокол №2 от 14.11.2024.docx", b"v1", "src1", "head")
+    second = filer.file(KEY, "Протокол №2 от 14.11.2024.docx", b"v2", "src2", "head")
+    folder = tmp_path / "ММО математиков/2024-2025/Протоколы"
+    assert second.version == 2 and (folder / "Протокол №2 от 14.11.2024.docx").read_bytes() == b"v2"
+    kept = list((folder / ".versions").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == b"v1" and "версия 1" in kept[0].name
+    rows = filer.versions(KEY)
+    assert [r.version for r in rows] == [1, 2] and rows[1].stored_as == str(kept[0])
+    assert rows[0].sha256 != rows[1].sha256 and rows[1].source_sha256 == "src2" and rows[1].requested_by == "head"
+    assert first.location == second.location
+
+
+def test_renamed_document_is_not_duplicated(tmp_path):
+    """The meeting's date was corrected: same key, new file name, one current file."""
+    filer = LocalFiler(tmp_path)
+    filer.file(KEY, "Протокол №2 от 14.11.2024.docx", b"v1", "src1")
+    filer.file(KEY, "Протокол №2 от 15.11.2024.docx", b"v2", "src2")
+    folder = tmp_path / "ММО математиков/2024-2025/Протоколы"
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == ["Протокол №2 от 15.11.2024.docx"]
+    assert len(list((folder / ".versions").iterdir())) == 1
+
+
+def test_no_temporary_file_is_left_when_writing_fails(tmp_path, monkeypatch):
+    filer = LocalFiler(tmp_path)
+    filer.file(KEY, "Протокол.docx", b"v1", "s")
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("service.filing.local.os.fsync", broken)
+    with pytest.raises(OSError):
+        filer.file(KEY, "Протокол.docx", b"v2", "s")
+    folder = tmp_path / "ММО математиков/2024-2025/Протоколы"
+    assert not [p for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+def test_two_clicks_at_once_make_one_document(tmp_path):
+    filer = LocalFiler(tmp_path)
+    results = []
+
+    def click():
+        results.append(filer.file(KEY, "Протокол №2.docx", b"same", "src"))
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.changed for r in results) == 1
+    assert len(filer.versions(KEY)) == 1
+
+
+@pytest.mark.parametrize("hostile, expected", [
+    ("../../etc/passwd", "etc passwd"),
+    ("ММО / математиков", "ММО математиков"),
+    ("..", "документ"),
+    ("CON", "_CON"),
+    ("a\x00b", "a b"),
+    ("  ", "документ"),
+])
+def test_names_never_leave_their_folder(hostile, expected):
+    assert safe_name(hostile) == expected
+
+
+def test_hostile_association_name_stays_under_root(tmp_path):
+    filer = LocalFiler(tmp_path)
+    key = DocumentKey("../../outside", "order", "2024-2025")
+    filed = filer.file(key, "../Приказ.docx", b"x", "s")
+    assert tmp_path.resolve() in __import__("pathlib").Path(filed.location).resolve().parents
