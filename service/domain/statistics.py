@@ -109,7 +109,7 @@ def achievements(wb: Workbook) -> dict:
         "total": total,
         "by_level": _shares([a.level or UNKNOWN for a in wb.achievements], LEVELS + [UNKNOWN], total),
         "by_kind": _shares([a.kind for a in wb.achievements], [], total),
-        "items": [{"full_name": a.full_name, "kind": a.kind, "title": a.title or "", "level": a.level or "",
+        "entries": [{"full_name": a.full_name, "kind": a.kind, "title": a.title or "", "level": a.level or "",
                    "result": a.result or "", "date": a.date} for a in wb.achievements],
     }
 

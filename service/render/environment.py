@@ -71,6 +71,7 @@ FILTERS = {
     "signature": _opt(initials_before),                             # М.П. Иванова
     "name_case": _opt(lambda v, case: decline_name(str(v), case)),  # Иванову Марию Петровну
     "phrase_case": _opt(lambda v, case: decline_phrase(str(v), case)),
+    "capfirst": _opt(lambda v: str(v)[:1].upper() + str(v)[1:]),   # «МКУО» stays, unlike |capitalize
     "plural": lambda n, one, few, many: plural(int(n or 0), one, few, many),
     "count": lambda n, one, few, many: count(int(n or 0), one, few, many),
     "percent": lambda part, whole: f"{(100 * part / whole):.0f}%" if whole else "—",

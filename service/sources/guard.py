@@ -55,22 +55,22 @@ def check_xlsx_file(path: Path, limits: Limits) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise SourceError("workbook.unreadable", f"Файл повреждён и не открывается как .xlsx ({exc}).")
-    _check_entries(infos, limits)
+        raise SourceError("workbook.unreadable", "Файл повреждён и не открывается как .xlsx. "
+                          "Откройте его в Excel или LibreOffice и сохраните заново.")
+    check_zip_entries(infos, limits)
 
 
-def _check_entries(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+def check_zip_entries(infos: list[zipfile.ZipInfo], limits: Limits, required_prefix: str = "xl/",
+                      what: str = "книга Excel (.xlsx)") -> None:
+    """Refuse zips that would expand too far, are encrypted, or hold no `required_prefix` part."""
     if len(infos) > limits.max_entries:
         raise SourceError(
             "workbook.too_large",
             f"Внутри файла слишком много частей ({len(infos)}): это не похоже на таблицу МО.",
         )
     names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise SourceError(
-            "workbook.unreadable",
-            "Это архив, но не книга Excel (.xlsx): в нём нет листов таблицы.",
-        )
+    if "[Content_Types].xml" not in names or not any(n.startswith(required_prefix) for n in names):
+        raise SourceError("workbook.unreadable", f"Это архив, но не {what}.")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -94,6 +94,14 @@ def _check_entries(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 def _cfb_message(path: Path) -> str:
     with path.open("rb") as fh:
         sample = fh.read(256 * 1024)
+        if _ENCRYPTION_MARK not in sample and len(sample) >= 512:
+            # The directory (the stream names) may sit after the encrypted package,
+            # anywhere in the file: the header says in which sector it starts.
+            shift = int.from_bytes(sample[0x1E:0x20], "little")
+            first = int.from_bytes(sample[0x30:0x34], "little")
+            if 9 <= shift <= 12 and first < 0xFFFFFFFA:
+                fh.seek((first + 1) << shift)
+                sample = fh.read(64 * 1024)
     if _ENCRYPTION_MARK in sample:
         return "Файл защищён паролем. Снимите пароль (Файл → Сведения → Защита книги) и сохраните файл заново."
     return "Это файл старого формата Excel (.xls). Сохраните его как «Книга Excel (.xlsx)» и загрузите снова."

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Limits:
     max_file_bytes: int = 20 * 1024 * 1024          # the .xlsx itself
-    max_unzipped_bytes: int = 200 * 1024 * 1024     # sum of declared entry sizes
+    max_unzipped_bytes: int = 30 * 1024 * 1024      # sum of declared entry sizes (a 500-member register: ~3 MB)
     max_ratio: int = 200                            # uncompressed / compressed, per entry
     max_entries: int = 2_000                        # files inside the zip
     max_rows: int = 5_000                           # rows read per tab

@@ -6,6 +6,7 @@ guard in `guard.py` runs first so that no parser sees a bomb.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -15,6 +16,14 @@ from defusedxml import DefusedXmlException
 from service.sources.base import RawTab, RawWorkbook, SourceError
 from service.sources.guard import check_xlsx_file, require_defusedxml
 from service.sources.limits import Limits
+
+
+# What openpyxl and zipfile raise on a damaged or hostile file: an index past the
+# shared strings, a corrupt deflate stream, an unknown compression method, and
+# openpyxl's ValueError wrapping the parser's own error.
+_BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, LookupError, ParseError,
+           ValueError, TypeError, AttributeError, OSError)
+_DANGEROUS = "Файл содержит недопустимые XML-конструкции (возможна атака) и не будет обработан."
 
 
 class XlsxSource:
@@ -28,22 +37,12 @@ class XlsxSource:
         check_xlsx_file(self.path, self.limits)
         try:
             wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
-        except DefusedXmlException:
-            raise SourceError(
-                "workbook.unreadable",
-                "Файл содержит недопустимые XML-конструкции (возможна атака) и не будет обработан.",
-            )
-        except (zipfile.BadZipFile, KeyError, ParseError, ValueError, TypeError, OSError) as exc:
-            raise SourceError("workbook.unreadable", f"Файл повреждён и не открывается как книга Excel ({_short(exc)}).")
+        except _BROKEN as exc:
+            raise _unreadable(exc, "Файл повреждён и не открывается как книга Excel") from exc
         try:
             return RawWorkbook(name=self.name, tabs=[self._read_tab(ws) for ws in wb.worksheets])
-        except DefusedXmlException:
-            raise SourceError(
-                "workbook.unreadable",
-                "Файл содержит недопустимые XML-конструкции (возможна атака) и не будет обработан.",
-            )
-        except (zipfile.BadZipFile, KeyError, ParseError, ValueError, TypeError, OSError) as exc:
-            raise SourceError("workbook.unreadable", f"Лист книги повреждён и не читается ({_short(exc)}).")
+        except _BROKEN as exc:
+            raise _unreadable(exc, "Лист книги повреждён и не читается") from exc
         finally:
             wb.close()
 
@@ -66,6 +65,13 @@ class XlsxSource:
         return tab
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc) or exc.__class__.__name__
-    return text[:120]
+def _unreadable(exc: BaseException, what: str) -> SourceError:
+    """openpyxl wraps the parser's error in a ValueError naming the server's path on
+    several lines: report the cause, on one line, and call a defused bomb an attack."""
+    causes = [exc]
+    while causes[-1].__cause__ is not None and len(causes) < 10:
+        causes.append(causes[-1].__cause__)
+    if any(isinstance(c, DefusedXmlException) for c in causes):
+        return SourceError("workbook.unreadable", _DANGEROUS)
+    # the technical cause is English and may name server paths: people get the Russian sentence only
+    return SourceError("workbook.unreadable", f"{what}. Откройте файл в Excel или LibreOffice и сохраните его заново.")

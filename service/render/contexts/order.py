@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.pipeline import Report
+from service.russian.collation import sort_key
 from service.render.contexts.common import common_context, person
 
 
@@ -11,7 +12,7 @@ def order_context(report: Report, today: dt.date, number: str | None = None, dat
                   warnings: list[str] = ()) -> dict:
     ctx = common_context(report, today, list(warnings))
     on = min(today, report.year.last_day)
-    members = sorted(report.data.members_on(max(on, report.year.first_day)), key=lambda m: m.full_name)
+    members = sorted(report.data.members_on(max(on, report.year.first_day)), key=lambda m: sort_key(m.full_name))
     ctx.update({
         "order": {"number": number or "", "date": date, "place": ctx["org"]["territory"]},
         "members": [{"number": i, **person(m)} for i, m in enumerate(members, start=1)],

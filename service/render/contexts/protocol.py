@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from service.domain.rules.quorum import has_quorum, presence
 from service.pipeline import Report
+from service.russian.collation import sort_key
 from service.render.contexts.common import common_context, person
 from service.schema.records import PRESENT
 
@@ -20,7 +21,7 @@ def protocol_context(report: Report, number: int, today: dt.date, warnings: list
     members = {id(m) for m in wb.members_on(meeting.date)}
     marks = wb.marks_of(number)
     present = [a.member for a in marks if a.mark == PRESENT and a.member is not None and id(a.member) in members]
-    present.sort(key=lambda m: m.full_name)
+    present.sort(key=lambda m: sort_key(m.full_name))
     guests = [a.name for a in marks if a.mark == PRESENT and a.member is None]
     if meeting.invited:
         guests += [g.strip() for g in meeting.invited.replace(";", ",").split(",") if g.strip()]
@@ -33,7 +34,7 @@ def protocol_context(report: Report, number: int, today: dt.date, warnings: list
     for item in wb.agenda_of(number):
         votes = None
         if item.has_votes:
-            votes = {"for": item.votes_for or 0, "against": item.votes_against or 0,
+            votes = {"yes": item.votes_for or 0, "no": item.votes_against or 0,
                      "abstained": item.votes_abstained or 0}
         agenda.append({"number": item.number, "question": item.question, "heard": item.heard or "",
                        "spoke": item.spoke or "", "decided": item.decided or "", "votes": votes})

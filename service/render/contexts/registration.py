@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.pipeline import Report
+from service.russian.collation import sort_key
 from service.render.contexts.common import common_context, person
 
 SPARE_ROWS = 5                   # for guests and late arrivals
@@ -29,7 +30,7 @@ def registration_context(report: Report, today: dt.date, meeting: int | None = N
         event = {"title": item.event, "topic": item.form or "", "date": item.due.first if item.due and
                  item.due.first == item.due.last else None, "place": "", "number": item.number}
         responsible = ctx["head"]
-    members = sorted(wb.members_on(day), key=lambda m: m.full_name)
+    members = sorted(wb.members_on(day), key=lambda m: sort_key(m.full_name))
     rows = [{"number": i, **person(m)} for i, m in enumerate(members, start=1)]
     ctx.update({
         "event": event,

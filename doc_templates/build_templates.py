@@ -1,0 +1,735 @@
+"""Writes the five document templates of mo-docs as real .docx files.
+
+    .venv/bin/python doc_templates/build_templates.py [OUT_DIR]
+
+The templates are ordinary Word documents that a head may open and edit in Word or
+LibreOffice; this script only makes the first version reproducible.  Rules kept here
+(and checked by tests/render/test_templates.py):
+
+* every Jinja tag lives inside ONE run (`_run` refuses a run with half a tag);
+* `{%p … %}` tags stand alone in their paragraph, `{%tr … %}` tags alone in their row;
+* A4, margins 30/15/20/20 mm, Times New Roman 14 pt (12 pt in tables), single spacing,
+  first-line indent 1.25 cm for body text;
+* requisites after ГОСТ Р 7.0.97-2025: organisation, document type, date and number on one
+  line, place of compilation, heading, text, signature, approval stamp, annex mark.
+
+Formatting lives in named paragraph styles («МО: текст», «МО: таблица», …) so that a head
+changes the look of a whole document in one place.  The output is byte-for-byte
+reproducible (fixed zip timestamps and core properties), so rerunning the script does not
+produce a diff unless the templates really changed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+
+FONT = "Times New Roman"
+TEXT_PT = 14
+TABLE_PT = 12
+INDENT = Cm(1.25)
+TEXT_WIDTH_MM = 210 - 30 - 15                  # 165 mm between the margins
+RED = RGBColor(0xC0, 0x00, 0x00)
+FIXED_TIME = dt.datetime(2025, 9, 1, 0, 0, 0)
+
+# Blanks for what is filled in by hand.
+BLANK_DATE = "«___» ____________ 20__ г."
+BLANK_SIGN = "________"
+BLANK_NAME = "____________"
+
+# styleId -> (name shown in Word, options)
+STYLES = {
+    "MOText": ("МО: текст", dict(align="both", first=INDENT)),
+    "MOPlain": ("МО: строка", dict(align="left")),
+    "MOItem": ("МО: перечень", dict(align="left", first=INDENT)),
+    "MOCenter": ("МО: по центру", dict(align="center")),
+    "MOOrg": ("МО: организация", dict(align="center", bold=True)),
+    "MOType": ("МО: вид документа", dict(align="center", bold=True, before=12)),
+    "MODateLine": ("МО: дата и номер", dict(align="left", before=12, tab=True)),
+    "MOHeading": ("МО: заголовок", dict(align="center", bold=True, before=12, after=12)),
+    "MOSection": ("МО: раздел", dict(align="left", bold=True, first=INDENT, before=12, after=6, keep=True)),
+    "MOList": ("МО: пункт", dict(align="both", first=INDENT, numbered=True)),
+    "MOStamp": ("МО: гриф", dict(align="left", left=Cm(9))),
+    "MOSign": ("МО: подпись", dict(align="left")),
+    "MOTable": ("МО: таблица", dict(align="left", size=TABLE_PT)),
+    "MOTableHead": ("МО: таблица, шапка", dict(align="center", size=TABLE_PT, bold=True)),
+    "MOWarning": ("МО: внимание", dict(align="left", bold=True, color=RED)),
+    "MOWarningItem": ("МО: внимание, пункт", dict(align="left", color=RED)),
+    "MOPicture": ("МО: рисунок", dict(align="center", before=6, after=6)),
+}
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "right": WD_ALIGN_PARAGRAPH.RIGHT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
+NUM_ID = "90"                                   # the «МО: пункт» list (1. 2. 3. …)
+
+_TAG = re.compile(r"{[{%#]|[}%#]}")
+
+
+# --- the document skeleton ---------------------------------------------------------
+
+def _set_fonts(rpr) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+
+
+def _defaults(doc) -> None:
+    """Document defaults: Times New Roman 14, Russian, single spacing, no paragraph gaps."""
+    styles = doc.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr)
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), str(TEXT_PT * 2))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "ru-RU")
+    lang.set(qn("w:eastAsia"), "ru-RU")
+    spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    _set_fonts(normal.element.get_or_add_rPr())
+    normal.font.size = Pt(TEXT_PT)
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.0
+    pf.widow_control = True
+
+
+def _numbering(doc) -> None:
+    """One decimal list «1.» with the number at the paragraph indent, then a space."""
+    numbering = doc.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), NUM_ID)
+    for tag, val in (("w:nsid", "4D4F0001"), ("w:multiLevelType", "singleLevel")):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), val)
+        abstract.append(el)
+    lvl = OxmlElement("w:lvl")
+    lvl.set(qn("w:ilvl"), "0")
+    for tag, val in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:suff", "space"),
+                     ("w:lvlText", "%1."), ("w:lvlJc", "left")):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), val)
+        lvl.append(el)
+    ppr = OxmlElement("w:pPr")
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:left"), "0")
+    ind.set(qn("w:firstLine"), str(INDENT.twips))
+    ppr.append(ind)
+    lvl.append(ppr)
+    abstract.append(lvl)
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), NUM_ID)
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), NUM_ID)
+    num.append(ref)
+    numbering.append(num)
+
+
+def _styles(doc) -> None:
+    for style_id, (name, o) in STYLES.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), style_id)
+        style.base_style = doc.styles["Normal"]
+        style.quick_style = True
+        style.hidden = False
+        pf = style.paragraph_format
+        pf.alignment = ALIGN[o.get("align", "left")]
+        pf.first_line_indent = o.get("first", Cm(0))
+        pf.left_indent = o.get("left", Cm(0))
+        pf.space_before = Pt(o.get("before", 0))
+        pf.space_after = Pt(o.get("after", 0))
+        pf.line_spacing = 1.0
+        if o.get("keep"):
+            pf.keep_with_next = True
+        if o.get("tab"):
+            pf.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+        font = style.font
+        font.name = FONT
+        font.size = Pt(o.get("size", TEXT_PT))
+        font.bold = o.get("bold", False)
+        if o.get("color"):
+            font.color.rgb = o["color"]
+        if o.get("numbered"):
+            style.element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = int(NUM_ID)
+    next_styles = {"MOText": "MOText", "MOList": "MOList", "MOSection": "MOText"}
+    for sid, nxt in next_styles.items():
+        doc.styles[STYLES[sid][0]].next_paragraph_style = doc.styles[STYLES[nxt][0]]
+
+
+def _page(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    # ГОСТ Р 7.0.97: page numbers centred in the top margin, none on the first page.
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    p = section.header.paragraphs[0]
+    p.style = doc.styles["Header"]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(TABLE_PT * 2))
+    rpr.append(sz)
+    run.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = "2"
+    run.append(t)
+    field.append(run)
+    p._p.append(field)
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+
+
+def _check_run(text: str) -> None:
+    """A run holds whole tags only: every opening has its closing within the run."""
+    depth = 0
+    for m in _TAG.finditer(text):
+        depth += 1 if m.group().startswith("{") else -1
+        if depth not in (0, 1):
+            raise ValueError(f"unbalanced tag in run: {text!r}")
+    if depth:
+        raise ValueError(f"tag split across runs: {text!r}")
+
+
+class Template:
+    def __init__(self, title: str):
+        self.doc = Document()
+        _defaults(self.doc)
+        _numbering(self.doc)
+        _styles(self.doc)
+        _page(self.doc)
+        props = self.doc.core_properties
+        props.title, props.author, props.last_modified_by = title, "mo-docs", "mo-docs"
+        props.language, props.revision = "ru-RU", 1
+        props.created = props.modified = FIXED_TIME
+        props.comments = "Шаблон mo-docs. Как редактировать: doc_templates/README.md"
+
+    # paragraphs ------------------------------------------------------------------
+    def p(self, *runs: str | Run, style: str = "MOText", container=None, **fmt):
+        para = (container or self.doc).add_paragraph()
+        para.style = self.doc.styles[STYLES[style][0]]
+        for r in runs:
+            r = r if isinstance(r, Run) else Run(r)
+            if r.text == "\t":
+                para.add_run().add_tab()
+                continue
+            _check_run(r.text)
+            run = para.add_run(r.text)
+            if r.bold:
+                run.bold = True
+        pf = para.paragraph_format
+        if "align" in fmt:
+            pf.alignment = ALIGN[fmt["align"]]
+        if "before" in fmt:
+            pf.space_before = Pt(fmt["before"])
+        if fmt.get("page_break"):
+            pf.page_break_before = True
+        if fmt.get("keep"):
+            pf.keep_with_next = True
+        return para
+
+    def tag(self, tag: str, container=None):
+        """A `{%p … %}` tag alone in its paragraph (the whole paragraph is replaced)."""
+        assert tag.startswith("{%p ") and tag.endswith("%}"), tag
+        return self.p(tag, style="MOPlain", container=container)
+
+    def blank(self):
+        return self.p("", style="MOPlain")
+
+    # requisites ------------------------------------------------------------------
+    def warnings(self):
+        self.tag("{%p if warnings %}")
+        self.p("ВНИМАНИЕ: документ сформирован с нарушениями:", style="MOWarning")
+        self.tag("{%p for w in warnings %}")
+        self.p("– ", "{{ w }}", style="MOWarningItem")
+        self.tag("{%p endfor %}")
+        self.p("", style="MOPlain")
+        self.tag("{%p endif %}")
+
+    def head_block(self, org: str, kind: str, date: str, number: str, place: str, heading: list[str | Run]):
+        """Organisation, document type, date and number on one line, place, heading."""
+        self.p(org, style="MOOrg")
+        self.p(kind, style="MOType")
+        self.p(date, "\t", "№ ", number, style="MODateLine")
+        self.p(place, style="MOCenter")
+        self.p(*heading, style="MOHeading")
+
+    def approval(self, title: str, position: str, person_if: str, person: str, date: str = BLANK_DATE):
+        """Гриф утверждения / согласования, upper right."""
+        self.p(title, style="MOStamp")
+        self.p(position, style="MOStamp")
+        self.tag("{%p if " + person_if + " %}")
+        self.p(f"{BLANK_SIGN} ", person, style="MOStamp")
+        self.tag("{%p else %}")
+        self.p(f"{BLANK_SIGN} / {BLANK_NAME}", style="MOStamp")
+        self.tag("{%p endif %}")
+        self.p(date, style="MOStamp")
+
+    def signatures(self, rows: list[tuple[str, str]], before: bool = True):
+        """Position — a blank for the handwritten signature — «И.О. Фамилия», in a borderless table."""
+        if before:
+            self.blank()
+            self.blank()
+        table = self.doc.add_table(rows=0, cols=3)
+        table.autofit = False
+        widths = (Mm(80), Mm(35), Mm(50))
+        _grid(table, widths)
+        for position, name in rows:
+            cells = table.add_row().cells
+            for cell, width, text, align in zip(cells, widths, (position, BLANK_SIGN, name),
+                                                ("left", "center", "right")):
+                cell.width = width
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+                para = cell.paragraphs[0]
+                para.style = self.doc.styles[STYLES["MOSign"][0]]
+                para.alignment = ALIGN[align]
+                _check_run(text)
+                para.add_run(text)
+        return table
+
+    # tables ----------------------------------------------------------------------
+    def table(self, columns: list[tuple[str, int, str]], rows: list[str | list[str]],
+              row_height: float | None = None):
+        """A bordered data table, 12 pt.  `columns`: (header, width in mm, alignment);
+        `rows`: a string is a `{%tr … %}` tag row, a list is one row of cells."""
+        assert sum(c[1] for c in columns) == TEXT_WIDTH_MM, columns
+        table = self.doc.add_table(rows=1, cols=len(columns))
+        table.style = self.doc.styles["Table Grid"]
+        table.autofit = False
+        widths = [Mm(c[1]) for c in columns]
+        _grid(table, widths)
+        header = table.rows[0]
+        _row_flag(header, "w:cantSplit")            # schema order: cantSplit before tblHeader
+        _row_flag(header, "w:tblHeader")            # repeated on every page
+        for cell, (title, width, _) in zip(header.cells, columns):
+            cell.width = Mm(width)
+            _shade(cell, "E7E6E6")
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            para = cell.paragraphs[0]
+            para.style = self.doc.styles[STYLES["MOTableHead"][0]]
+            para.add_run(title)
+        for spec in rows:
+            row = table.add_row()
+            _row_flag(row, "w:cantSplit")
+            texts = [spec] + [""] * (len(columns) - 1) if isinstance(spec, str) else spec
+            if isinstance(spec, str):
+                assert spec.startswith("{%tr ") and spec.endswith("%}"), spec
+            elif row_height:
+                row.height = Cm(row_height)
+                row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            assert len(texts) == len(columns), texts
+            for cell, text, (_, width, align) in zip(row.cells, texts, columns):
+                cell.width = Mm(width)
+                para = cell.paragraphs[0]
+                para.style = self.doc.styles[STYLES["MOTable"][0]]
+                if not isinstance(spec, str):
+                    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                    para.alignment = ALIGN[align]
+                if text:
+                    _check_run(text)
+                    para.add_run(text)
+        return table
+
+    def save(self, path: Path) -> Path:
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        path.write_bytes(_reproducible(buf.getvalue()))
+        return path
+
+
+def _grid(table, widths) -> None:
+    """Column widths in the grid (LibreOffice reads these) and a fixed layout."""
+    for col, width in zip(table.columns, widths):
+        col.width = width
+    table.autofit = False
+
+
+def _row_flag(row, tag: str) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement(tag)
+    tr_pr.append(el)
+
+
+def _shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def _reproducible(data: bytes) -> bytes:
+    """Same template, same bytes: fixed timestamps, same order of zip entries."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+# --- shared fragments --------------------------------------------------------------
+
+BODY = "{{ org.short_name or org.body }}"
+CAP = "{{ %s|capfirst }}"                        # first letter up, the rest as typed («МКУО» stays)
+HEAD_SIGNATURE = ("Руководитель " + BODY,
+                  "{% if head %}{{ head.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")
+
+
+def _cap(expr: str) -> str:
+    return CAP % expr
+
+
+# --- the five templates ------------------------------------------------------------
+
+def protocol() -> Template:
+    t = Template("Протокол заседания")
+    t.warnings()
+    t.head_block("{{ org.name|upper }}", "ПРОТОКОЛ", "{{ meeting.date|date }}", "{{ meeting.number }}",
+                 "{{ org.territory }}", ["заседания ", BODY])
+    t.tag("{%p if meeting.topic %}")
+    t.p("Тема: ", "{{ meeting.topic }}", style="MOPlain")
+    t.tag("{%p endif %}")
+    t.p("Дата проведения: ", "{{ meeting.date|date_words }}", style="MOPlain")
+    t.tag("{%p if meeting.form %}")
+    t.p("Форма проведения: ", "{{ meeting.form }}", style="MOPlain")
+    t.tag("{%p endif %}")
+    t.tag("{%p if meeting.place %}")
+    t.p("Место проведения: ", "{{ meeting.place }}", style="MOPlain")
+    t.tag("{%p endif %}")
+    t.p("Председатель – ", "{{ chair.full_name|signature }}", style="MOPlain", before=12)
+    t.p("Секретарь – ", "{{ secretary_of_meeting.full_name|signature }}", style="MOPlain")
+    t.p("Присутствовали: ", "{{ present_count|count('человек', 'человека', 'человек') }}",
+        "{% if list_attached %} (список прилагается — лист регистрации){% else %}:{% endif %}",
+        style="MOPlain")
+    t.tag("{%p if not list_attached %}")
+    t.tag("{%p for p in present %}")
+    t.p("{{ p.full_name|initials }}"
+        "{% if p.position or p.organisation %} – {{ [p.position, p.organisation]|select|join(', ') }}{% endif %}",
+        style="MOItem")
+    t.tag("{%p endfor %}")
+    t.tag("{%p endif %}")
+    t.tag("{%p if guests %}")
+    t.p("Приглашённые: ", "{{ guests|join(', ') }}", style="MOPlain")
+    t.tag("{%p endif %}")
+    t.tag("{%p if quorum is not none %}")
+    t.tag("{%p if quorum.has %}")
+    t.p("Кворум имеется: ", "{{ quorum.present|plural('присутствует', 'присутствуют', 'присутствуют') }}", " ",
+        "{{ quorum.present }}", " из ", "{{ quorum.total }}", " ",
+        "{{ quorum.total|plural('члена', 'членов', 'членов') }}", ".", style="MOPlain")
+    t.tag("{%p else %}")
+    t.p(Run("Кворума нет: ", bold=True),
+        "{{ quorum.present|plural('присутствует', 'присутствуют', 'присутствуют') }}", " ",
+        "{{ quorum.present }}", " из ", "{{ quorum.total }}", " ",
+        "{{ quorum.total|plural('члена', 'членов', 'членов') }}", ". Решения не правомочны.", style="MOPlain")
+    t.tag("{%p endif %}")
+    t.tag("{%p endif %}")
+
+    t.p("ПОВЕСТКА ДНЯ:", style="MOSection")
+    t.tag("{%p for item in agenda %}")
+    t.p("{{ item.number }}", ". ", "{{ item.question }}", style="MOItem")
+    t.tag("{%p endfor %}")
+
+    t.tag("{%p for item in agenda %}")
+    t.p(Run("{{ item.number }}", bold=True), Run(". СЛУШАЛИ: ", bold=True),
+        "{{ item.heard }}{% if item.heard and item.question %} — {% endif %}{{ item.question }}",
+        style="MOText", before=12)
+    t.tag("{%p if item.spoke %}")
+    t.p(Run("ВЫСТУПИЛИ: ", bold=True), "{{ item.spoke }}", style="MOText")
+    t.tag("{%p endif %}")
+    t.p(Run("РЕШИЛИ: ", bold=True), "{{ item.decided }}", style="MOText")
+    t.tag("{%p if item.votes %}")
+    t.p("Голосовали: «за» – ", "{{ item.votes.yes }}", ", «против» – ", "{{ item.votes.no }}",
+        ", «воздержались» – ", "{{ item.votes.abstained }}", ".", style="MOText")
+    t.tag("{%p endif %}")
+    t.tag("{%p endfor %}")
+
+    t.signatures([("Председатель", "{{ chair.full_name|signature }}"),
+                  ("Секретарь", "{{ secretary_of_meeting.full_name|signature }}")])
+    return t
+
+
+def registration_sheet() -> Template:
+    t = Template("Лист регистрации")
+    t.warnings()
+    t.p("{{ org.name|upper }}", style="MOOrg")
+    t.p("ЛИСТ РЕГИСТРАЦИИ", style="MOType")
+    t.p("{{ org.territory }}", style="MOCenter")
+    t.p("{{ event.title }}", style="MOHeading")
+    t.tag("{%p if event.topic %}")
+    t.p("Тема: ", "{{ event.topic }}", style="MOPlain")
+    t.tag("{%p endif %}")
+    t.p("Дата проведения: ", "{% if event.date %}{{ event.date|date_words }}{% else %}" + BLANK_DATE + "{% endif %}",
+        style="MOPlain")
+    t.p("Место проведения: ",
+        "{% if event.place %}{{ event.place }}{% else %}________________________________________{% endif %}",
+        style="MOPlain")
+    t.p("Организатор: ", "{{ organiser }}", style="MOPlain")
+    t.blank()
+    columns = [("№", 10, "center"), ("Фамилия, имя, отчество", 50, "left"), ("ОО", 40, "left"),
+               ("Должность", 35, "left"), ("Подпись", 30, "center")]
+    t.table(columns, [
+        "{%tr for r in rows %}",
+        ["{{ r.number }}", "{{ r.full_name }}", "{{ r.organisation }}", "{{ r.position }}", ""],
+        "{%tr endfor %}",
+        "{%tr for n in spare_rows %}",
+        ["{{ n }}", "", "", "", ""],
+        "{%tr endfor %}",
+    ], row_height=0.9)
+    t.signatures([("Ответственный",
+                   "{% if responsible %}{{ responsible.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")])
+    return t
+
+
+def order() -> Template:
+    t = Template("Приказ о составе")
+    t.warnings()
+    order_date = "{% if order.date %}{{ order.date|date }}{% else %}" + BLANK_DATE + "{% endif %}"
+    order_number = "{{ order.number or '____' }}"
+    t.head_block("{{ org.founder|upper }}", "ПРИКАЗ", order_date, order_number, "{{ order.place }}",
+                 ["О составе и руководстве ", BODY, " на ", "{{ year }}", " учебный год"])
+    t.p("В соответствии с Положением",
+        "{% if regulation.title %} ({{ regulation.title }}){% endif %}",
+        ", в целях организации методической работы в ", "{{ year }}", " учебном году", style="MOText")
+    t.p(Run("ПРИКАЗЫВАЮ:", bold=True), style="MOPlain", before=6)
+    t.p("Утвердить состав ", BODY, " на ", "{{ year }}", " учебный год (приложение).", style="MOList")
+    for who, role in (("head", "руководителем"), ("deputy", "заместителем руководителя"),
+                      ("secretary", "секретарём")):
+        t.tag("{%p if " + who + " %}")
+        t.p(f"Назначить {role} ", BODY, " ",
+            "{{ %s.full_name|name_case('accs') }}" % who,
+            "{%% if %s.position %%}, {{ %s.position|phrase_case('accs') }}{%% endif %%}" % (who, who),
+            "{%% if %s.organisation %%} {{ %s.organisation }}{%% endif %%}" % (who, who),
+            ".", style="MOList")
+        t.tag("{%p endif %}")
+    t.tag("{%p if control %}")
+    t.p("Контроль за исполнением приказа возложить на ", "{{ control.full_name|name_case('accs') }}",
+        "{% if control.position %}, {{ control.position|phrase_case('accs') }}{% endif %}", ".", style="MOList")
+    t.tag("{%p else %}")
+    t.p("Контроль за исполнением приказа оставляю за собой.", style="MOList")
+    t.tag("{%p endif %}")
+    t.signatures([("{% if founder_head and founder_head.position %}" + _cap("founder_head.position")
+                   + "{% else %}______________________________{% endif %}",
+                   "{% if founder_head %}{{ founder_head.full_name|signature }}{% else %}" + BLANK_NAME
+                   + "{% endif %}")])
+
+    # Annex: a new page with the annex mark and the list.
+    t.p("Приложение", style="MOStamp", page_break=True)
+    t.p("к приказу от ", "{% if order.date %}{{ order.date|date }}{% else %}__________{% endif %}",
+        " № ", order_number, style="MOStamp")
+    t.p("Состав ", BODY, " на ", "{{ year }}", " учебный год", style="MOHeading")
+    columns = [("№", 10, "center"), ("Фамилия, имя, отчество", 50, "left"), ("ОО", 40, "left"),
+               ("Должность", 35, "left"), ("Роль", 30, "left")]
+    t.table(columns, [
+        "{%tr for m in members %}",
+        ["{{ m.number }}", "{{ m.full_name }}", "{{ m.organisation }}", "{{ m.position }}", "{{ m.role }}"],
+        "{%tr endfor %}",
+    ])
+    t.blank()
+    return t
+
+
+def work_plan() -> Template:
+    t = Template("План работы")
+    t.warnings()
+    t.approval("{{ approval.title }}",
+               "{% if approval.position %}" + _cap("approval.position")
+               + "{% else %}______________________________{% endif %}",
+               "approval.person", "{{ approval.person.full_name|signature }}")
+    t.blank()
+    t.head_block("{{ org.name|upper }}", "ПЛАН РАБОТЫ", "{{ today|date }}", "____", "{{ org.territory }}",
+                 [BODY, " на ", "{{ year }}", " учебный год"])
+    columns = [("№", 10, "center"), ("Мероприятие", 60, "left"), ("Форма", 30, "left"),
+               ("Срок", 30, "center"), ("Ответственный", 35, "left")]
+    t.table(columns, [
+        "{%tr for i in items %}",
+        ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"],
+        "{%tr endfor %}",
+    ])
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+def _shares(t: Template, caption: str, label: str, rows: str, total: str | None = None):
+    t.p(caption, style="MOPlain", before=6, keep=True)
+    body = ["{%tr for r in " + rows + " %}", ["{{ r.label }}", "{{ r.count }}", "{{ r.percent }}%"],
+            "{%tr endfor %}"]
+    if total:
+        body.append(["Всего", "{{ %s }}" % total, "{%% if %s %%}100%%{%% else %%}—{%% endif %%}" % total])
+    t.table([(label, 95, "left"), ("Количество", 35, "center"), ("Доля", 35, "center")], body)
+
+
+def annual_report() -> Template:
+    t = Template("Анализ работы за учебный год")
+    t.warnings()
+    t.head_block("{{ org.name|upper }}", "АНАЛИЗ РАБОТЫ", "{{ today|date }}", "____", "{{ org.territory }}",
+                 [BODY, " за ", "{{ year }}", " учебный год"])
+
+    t.p("1. Кадровый состав", style="MOSection")
+    t.p("В составе ", BODY, " ", "{{ staff.total|count('педагог', 'педагога', 'педагогов') }}", ".", style="MOText")
+    _shares(t, "Образование", "Уровень образования", "staff.education", "staff.total")
+    _shares(t, "Квалификационные категории", "Категория", "staff.categories", "staff.total")
+    t.tag("{%p if chart_categories %}")
+    t.p("{{ chart_categories }}", style="MOPicture")
+    t.tag("{%p endif %}")
+    _shares(t, "Педагогический стаж", "Стаж", "staff.experience", "staff.total")
+    _shares(t, "Возраст", "Возраст", "staff.age", "staff.total")
+
+    t.p("2. Заседания", style="MOSection")
+    t.p("Проведено заседаний за учебный год: ", "{{ meetings_held }}", ".", style="MOText")
+    t.tag("{%p if periods %}")
+    t.p("Выполнение требований Положения к периодичности заседаний:", style="MOText", keep=True)
+    t.table([("Период", 65, "left"), ("Требуется", 30, "center"), ("Проведено", 30, "center"),
+             ("Выполнение", 40, "center")], [
+        "{%tr for r in periods %}",
+        ["{{ r.period }}", "{{ r.required }}", "{{ r.held }}",
+         "{% if r.met %}выполнено{% elif not r.ended %}период не завершён{% else %}не выполнено{% endif %}"],
+        "{%tr endfor %}",
+    ])
+    t.tag("{%p else %}")
+    t.p("Положение не устанавливает периодичность заседаний.", style="MOText")
+    t.tag("{%p endif %}")
+
+    t.p("3. Посещаемость заседаний", style="MOSection")
+    t.tag("{%p if attendance %}")
+    t.table([("Заседание №", 25, "center"), ("Дата", 30, "center"), ("Присутствовали", 40, "center"),
+             ("Всего членов", 35, "center"), ("Посещаемость", 35, "center")], [
+        "{%tr for r in attendance %}",
+        ["{{ r.number }}", "{{ r.date|date }}", "{{ r.present }}", "{{ r.total }}", "{{ r.percent }}%"],
+        "{%tr endfor %}",
+    ])
+    t.p("Средняя посещаемость заседаний – ", "{{ attendance_average }}", "%.", style="MOText", before=6)
+    t.tag("{%p else %}")
+    t.p("Сведений о посещаемости проведённых заседаний нет.", style="MOText")
+    t.tag("{%p endif %}")
+    t.tag("{%p if quorum_share %}")
+    t.p("Кворум по Положению – присутствие более ", "{{ (100 * quorum_share)|round|int }}", "% членов.",
+        style="MOText")
+    t.tag("{%p endif %}")
+    t.tag("{%p if chart_attendance %}")
+    t.p("{{ chart_attendance }}", style="MOPicture")
+    t.tag("{%p endif %}")
+
+    t.p("4. Выполнение плана работы", style="MOSection")
+    t.p("В плане ", "{{ plan.total|count('мероприятие', 'мероприятия', 'мероприятий') }}", ", выполнено ",
+        "{{ plan.done }}", " (", "{{ plan.percent_done }}", "%).", style="MOText")
+    t.tag("{%p if plan.rows %}")
+    t.table([("Отметка о выполнении", 95, "left"), ("Количество", 35, "center"), ("Доля", 35, "center")], [
+        "{%tr for r in plan.rows %}",
+        ["{{ r.label }}", "{{ r.count }}", "{{ r.percent }}%"],
+        "{%tr endfor %}",
+    ])
+    t.tag("{%p endif %}")
+    t.tag("{%p if plan.overdue %}")
+    t.p("Не выполнены в срок:", style="MOText", before=6)
+    t.tag("{%p for o in plan.overdue %}")
+    t.p("{{ o.number }}", ". ", "{{ o.event }}", " (срок – ", "{{ o.due }}",
+        "{% if o.mark %}; {{ o.mark }}{% endif %}", ")", style="MOItem")
+    t.tag("{%p endfor %}")
+    t.tag("{%p else %}")
+    t.p("Мероприятий, не выполненных в срок, нет.", style="MOText", before=6)
+    t.tag("{%p endif %}")
+
+    t.p("5. Достижения педагогов", style="MOSection")
+    t.p("Всего достижений: ", "{{ achievements.total }}", ".", style="MOText")
+    t.tag("{%p if achievements.total %}")
+    _shares(t, "По уровням", "Уровень", "achievements.by_level")
+    t.p("Перечень достижений", style="MOPlain", before=6, keep=True)
+    t.table([("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
+             ("Результат", 30, "left"), ("Дата", 24, "center")], [
+        "{%tr for a in achievements.entries %}",
+        ["{{ a.full_name|initials }}", "{{ a.kind }}{% if a.kind and a.title %}: {% endif %}{{ a.title }}",
+         "{{ a.level }}", "{{ a.result }}", "{{ a.date|date }}"],
+        "{%tr endfor %}",
+    ])
+    t.tag("{%p endif %}")
+
+    t.p("6. Аттестация в следующем учебном году", style="MOSection")
+    t.tag("{%p if attestation %}")
+    t.table([("Педагог", 65, "left"), ("Что истекает", 65, "left"), ("Срок", 35, "center")], [
+        "{%tr for a in attestation %}",
+        ["{{ a.full_name }}", "{{ a.what }}", "{{ a.due|date }}{% if a.expired %} (истёк){% endif %}"],
+        "{%tr endfor %}",
+    ])
+    t.tag("{%p else %}")
+    t.p("Сроки аттестации до конца следующего учебного года не истекают.", style="MOText")
+    t.tag("{%p endif %}")
+
+    t.p("7. Замечания по ведению документации", style="MOSection")
+    t.tag("{%p if findings %}")
+    t.table([("Важность", 35, "left"), ("Лист", 20, "left"), ("Ячейка", 20, "center"),
+             ("Замечание", 90, "left")], [
+        "{%tr for f in findings %}",
+        ["{{ f.severity }}", "{{ f.sheet }}", "{{ f.cell }}", "{{ f.message }}"],
+        "{%tr endfor %}",
+    ])
+    t.tag("{%p else %}")
+    t.p("Замечаний нет.", style="MOText")
+    t.tag("{%p endif %}")
+
+    t.p("8. Выводы", style="MOSection")
+    t.tag("{%p for c in conclusions %}")
+    t.p("{{ c }}", style="MOText")
+    t.tag("{%p endfor %}")
+
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+TEMPLATES = {
+    "protocol.docx": protocol,
+    "registration_sheet.docx": registration_sheet,
+    "order.docx": order,
+    "work_plan.docx": work_plan,
+    "annual_report.docx": annual_report,
+}
+
+
+def build(out_dir: Path = HERE) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [make().save(out_dir / name) for name, make in TEMPLATES.items()]
+
+
+if __name__ == "__main__":
+    for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(path)

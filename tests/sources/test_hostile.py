@@ -1,0 +1,719 @@
+"""Files that are not workbooks, are broken, or are built to hurt the service.
+
+Each one must end in one clear Russian sentence with a stable code — raised as
+SourceError by XlsxSource.read(), and printed by `mo-docs validate` as a single
+line on stderr with exit code 2 — within seconds and without eating memory.
+Every file is built here, in the test; nothing binary is committed.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+from xml.sax.saxutils import escape
+
+import pytest
+
+from service.schema.reader import read_workbook
+from service.sources.base import SourceError
+from service.sources.limits import Limits
+from service.sources.xlsx import XlsxSource
+from tests.factories import association, year_end
+
+ROOT = Path(__file__).resolve().parents[2]
+MB = 1024 * 1024
+
+# ---------------------------------------------------------------- building files
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+
+
+def sheet_xml(rows: Iterable[tuple[int, list[str]]]) -> str:
+    body = "".join(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in rows)
+    return f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>{body}</sheetData></worksheet>'
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+
+
+def write_xlsx(path: Path, sheets: dict[str, str | Callable[[], Iterable[bytes]]],
+               shared_strings: str | None = None, level: int = 6) -> Path:
+    """A minimal workbook as Excel would accept it: content types, relationships,
+    workbook, sheets (text, or a generator of byte chunks to stream a huge sheet
+    without holding it in memory) and optionally a shared strings part."""
+    types = ['<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+             '<Default Extension="xml" ContentType="application/xml"/>',
+             '<Override PartName="/xl/workbook.xml" '
+             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>']
+    rels, entries = [], []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        for i, (title, content) in enumerate(sheets.items(), start=1):
+            types.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+            rels.append(f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>')
+            entries.append(f'<sheet name="{escape(title)}" sheetId="{i}" r:id="rId{i}"/>')
+            if callable(content):
+                with zf.open(f"xl/worksheets/sheet{i}.xml", "w") as fh:
+                    for chunk in content():
+                        fh.write(chunk)
+            else:
+                zf.writestr(f"xl/worksheets/sheet{i}.xml", content)
+        if shared_strings is not None:
+            types.append('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+            rels.append(f'<Relationship Id="rIdS" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+            zf.writestr("xl/sharedStrings.xml", shared_strings)
+        zf.writestr("[Content_Types].xml", f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/'
+                    f'package/2006/content-types">{"".join(types)}</Types>')
+        zf.writestr("_rels/.rels", f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
+                    f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr("xl/workbook.xml", f'{XML_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets>'
+                    f'{"".join(entries)}</sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels",
+                    f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}">{"".join(rels)}</Relationships>')
+    return path
+
+
+def patch_central_directory(path: Path, member: str, **fields: int) -> None:
+    """Overwrite fields of one entry in the zip's central directory (and its local
+    header): what a hand-crafted hostile zip declares, whatever its data holds."""
+    offsets = {"flags": (8, 6, "<H"), "method": (10, 8, "<H"), "crc": (16, 14, "<I"),
+               "compressed": (20, 18, "<I"), "size": (24, 22, "<I")}
+    data = bytearray(path.read_bytes())
+    found = False
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + name_len]).decode() == member:
+            local = struct.unpack_from("<I", data, at + 42)[0]
+            for name, value in fields.items():
+                central_off, local_off, fmt = offsets[name]
+                struct.pack_into(fmt, data, at + central_off, value)
+                struct.pack_into(fmt, data, local + local_off, value)
+            found = True
+        at = data.find(b"PK\x01\x02", at + 4)
+    assert found, member
+    path.write_bytes(bytes(data))
+
+
+# Compound File Binary (OLE2): the container of old .xls files and of password-
+# protected .xlsx files, which hold the streams «EncryptionInfo» and «EncryptedPackage».
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SECTOR, FREESECT, ENDOFCHAIN, FATSECT, NOSTREAM = 512, 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def cfb(streams: list[tuple[str, bytes]], directory_last: bool = False) -> bytes:
+    """A minimal version-3 compound file: header, FAT, directory, streams (each at
+    least 4096 bytes so that all live in regular sectors).  `directory_last` puts
+    the directory after the streams, as the format allows."""
+    streams = [(name, data.ljust(4096, b"\0")) for name, data in streams]
+    n_dir = math.ceil((1 + len(streams)) * 128 / SECTOR)
+    n_data = [math.ceil(len(data) / SECTOR) for _, data in streams]
+    n_fat = 1
+    while n_fat * 128 < n_fat + n_dir + sum(n_data):
+        n_fat += 1
+    fat = [FATSECT] * n_fat
+
+    def chain(count: int) -> int:
+        start = len(fat)
+        fat.extend(range(start + 1, start + count))
+        fat.append(ENDOFCHAIN)
+        return start
+
+    dir_start = None if directory_last else chain(n_dir)
+    starts = [chain(count) for count in n_data]
+    if directory_last:
+        dir_start = chain(n_dir)
+    used = len(fat)
+    fat.extend([FREESECT] * (n_fat * 128 - len(fat)))
+
+    def entry(name: str, kind: int, start: int, size: int, child=NOSTREAM, right=NOSTREAM) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, NOSTREAM, right, child)
+                + b"\0" * 36 + struct.pack("<IQ", start, size))
+
+    entries = [entry("Root Entry", 5, ENDOFCHAIN, 0, child=1 if streams else NOSTREAM)]
+    for i, ((name, data), start) in enumerate(zip(streams, starts), start=1):
+        entries.append(entry(name, 2, start, len(data), right=i + 1 if i < len(streams) else NOSTREAM))
+    sectors = [b""] * used
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    directory = b"".join(entries).ljust(n_dir * SECTOR, b"\0")
+    for i in range(n_fat):
+        sectors[i] = fat_bytes[i * SECTOR:(i + 1) * SECTOR]
+    for i in range(n_dir):
+        sectors[dir_start + i] = directory[i * SECTOR:(i + 1) * SECTOR]
+    for (_, data), start, count in zip(streams, starts, n_data):
+        padded = data.ljust(count * SECTOR, b"\0")
+        for i in range(count):
+            sectors[start + i] = padded[i * SECTOR:(i + 1) * SECTOR]
+    header = (CFB_MAGIC + b"\0" * 16
+              + struct.pack("<HHHHH6s9I", 0x3E, 3, 0xFFFE, 9, 6, b"\0" * 6, 0, n_fat, dir_start, 0, 4096,
+                            ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+              + struct.pack("<109I", *(list(range(n_fat)) + [FREESECT] * (109 - n_fat))))
+    assert len(header) == SECTOR
+    return header + b"".join(sectors)
+
+
+def pseudo_random(n: int, seed: int = 7) -> bytes:
+    """Incompressible-looking bytes without os.urandom, so that failures reproduce."""
+    out, x = bytearray(), seed
+    while len(out) < n:
+        x = (x * 6364136223846793005 + 1442695040888963407) % 2**64
+        out += x.to_bytes(8, "little")
+    return bytes(out[:n])
+
+
+BILLION_LAUGHS_DTD = "".join(
+    ['<!DOCTYPE lolz [<!ENTITY lol0 "lol">']
+    + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    + ["]>"])
+
+
+def valid_sheet() -> str:
+    return sheet_xml([(1, ['<c r="A1" t="s"><v>0</v></c>']),
+                      (2, [text_cell("A2", "Иванова Мария Петровна")])])
+
+
+# ---------------------------------------------------------------- the cases
+
+@dataclass(frozen=True)
+class Case:
+    build: Callable[[Path], Path]
+    code: str
+    says: str                    # a Russian fragment a person reads in the message
+
+
+def _text_renamed(d: Path) -> Path:
+    p = d / "состав.xlsx"
+    p.write_text("ФИО;Должность\nИванова Мария Петровна;учитель\n", encoding="utf-8")
+    return p
+
+
+def _empty(d: Path) -> Path:
+    p = d / "пустой.xlsx"
+    p.write_bytes(b"")
+    return p
+
+
+def _zip_of_photos(d: Path) -> Path:
+    p = d / "фото.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("IMG_0001.jpg", pseudo_random(3000))
+        zf.writestr("readme.txt", "фотографии с заседания")
+    return p
+
+
+def _word_document(d: Path) -> Path:
+    p = d / "протокол.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("[Content_Types].xml", f"{XML_HEAD}<Types/>")
+        zf.writestr("word/document.xml", f"{XML_HEAD}<document/>")
+    return p
+
+
+def _legacy_xls(d: Path) -> Path:
+    p = d / "старый.xlsx"
+    p.write_bytes(cfb([("Workbook", pseudo_random(9000))]))
+    return p
+
+
+def _password(d: Path) -> Path:
+    p = d / "с паролем.xlsx"
+    p.write_bytes(cfb([("EncryptionInfo", b"\x04\x00\x04\x00\x40\x00\x00\x00" + pseudo_random(600)),
+                       ("EncryptedPackage", pseudo_random(20_000))]))
+    return p
+
+
+def _password_directory_after_package(d: Path) -> Path:
+    p = d / "большой с паролем.xlsx"
+    p.write_bytes(cfb([("EncryptionInfo", b"\x04\x00\x04\x00\x40\x00\x00\x00" + pseudo_random(600)),
+                       ("EncryptedPackage", pseudo_random(400_000))], directory_last=True))
+    return p
+
+
+def _zip_bomb_300mb(d: Path) -> Path:
+    row = b'<row r="1"><c r="A1" t="inlineStr"><is><t>lol</t></is></c></row>'
+    chunk = row * (MB // len(row))
+
+    def sheet():
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for _ in range(300):
+            yield chunk
+        yield b"</sheetData></worksheet>"
+
+    return write_xlsx(d / "bomb300.xlsx", {"Состав": sheet}, level=9)
+
+
+def _ratio_bomb(d: Path) -> Path:
+    def sheet():
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for _ in range(8):
+            yield b" " * MB
+        yield b"</sheetData></worksheet>"
+
+    return write_xlsx(d / "ratio.xlsx", {"Состав": sheet}, level=9)
+
+
+def _laughs_in_shared_strings(d: Path) -> Path:
+    sst = f'{XML_HEAD}{BILLION_LAUGHS_DTD}<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+    return write_xlsx(d / "laughs.xlsx", {"Состав": valid_sheet()}, shared_strings=sst)
+
+
+def _laughs_in_sheet(d: Path) -> Path:
+    sheet = (f'{XML_HEAD}{BILLION_LAUGHS_DTD}<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">'
+             f'<c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+    return write_xlsx(d / "laughs_sheet.xlsx", {"Состав": sheet})
+
+
+def _external_entity(d: Path) -> Path:
+    sst = (f'{XML_HEAD}<!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           f'<sst xmlns="{MAIN_NS}"><si><t>&xxe;</t></si></sst>')
+    return write_xlsx(d / "xxe.xlsx", {"Состав": valid_sheet()}, shared_strings=sst)
+
+
+def _saved(d: Path, name: str) -> Path:
+    return association().save(d / name)
+
+
+def _corrupt_deflate(d: Path) -> Path:
+    p = _saved(d, "битый.xlsx")
+    data = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as zf:
+        info = zf.getinfo("xl/worksheets/sheet2.xml")
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    for i in range(start + 10, start + 60):           # bytes damaged in transfer
+        data[i] ^= 0xFF
+    p.write_bytes(bytes(data))
+    return p
+
+
+def _unknown_compression(d: Path) -> Path:
+    p = _saved(d, "метод.xlsx")
+    patch_central_directory(p, "xl/worksheets/sheet2.xml", method=99)    # 99: AES, as 7-Zip writes
+    return p
+
+
+def _encrypted_entries(d: Path) -> Path:
+    p = _saved(d, "zipcrypto.xlsx")
+    patch_central_directory(p, "xl/worksheets/sheet2.xml", flags=0x1)
+    return p
+
+
+def _lying_sizes(d: Path) -> Path:
+    """The central directory says 1 KB; the data inflates to 64 MB."""
+    def sheet():
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for _ in range(64):
+            yield b" " * MB
+        yield b"</sheetData></worksheet>"
+
+    p = write_xlsx(d / "liar.xlsx", {"Состав": sheet}, level=9)
+    patch_central_directory(p, "xl/worksheets/sheet1.xml", size=1024)
+    with zipfile.ZipFile(p) as zf:
+        assert zf.getinfo("xl/worksheets/sheet1.xml").file_size == 1024
+    return p
+
+
+def _bad_shared_string_index(d: Path) -> Path:
+    sst = f'{XML_HEAD}<sst xmlns="{MAIN_NS}"><si><t>ФИО</t></si></sst>'
+    sheet = sheet_xml([(1, ['<c r="A1" t="s"><v>0</v></c>']), (2, ['<c r="A2" t="s"><v>999</v></c>'])])
+    return write_xlsx(d / "sst.xlsx", {"Состав": sheet}, shared_strings=sst)
+
+
+def _not_xml_inside(d: Path) -> Path:
+    return write_xlsx(d / "notxml.xlsx", {"Состав": "Иванова Мария Петровна; учитель"})
+
+
+def _truncated_download(d: Path) -> Path:
+    p = _saved(d, "недокачан.xlsx")
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+    return p
+
+
+def _too_many_parts(d: Path) -> Path:
+    p = write_xlsx(d / "parts.xlsx", {"Состав": valid_sheet()})
+    with zipfile.ZipFile(p, "a") as zf:
+        for i in range(2_100):
+            zf.writestr(f"xl/media/image{i}.bin", b"")
+    return p
+
+
+def _over_20_mb(d: Path) -> Path:
+    p = d / "огромный.xlsx"
+    with p.open("wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(21 * MB)                  # sparse: costs no disk, no time
+    return p
+
+
+CASES: dict[str, Case] = {
+    "text renamed .xlsx": Case(_text_renamed, "workbook.unreadable", "не книга Excel"),
+    "empty file": Case(_empty, "workbook.unreadable", "Файл пуст"),
+    "zip of photos": Case(_zip_of_photos, "workbook.unreadable", "архив"),
+    "Word document renamed .xlsx": Case(_word_document, "workbook.unreadable", "архив"),
+    "legacy .xls (OLE)": Case(_legacy_xls, "workbook.unreadable", "старого формата Excel (.xls)"),
+    "password-protected": Case(_password, "workbook.unreadable", "защищён паролем"),
+    "password-protected, directory last": Case(_password_directory_after_package, "workbook.unreadable",
+                                               "защищён паролем"),
+    "zip bomb 300 MB": Case(_zip_bomb_300mb, "workbook.too_large", "zip-бомба"),
+    "ratio bomb 8 MB": Case(_ratio_bomb, "workbook.too_large", "zip-бомба"),
+    "billion laughs in sharedStrings": Case(_laughs_in_shared_strings, "workbook.unreadable",
+                                            "недопустимые XML-конструкции"),
+    "billion laughs in a sheet": Case(_laughs_in_sheet, "workbook.unreadable", "недопустимые XML-конструкции"),
+    "external entity": Case(_external_entity, "workbook.unreadable", "недопустимые XML-конструкции"),
+    "corrupt deflate stream": Case(_corrupt_deflate, "workbook.unreadable", "повреждён"),
+    "unknown compression method": Case(_unknown_compression, "workbook.unreadable", "повреждён"),
+    "encrypted zip entries": Case(_encrypted_entries, "workbook.unreadable", "зашифрованы"),
+    "sizes that lie": Case(_lying_sizes, "workbook.unreadable", "повреждён"),
+    "shared string index out of range": Case(_bad_shared_string_index, "workbook.unreadable", "повреждён"),
+    "sheet that is not XML": Case(_not_xml_inside, "workbook.unreadable", "повреждён"),
+    "half-downloaded file": Case(_truncated_download, "workbook.unreadable", "не книга Excel"),
+    "too many parts": Case(_too_many_parts, "workbook.too_large", "слишком много частей"),
+    "file over 20 MB": Case(_over_20_mb, "workbook.too_large", "Файл слишком большой"),
+}
+SLOW = {"zip bomb 300 MB"}
+
+
+def params():
+    return [pytest.param(name, id=name, marks=[pytest.mark.slow] if name in SLOW else []) for name in CASES]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    cache: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in cache:
+            d = tmp_path_factory.mktemp("hostile")
+            cache[name] = CASES[name].build(d)
+        return cache[name]
+
+    return get
+
+
+# ---------------------------------------------------------------- measuring
+
+@dataclass
+class Bounded:
+    error: SourceError | None
+    result: object
+    seconds: float
+    peak_mb: float
+
+
+def read_measured(path: Path, limits: Limits | None = None) -> Bounded:
+    tracemalloc.start()
+    start = time.monotonic()
+    error, result = None, None
+    try:
+        result = XlsxSource(path, limits=limits).read()
+    except SourceError as err:
+        error = err
+    finally:
+        seconds = time.monotonic() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return Bounded(error, result, seconds, peak / MB)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float
+    max_rss_mb: float
+
+
+def mo_docs(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+    """Run the installed `mo-docs` as a person would; measure its own peak memory."""
+    script = Path(sys.executable).parent / "mo-docs"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MO_DOCS_LIMIT_")}
+    environ.update(env or {})
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen([*command, *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                env=environ, cwd=ROOT)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                pytest.fail(f"mo-docs {' '.join(args)} still running after {timeout} s")
+            time.sleep(0.01)
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   seconds, usage.ru_maxrss / 1024)
+
+
+def assert_one_russian_line(run: Run, code: str, says: str) -> None:
+    assert "Traceback" not in run.err, run.err
+    lines = [line for line in run.err.splitlines() if line.strip()]
+    assert len(lines) == 1, run.err
+    (line,) = lines
+    assert line.startswith("mo-docs: ") and line.endswith(f"[{code}]"), line
+    assert says in line, line
+    assert re.search(r"[А-Яа-яЁё]{4,}", line), line
+
+
+# ---------------------------------------------------------------- the source
+
+@pytest.mark.parametrize("name", params())
+def test_source_refuses_with_a_code_and_a_russian_message(built, name):
+    case = CASES[name]
+    measured = read_measured(built(name))
+    assert measured.error is not None, f"{name}: read without complaint"
+    assert measured.error.code == case.code
+    assert case.says in measured.error.message
+    assert "\n" not in measured.error.message
+    assert str(built(name).parent) not in measured.error.message     # no server paths in what people see
+    assert measured.seconds < 5, f"{name}: {measured.seconds:.1f} s"
+    assert measured.peak_mb < 64, f"{name}: {measured.peak_mb:.0f} MB"
+
+
+def test_external_entity_does_not_leak_the_servers_files(built):
+    measured = read_measured(built("external entity"))
+    assert measured.error is not None
+    assert "root:" not in measured.error.message and "/bin/" not in measured.error.message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", params())
+def test_cli_refuses_in_one_line_with_exit_code_2(built, name):
+    case = CASES[name]
+    run = mo_docs("validate", str(built(name)))
+    assert run.code == 2, (run.code, run.err)
+    assert run.out == ""
+    assert_one_russian_line(run, case.code, case.says)
+    assert run.seconds < 10, f"{name}: {run.seconds:.1f} s"
+    assert run.max_rss_mb < 250, f"{name}: {run.max_rss_mb:.0f} MB"
+
+
+def test_a_minimal_hand_made_workbook_is_itself_readable(tmp_path):
+    """The hostile files above differ from this one only in what makes them hostile."""
+    sst = f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>ФИО</t></si></sst>'
+    raw = XlsxSource(write_xlsx(tmp_path / "ok.xlsx", {"Состав": valid_sheet()}, shared_strings=sst)).read()
+    assert raw.tabs[0].rows == [(1, ("ФИО",)), (2, ("Иванова Мария Петровна",))]
+
+
+def test_an_old_workbook_mentioning_encryption_in_a_cell_is_still_called_old(tmp_path):
+    path = tmp_path / "старый.xlsx"
+    path.write_bytes(cfb([("Workbook", "EncryptionInfo в тексте ячейки".encode("utf-8") + pseudo_random(5000))],
+                         directory_last=True))
+    with pytest.raises(SourceError) as info:
+        XlsxSource(path).read()
+    assert info.value.code == "workbook.unreadable" and "старого формата" in info.value.message
+
+
+# ---------------------------------------------------------------- limits from the environment
+
+def test_lowered_unzipped_limit_from_the_environment_refuses_an_ordinary_book(tmp_path):
+    path = association().save(tmp_path / "mmo.xlsx")
+    limits = Limits.from_env({"MO_DOCS_LIMIT_MAX_UNZIPPED_BYTES": "20000"})
+    with pytest.raises(SourceError) as info:
+        XlsxSource(path, limits=limits).read()
+    assert info.value.code == "workbook.too_large"
+    assert "После распаковки" in info.value.message and "zip-бомба" in info.value.message
+
+
+@pytest.mark.slow
+def test_cli_takes_limits_from_the_environment(tmp_path):
+    path = association().save(tmp_path / "mmo.xlsx")
+    run = mo_docs("validate", str(path), "--as-of", year_end().isoformat(),
+                  env={"MO_DOCS_LIMIT_MAX_UNZIPPED_BYTES": "20000"})
+    assert run.code == 2
+    assert_one_russian_line(run, "workbook.too_large", "zip-бомба")
+
+
+@pytest.mark.slow
+def test_cli_ratio_limit_from_the_environment(tmp_path):
+    # 2 MB of a sheet compressed ~30 times: fine by default, refused when the ratio is lowered
+    def sheet():
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for r in range(1, 40_000):
+            yield f'<row r="{r}"><c r="A{r}"><v>{(r * 7919) % 100_003}</v></c></row>'.encode()
+        yield b"</sheetData></worksheet>"
+
+    path = write_xlsx(tmp_path / "ratio.xlsx", {"Прочее": sheet})
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size > MB and 5 < info.file_size / info.compress_size < 200
+    assert XlsxSource(path).read().tabs[0].truncated_at == 5001
+    run = mo_docs("validate", str(path), env={"MO_DOCS_LIMIT_MAX_RATIO": "3"})
+    assert run.code == 2
+    assert_one_russian_line(run, "workbook.too_large", "сжата в")
+
+
+@pytest.mark.slow
+def test_cli_says_which_limit_variable_is_not_a_number(tmp_path):
+    path = association().save(tmp_path / "mmo.xlsx")
+    run = mo_docs("validate", str(path), env={"MO_DOCS_LIMIT_MAX_ROWS": "много"})
+    assert run.code == 2 and "Traceback" not in run.err
+    assert "MO_DOCS_LIMIT_MAX_ROWS" in run.err and "целым числом" in run.err
+
+
+def test_a_flood_of_shared_strings_counts_against_the_unzipped_limit(tmp_path):
+    strings = "".join(f"<si><t>{chr(0x430 + i % 32)}{chr(0x430 + i // 32 % 32)}</t></si>" for i in range(200_000))
+    sst = f'{XML_HEAD}<sst xmlns="{MAIN_NS}">{strings}</sst>'
+    path = write_xlsx(tmp_path / "flood.xlsx", {"Состав": valid_sheet()}, shared_strings=sst)
+    measured = read_measured(path, Limits(max_unzipped_bytes=2 * MB))
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
+    assert measured.seconds < 2
+
+
+# ---------------------------------------------------------------- very long and very wide sheets
+
+SYLLABLES = ["ва", "ло", "ми", "ка", "ре", "ту", "са", "не", "по", "ди"]
+
+
+def _surname(n: int) -> str:
+    word = "".join(SYLLABLES[int(d)] for d in str(n))
+    return word.capitalize() + "ова"
+
+
+def _cell(ref: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    if hasattr(value, "toordinal"):                      # a date as Excel stores it: a serial number
+        return f'<c r="{ref}"><v>{value.toordinal() - 693594}</v></c>'
+    return text_cell(ref, str(value))
+
+
+def _hundred_thousand_rows(path: Path) -> Path:
+    """The compliant association, its «Состав» followed by 100 000 more members."""
+    from openpyxl.utils import get_column_letter
+
+    book = association()
+    tables = book.tables()
+    members = tables["Состав"]
+    letters = [get_column_letter(i) for i in range(1, 30)]
+
+    def sheet():
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for r, values in enumerate(members, start=1):
+            yield f'<row r="{r}">{"".join(_cell(f"{letters[i]}{r}", v) for i, v in enumerate(values))}</row>'.encode()
+        buf = []
+        for r in range(len(members) + 1, 100_001):
+            buf.append(f'<row r="{r}">{text_cell(f"A{r}", f"{_surname(r)} Мария Петровна")}'
+                       f'{text_cell(f"B{r}", f"МБОУ СОШ №{r % 40 + 1}")}{text_cell(f"C{r}", "учитель")}'
+                       f'{text_cell(f"D{r}", "член")}</row>')
+            if len(buf) == 5000:
+                yield "".join(buf).encode()
+                buf = []
+        yield "".join(buf).encode()
+        yield b"</sheetData></worksheet>"
+
+    sheets: dict = {}
+    for title, rows in tables.items():
+        if title == "Состав":
+            sheets[title] = sheet
+        else:
+            sheets[title] = sheet_xml(
+                (r, [_cell(f"{letters[i]}{r}", v) for i, v in enumerate(values)])
+                for r, values in enumerate(rows, start=1))
+    return write_xlsx(path, sheets)
+
+
+@pytest.fixture(scope="module")
+def long_book(tmp_path_factory):
+    return _hundred_thousand_rows(tmp_path_factory.mktemp("long") / "100000.xlsx")
+
+
+def test_hand_made_copy_of_the_association_has_no_findings(tmp_path):
+    """Guards the builder: without the extra rows the book is as clean as the factory's."""
+    book = association()
+    tables = book.tables()
+    from openpyxl.utils import get_column_letter
+    letters = [get_column_letter(i) for i in range(1, 30)]
+    sheets = {title: sheet_xml((r, [_cell(f"{letters[i]}{r}", v) for i, v in enumerate(values)])
+                               for r, values in enumerate(rows, start=1)) for title, rows in tables.items()}
+    raw = XlsxSource(write_xlsx(tmp_path / "copy.xlsx", sheets)).read()
+    _, findings = read_workbook(raw, year_end())
+    assert findings == []
+
+
+@pytest.fixture(scope="module")
+def long_read(long_book):
+    start = time.monotonic()
+    raw = XlsxSource(long_book).read()         # memory is measured on the CLI below: tracemalloc is slow here
+    return raw, time.monotonic() - start
+
+
+@pytest.mark.slow
+def test_100000_rows_stop_at_the_row_limit_quickly(long_read):
+    raw, seconds = long_read
+    tab = next(t for t in raw.tabs if t.title == "Состав")
+    assert tab.truncated_at == 5001
+    assert tab.rows[0][0] == 1 and tab.rows[-1][0] == 5000 and len(tab.rows) == 5000
+    assert tab.rows[-1][1][0] == f"{_surname(5000)} Мария Петровна"
+    assert seconds < 12, f"{seconds:.1f} s"
+
+
+@pytest.mark.slow
+def test_100000_rows_become_one_finding_at_the_first_row_not_read(long_read):
+    raw, _ = long_read
+    _, findings = read_workbook(raw, year_end())
+    too_many = [f for f in findings if f.code == "sheet.too_many_rows"]
+    assert len(too_many) == 1
+    (f,) = too_many
+    assert (f.sheet, f.cell, f.severity) == ("Состав", "A5001", "error")
+    assert "слишком много строк" in f.message and "до 5000" in f.message
+
+
+@pytest.mark.slow
+def test_cli_on_100000_rows_finishes_with_a_bounded_report(long_book):
+    run = mo_docs("validate", str(long_book), "--as-of", year_end().isoformat(), "--format", "json", timeout=30)
+    assert "Traceback" not in run.err and run.err == ""
+    assert run.code == 1                                  # errors found, not a crash
+    assert run.seconds < 20, f"{run.seconds:.1f} s"
+    assert run.max_rss_mb < 300, f"{run.max_rss_mb:.0f} MB"
+    report = json.loads(run.out)
+    findings = report["findings"]
+    assert len(findings) <= 1001                          # MAX_FINDINGS and one note that more were left out
+    assert any(f["code"] == "sheet.too_many_rows" and f["cell"] == "A5001" and f["sheet"] == "Состав"
+               for f in findings)
+
+
+def test_a_lone_cell_at_the_last_row_of_excel_stops_at_the_limit(tmp_path):
+    sheet = sheet_xml([(1, [text_cell("A1", "ФИО")]), (1_048_576, [text_cell("A1048576", "конец")])])
+    measured = read_measured(write_xlsx(tmp_path / "far.xlsx", {"Состав": sheet}))
+    assert measured.error is None
+    tab = measured.result.tabs[0]
+    assert tab.rows == [(1, ("ФИО",))] and tab.truncated_at == 5001
+    assert measured.seconds < 5
+
+
+def test_cells_in_the_last_column_of_excel_are_cut_at_the_column_limit(tmp_path):
+    rows = [(r, [text_cell(f"A{r}", f"строка {r}"), text_cell(f"XFD{r}", "далеко")]) for r in range(1, 201)]
+    measured = read_measured(write_xlsx(tmp_path / "wide.xlsx", {"Состав": sheet_xml(rows)}))
+    assert measured.error is None
+    tab = measured.result.tabs[0]
+    assert len(tab.rows) == 200
+    assert all(len(values) <= 200 and values[0] == f"строка {r}" for r, values in tab.rows)
+    assert measured.seconds < 5 and measured.peak_mb < 64
