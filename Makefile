@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench demo docs clean system-deps
+.PHONY: run test bench demo docs images clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,6 @@ clean:
 
 docs: $(STAMP)
 	$(PY) -m service.readme_tables
+
+images: $(STAMP) system-deps
+	$(PY) scripts/readme_images.py

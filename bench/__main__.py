@@ -6,9 +6,9 @@ import platform
 import sys
 from pathlib import Path
 
-from bench import validate_workbook
+from bench import render_protocols, validate_workbook
 
-BENCHMARKS = [validate_workbook]
+BENCHMARKS = [validate_workbook, render_protocols]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 

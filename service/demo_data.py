@@ -112,12 +112,13 @@ def zdvinsky_math(year: SchoolYear) -> dict[str, list[list[Any]]]:
             ("О плане работы на " + f"{y1}-{y1 + 1}" + " учебный год", "Ёлкину О.С.", None,
              "Подготовить проект плана к 30 августа.")],
     }
+    absent = {(5, 1), (7, 2), (10, 3), (4, 4), (9, 2), (1, 3)}     # the head was away: her deputy chaired №3
     for n, items in topics.items():
+        present = len(people) - sum(1 for _, m in absent if m == n)
         for q, (question, heard, spoke, decided) in enumerate(items, start=1):
-            agenda.append([n, q, question, heard, spoke, decided, 9, 0, 0])
+            agenda.append([n, q, question, heard, spoke, decided, present - (q == 2), 0, int(q == 2)])
     attendance = [["Учёт посещаемости заседаний"],
                   ["ФИО", "Заседание №1", "Заседание №2", "№3", dates[3]]]
-    absent = {(5, 1), (7, 2), (10, 3), (4, 4), (9, 2), (1, 3)}     # the head was away: her deputy chaired №3
     for i, (fio, *_rest) in enumerate(people, start=1):
         attendance.append([fio] + [("н" if (i, n) in absent else "+") for n in range(1, 5)])
     plan = [["План работы ММО учителей математики на " + year.label + " учебный год"],

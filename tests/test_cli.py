@@ -107,3 +107,49 @@ def test_init_workbook_refuses_to_overwrite(tmp_path, capsys):
     code, _, err = run(capsys, "init-workbook", str(path))
     assert code == 2 and "уже существует" in err
     assert run(capsys, "init-workbook", str(path), "--force")[0] == 0
+
+
+# ---------------------------------------------------------------- generate
+
+def test_generate_prints_the_written_path_last(tmp_path, capsys):
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    out_dir = tmp_path / "docs"
+    code, out, err = run(capsys, "generate", "protocol", str(path), "--meeting", "2", "--out", str(out_dir),
+                         "--as-of", "2025-09-01")
+    assert code == 0, err
+    written = out.strip().splitlines()[-1]
+    assert written == str(out_dir / "ММО математиков" / "2024-2025" / "Протоколы" / "Протокол №2 от 10.12.2024.docx")
+    code, out, err = run(capsys, "generate", "protocol", str(path), "--meeting", "2", "--out", str(out_dir),
+                         "--as-of", "2025-09-01")
+    assert code == 0 and "не изменился" in err and out.strip().splitlines()[-1] == written
+
+
+def test_generate_refuses_with_errors_and_force_overrides(tmp_path, capsys):
+    book = association("zdvinsky-mmo")
+    book.meeting(1)["Секретарь"] = None
+    path = book.save(tmp_path / "mmo.xlsx")
+    argv = ["generate", "protocol", str(path), "--meeting", "1", "--out", str(tmp_path / "o"), "--as-of", "2025-09-01"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 1 and "[meeting.no_signers]" in out and "--force" in out
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").rglob("*.docx"))
+    code, out, err = run(capsys, *argv, "--force")
+    assert code == 0 and "с нарушениями" in err and out.strip().endswith(".docx")
+
+
+@pytest.mark.parametrize("extra, fragment", [
+    (["--meeting", "9"], "заседания №9 нет"),
+    (["--year", "2023-2024", "--meeting", "1"], "в книге 2024-2025 учебный год"),
+    (["--year", "2024", "--meeting", "1"], "не учебный год"),
+    ([], "--meeting N"),
+])
+def test_generate_wrong_requests_exit_2(tmp_path, capsys, extra, fragment):
+    path = association().save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "protocol", str(path), "--out", str(tmp_path / "o"), *extra)
+    assert code == 2 and fragment in err and "Traceback" not in err
+
+
+def test_generate_pdf_without_libreoffice_says_so_and_keeps_the_docx(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("service.pdf.soffice", lambda: None)
+    path = association().save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "work-plan", str(path), "--out", str(tmp_path / "o"), "--pdf")
+    assert code == 0 and "LibreOffice не установлен" in err and out.strip().endswith(".docx")
