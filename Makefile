@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/mo-docs demo
+	$(VENV)/bin/mo-docs run
 
 system-deps:
 	@scripts/system-deps.sh

@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="перезаписать существующий файл")
     i.set_defaults(func=cmd_init_workbook)
 
+    s = sub.add_parser("serve", help="веб-служба (gunicorn) на 127.0.0.1")
+    s.set_defaults(func=cmd_serve)
+    w = sub.add_parser("worker", help="обработчик фоновых заданий (huey)")
+    w.set_defaults(func=cmd_worker)
+    r = sub.add_parser("run", help="веб-служба и обработчик вместе, с демонстрационными данными (make run)")
+    r.set_defaults(func=cmd_run)
+
     d = sub.add_parser("demo", help="создать и проверить примерные книги трёх объединений")
     d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
     d.add_argument("--dir", default="instance/demo", help="куда положить примерные книги")
@@ -143,6 +150,38 @@ def cmd_init_workbook(args) -> int:
     write_blank_workbook(path, regulation_id=args.regulation)
     print(path)
     return EXIT_OK
+
+
+def _app(**overrides):
+    from service import create_app
+    from service.settings import SettingsError
+
+    try:
+        return create_app(overrides or None)
+    except SettingsError as err:
+        raise UsageError(str(err))
+
+
+def cmd_serve(args) -> int:
+    from service.serve import serve
+
+    serve(_app())
+    return EXIT_OK
+
+
+def cmd_worker(args) -> int:
+    from jobs.worker import run_worker
+
+    run_worker(_app())
+    return EXIT_OK
+
+
+def cmd_run(args) -> int:
+    from service.serve import run_all
+
+    os.environ.setdefault("MO_DOCS_ENV", "development")
+    os.environ.setdefault("MO_DOCS_DEMO", "true")
+    return run_all(_app())
 
 
 def cmd_demo(args) -> int:

@@ -1,0 +1,19 @@
+"""The huey instance, built from settings: SQLite by default, Redis by URL, in-memory
+(immediate) for tests."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+
+def create_huey(url: str, name: str = "mo-docs"):
+    parsed = urlparse(url)
+    if parsed.scheme == "memory":
+        return MemoryHuey(name, immediate=True)
+    if parsed.scheme == "sqlite":
+        path = url[len("sqlite:///"):]
+        return SqliteHuey(name, filename=path)           # WAL journal, no server needed
+    if parsed.scheme in ("redis", "rediss"):
+        return RedisHuey(name, url=url)
+    raise ValueError(f"MO_DOCS_QUEUE_URL: неизвестная схема очереди {parsed.scheme!r} (sqlite:///…, redis://…, memory://)")

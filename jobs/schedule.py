@@ -1,0 +1,10 @@
+"""Periodic work as data: what runs how often.  tasks.py turns each into a huey
+periodic task."""
+from huey import crontab
+
+SWEEP = crontab(minute="*")                     # re-queue jobs whose worker died
+
+
+def watch_schedule(minutes: int):
+    """Look for changed workbooks every `minutes`."""
+    return crontab(minute=f"*/{max(1, min(59, minutes))}")

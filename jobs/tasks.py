@@ -1,0 +1,73 @@
+"""Thin huey tasks over the workspace.  `register(huey, workspace)` binds them to a
+huey instance built from settings, so nothing is configured at import time."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from jobs.schedule import SWEEP, watch_schedule
+from service.workspace import jobs as records
+from service.workspace.runner import Busy, run
+from service.workspace.service import Workspace
+
+log = logging.getLogger("mo-docs.jobs")
+BUSY_RETRY_SECONDS = 5
+
+
+@dataclass
+class Tasks:
+    run_job: Callable
+    watch: Callable
+    sweep: Callable
+
+    def dispatch(self, job_id: str) -> None:
+        self.run_job(job_id)
+
+
+def register(huey, ws: Workspace) -> Tasks:
+    @huey.task(retries=100, retry_delay=BUSY_RETRY_SECONDS, name="run_job")
+    def run_job(job_id: str):
+        try:
+            state = run(ws, job_id)
+        except Busy:
+            if huey.immediate:
+                raise RuntimeError("association is busy")      # tests run one job at a time
+            raise                                              # huey retries after BUSY_RETRY_SECONDS
+        if state == records.QUEUED and not huey.immediate:     # a passing fault: try again shortly
+            run_job.schedule(args=(job_id,), delay=BUSY_RETRY_SECONDS * 2)
+        return state
+
+    @huey.periodic_task(watch_schedule(int(ws.settings["WATCH_INTERVAL_MINUTES"])), name="watch")
+    def watch():
+        return watch_once(ws, run_job)
+
+    @huey.periodic_task(SWEEP, name="sweep")
+    def sweep():
+        return sweep_once(ws, run_job)
+
+    return Tasks(run_job=run_job, watch=watch, sweep=sweep)
+
+
+def watch_once(ws: Workspace, dispatch: Callable[[str], object]) -> list[str]:
+    """Queue a check of every association whose workbook changed (mtime, then content hash)."""
+    queued = []
+    for a in ws.associations():
+        sha = ws.source_changed(a)
+        if sha is None:
+            continue
+        job, created = records.enqueue(ws.sf, "check", association_id=a.id, requested_by="наблюдение",
+                                       dedupe_key=f"check:{a.id}:{sha}")
+        if created:
+            dispatch(job.id)
+            queued.append(job.id)
+    return queued
+
+
+def sweep_once(ws: Workspace, dispatch: Callable[[str], object]) -> list[str]:
+    records.expire_exhausted(ws.sf)
+    ids = records.to_requeue(ws.sf)
+    for job_id in ids:
+        log.warning("re-queueing job %s (worker lost or message lost)", job_id)
+        dispatch(job_id)
+    return ids

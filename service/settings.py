@@ -1,0 +1,101 @@
+"""Every setting of the service, declared once with its default and its help.
+
+Values come from, in order: the defaults here, `config.py` in the instance folder,
+and `MO_DOCS_<NAME>` environment variables.  Nothing is read at import time:
+`load_settings()` is called by `create_app()`.  The README's table of settings is
+checked against `SETTINGS` by a test.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+def _bool(v: str) -> bool:
+    if v.strip().lower() in ("1", "true", "yes", "on", "да"):
+        return True
+    if v.strip().lower() in ("0", "false", "no", "off", "нет", ""):
+        return False
+    raise ValueError(f"ожидается true или false: {v!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: list[Setting] = [
+    Setting("ENV", "production", "`development` relaxes the secret-key check; anything else is production."),
+    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Required outside development; `make run` "
+            "generates one into the instance folder."),
+    Setting("DATABASE_URL", None, "SQLAlchemy URL of the workspace database; default SQLite "
+            "`<instance>/mo-docs.sqlite` (WAL). PostgreSQL: `postgresql+psycopg://user:pass@host/db`."),
+    Setting("QUEUE_URL", None, "Job queue storage: default SQLite `<instance>/queue.sqlite`; `redis://host:6379/0` "
+            "for several machines; `memory://` runs jobs inline (tests)."),
+    Setting("DOCUMENTS_DIR", None, "Root folder for filed documents (the local stand-in for Drive); default "
+            "`<instance>/documents`."),
+    Setting("WORKBOOKS_DIR", None, "Where uploaded workbooks are kept; default `<instance>/workbooks`."),
+    Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest accepted upload; bigger ones get 413.", int),
+    Setting("WATCH_INTERVAL_MINUTES", 5, "How often the periodic job looks for changed workbooks.", int),
+    Setting("JOB_LEASE_SECONDS", 300, "How long a worker may hold a job before the sweeper re-queues it.", int),
+    Setting("JOB_MAX_ATTEMPTS", 3, "Attempts before a job is marked failed.", int),
+    Setting("WORKERS", 2, "Threads of the job consumer.", int),
+    Setting("PORT", 8000, "Port of the web server (always on 127.0.0.1 until accounts exist).", int),
+    Setting("DEMO", False, "Create the demo workspace (three sample associations) on first start.", _bool),
+    Setting("AUTO_REGISTRATION_DAYS", 7, "Registration sheets are prepared this many days before a planned "
+            "meeting.", int),
+    Setting("FAULT_DELAY_SECONDS", 0.0, "Testing aid: pause inside every job, so a test can kill a worker "
+            "mid-job. Keep 0 in production.", float),
+]
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def load_settings(instance: Path, overrides: dict | None = None, environ=None) -> dict[str, Any]:
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    config = instance / "config.py"
+    if config.is_file():
+        namespace: dict[str, Any] = {}
+        exec(compile(config.read_text(encoding="utf-8"), str(config), "exec"), namespace)
+        values.update({k: v for k, v in namespace.items() if k in BY_NAME})
+    for s in SETTINGS:
+        raw = environ.get(f"MO_DOCS_{s.name}")
+        if raw is not None:
+            try:
+                values[s.name] = s.parse(raw)
+            except ValueError as exc:
+                raise SettingsError(f"MO_DOCS_{s.name}: {exc}")
+    values.update(overrides or {})
+    unknown = set(overrides or {}) - set(BY_NAME) - {"TESTING"}
+    if unknown:
+        raise SettingsError(f"unknown settings: {sorted(unknown)}")
+    values["DATABASE_URL"] = values["DATABASE_URL"] or f"sqlite:///{instance / 'mo-docs.sqlite'}"
+    values["QUEUE_URL"] = values["QUEUE_URL"] or f"sqlite:///{instance / 'queue.sqlite'}"
+    values["DOCUMENTS_DIR"] = str(values["DOCUMENTS_DIR"] or instance / "documents")
+    values["WORKBOOKS_DIR"] = str(values["WORKBOOKS_DIR"] or instance / "workbooks")
+    if not values["SECRET_KEY"]:
+        if values["ENV"] != "development" and not values.get("TESTING"):
+            raise SettingsError("MO_DOCS_SECRET_KEY не задан: без него служба не запускается вне режима разработки "
+                                "(задайте MO_DOCS_SECRET_KEY или MO_DOCS_ENV=development).")
+        values["SECRET_KEY"] = _instance_secret(instance)
+    return values
+
+
+def _instance_secret(instance: Path) -> str:
+    """Development only: a random key kept in the instance folder so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,79 @@
+"""Requests that pages and the API share: ask for a document, a check, a batch."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+
+from service.documents import KINDS
+from service.web.errors import ApiError
+from service.workspace import jobs as records
+from service.workspace.models import Association
+
+
+def workspace():
+    return current_app.extensions["workspace"]
+
+
+def dispatch(job_id: str) -> None:
+    current_app.extensions["tasks"].dispatch(job_id)
+
+
+def find(slug: str) -> Association:
+    a = workspace().association(slug)
+    if a is None:
+        raise ApiError(404, "association.not_found", f"Объединение «{slug}» не найдено.")
+    return a
+
+
+def _int(value, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, "request.invalid", f"«{name}» должно быть целым числом.")
+    if n < 1:
+        raise ApiError(400, "request.invalid", f"«{name}» должно быть положительным.")
+    return n
+
+
+def request_document(a: Association, params: dict, actor: str):
+    kind = params.get("kind")
+    if kind not in KINDS:
+        raise ApiError(400, "request.invalid", f"Вид документа должен быть одним из: {', '.join(KINDS)}.")
+    clean = {"kind": kind, "meeting": _int(params.get("meeting"), "meeting"),
+             "plan_item": _int(params.get("plan_item"), "plan_item"),
+             "force": str(params.get("force", "")).lower() in ("1", "true", "on", "yes") or params.get("force") is True,
+             "number": (params.get("number") or "").strip()[:40] or None,
+             "date": None}
+    if params.get("date"):
+        try:
+            clean["date"] = dt.date.fromisoformat(str(params["date"])).isoformat()
+        except ValueError:
+            raise ApiError(400, "request.invalid", "Дата должна быть в виде ГГГГ-ММ-ДД.")
+    if kind == "protocol" and clean["meeting"] is None:
+        raise ApiError(400, "request.invalid", "Для протокола укажите номер заседания (meeting).")
+    if kind == "registration-sheet" and clean["meeting"] is None and clean["plan_item"] is None:
+        raise ApiError(400, "request.invalid", "Для листа регистрации укажите заседание или мероприятие плана.")
+    key = ":".join(str(clean[k]) for k in ("kind", "meeting", "plan_item", "force", "number", "date"))
+    job, created = records.enqueue(workspace().sf, "generate", association_id=a.id, params=clean,
+                                   requested_by=actor, dedupe_key=f"generate:{a.id}:{key}:{a.source_sha256}")
+    if created:
+        dispatch(job.id)
+    return records.get(workspace().sf, job.id), created
+
+
+def request_check(a: Association, actor: str):
+    job, created = records.enqueue(workspace().sf, "check", association_id=a.id, requested_by=actor,
+                                   dedupe_key=f"check:{a.id}:manual")
+    if created:
+        dispatch(job.id)
+    return records.get(workspace().sf, job.id), created
+
+
+def request_annual_all(actor: str):
+    job, created = records.enqueue(workspace().sf, "annual-all", requested_by=actor, dedupe_key="annual-all")
+    if created:
+        dispatch(job.id)
+    return records.get(workspace().sf, job.id), created

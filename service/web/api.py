@@ -1,0 +1,99 @@
+"""The JSON API for the Sheets add-on and for scripts.  Every failure has one shape
+(see errors.py); requests for documents answer 202 with a job to follow."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from service.web.actions import find, request_annual_all, request_check, request_document, workspace
+from service.web.auth import current_user
+from service.web.errors import ApiError
+from service.web.openapi import spec
+from service.workspace import jobs as records
+
+bp = Blueprint("api", __name__)
+
+
+def _association(a) -> dict:
+    return {
+        "slug": a.slug, "name": a.name, "short_name": a.short_name, "regulation": a.regulation_id,
+        "school_year": a.school_year, "source": a.source,
+        "status": {"errors": a.errors, "warnings": a.warnings, "unreadable": a.unreadable},
+        "checked_at": a.checked_at.isoformat() if a.checked_at else None,
+        "next_deadline": {"date": a.next_deadline.isoformat(), "what": a.next_deadline_what} if a.next_deadline else None,
+        "links": {"self": url_for("api.association", slug=a.slug), "findings": url_for("api.findings", slug=a.slug),
+                  "documents": url_for("api.documents", slug=a.slug), "page": url_for("pages.association", slug=a.slug)},
+    }
+
+
+def _job(job) -> dict:
+    body = records.as_dict(job)
+    body["links"] = {"self": url_for("api.job", job_id=job.id), "page": url_for("pages.job", job_id=job.id)}
+    return body
+
+
+def _json() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "request.invalid", "Тело запроса должно быть JSON-объектом.")
+    return data
+
+
+@bp.get("/associations")
+def associations():
+    return jsonify({"associations": [_association(a) for a in workspace().associations()]})
+
+
+@bp.get("/associations/<slug>")
+def association(slug):
+    return jsonify(_association(find(slug)))
+
+
+@bp.get("/associations/<slug>/findings")
+def findings(slug):
+    a = find(slug)
+    snap = workspace().latest_snapshot(a.id)
+    if snap is None:
+        return jsonify({"association": a.slug, "checked_at": None, "findings": [], "counts": None})
+    return jsonify({"association": a.slug, "checked_at": snap.created_at.isoformat(), "as_of": snap.as_of.isoformat(),
+                    "regulation": snap.regulation_id, "counts": snap.counts, "findings": snap.findings})
+
+
+@bp.post("/associations/<slug>/check")
+def check(slug):
+    job, created = request_check(find(slug), current_user().name)
+    return jsonify({"job": _job(job), "created": created}), 202
+
+
+@bp.post("/associations/<slug>/documents")
+def request_doc(slug):
+    job, created = request_document(find(slug), _json(), current_user().name)
+    return jsonify({"job": _job(job), "created": created}), 202
+
+
+@bp.get("/associations/<slug>/documents")
+def documents(slug):
+    a = find(slug)
+    return jsonify({"documents": [{
+        "id": d.id, "kind": d.kind, "year": d.year, "number": d.number, "version": d.version,
+        "created_at": d.created_at.isoformat(), "requested_by": d.requested_by, "sha256": d.sha256,
+        "download": url_for("pages.download", slug=a.slug, version_id=d.id),
+    } for d in workspace().documents(a)]})
+
+
+@bp.post("/reports/annual")
+def annual_all():
+    job, created = request_annual_all(current_user().name)
+    return jsonify({"job": _job(job), "created": created}), 202
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id):
+    j = records.get(workspace().sf, job_id)
+    if j is None:
+        raise ApiError(404, "job.not_found", "Задание не найдено.")
+    return jsonify(_job(j))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())

@@ -1,0 +1,64 @@
+"""One error shape for every API failure, and a readable Russian page for browsers.
+
+API: {"error": {"code": "...", "message": "...", "details": ...}} with the HTTP status.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("request.invalid", "Неверный запрос."),
+    404: ("not_found", "Не найдено."),
+    405: ("method_not_allowed", "Этот метод здесь не поддерживается."),
+    409: ("conflict", "Конфликт с текущим состоянием."),
+    413: ("upload.too_large", "Файл слишком большой."),
+    415: ("request.not_json", "Ожидается JSON (Content-Type: application/json)."),
+    422: ("request.invalid", "Запрос понятен, но выполнить его нельзя."),
+    500: ("internal", "Внутренняя ошибка службы. Попробуйте позже."),
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    body = {"error": {"code": code, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return body
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError):
+        if _wants_json():
+            return jsonify(error_body(err.code, err.message, err.details)), err.status
+        return render_template("error.html", status=err.status, message=err.message, details=err.details), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        code, message = MESSAGES.get(err.code, ("http.error", err.name))
+        if err.code == 400 and err.description == "csrf":
+            code, message = "csrf.invalid", "Форма устарела: обновите страницу и повторите."
+        if err.code == 413:
+            limit = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+            message = f"Файл слишком большой: допускается до {limit} МБ."
+        if _wants_json():
+            return jsonify(error_body(code, message)), err.code
+        return render_template("error.html", status=err.code, message=message, details=None), err.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        app.logger.exception("unhandled error")
+        code, message = MESSAGES[500]
+        if _wants_json():
+            return jsonify(error_body(code, message)), 500
+        return render_template("error.html", status=500, message=message, details=None), 500

@@ -1,0 +1,109 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/v1/openapi.json and
+validated by a test (openapi-spec-validator); the API tests check responses against
+its schemas."""
+from __future__ import annotations
+
+from service.documents import KINDS
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_responses(*codes: int) -> dict:
+    return {str(c): {"description": "Ошибка", "content": {"application/json": {"schema": _ref("Error")}}}
+            for c in codes}
+
+
+def _ok(schema: dict, status: str = "200", description: str = "OK") -> dict:
+    return {status: {"description": description, "content": {"application/json": {"schema": schema}}}}
+
+
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def spec() -> dict:
+    nullable_int = {"type": ["integer", "null"]}
+    nullable_str = {"type": ["string", "null"]}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "mo-docs API", "version": "1",
+                 "description": "Методические объединения: проверка книг и формирование документов."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/associations": {"get": {"summary": "Все объединения", "operationId": "listAssociations",
+                                      "responses": {**_ok({"type": "object", "required": ["associations"],
+                                                           "properties": {"associations": {"type": "array", "items": _ref("Association")}}}),
+                                                    **_error_responses(500)}}},
+            "/associations/{slug}": {"get": {"summary": "Одно объединение", "operationId": "getAssociation",
+                                             "parameters": [SLUG],
+                                             "responses": {**_ok(_ref("Association")), **_error_responses(404)}}},
+            "/associations/{slug}/findings": {"get": {
+                "summary": "Замечания последней проверки", "operationId": "getFindings", "parameters": [SLUG],
+                "responses": {**_ok(_ref("FindingsReport")), **_error_responses(404)}}},
+            "/associations/{slug}/check": {"post": {
+                "summary": "Проверить книгу (задание)", "operationId": "requestCheck", "parameters": [SLUG],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {**_ok(_ref("JobAccepted"), "202", "Задание принято"), **_error_responses(404, 415)}}},
+            "/associations/{slug}/documents": {
+                "get": {"summary": "Сформированные документы и их версии", "operationId": "listDocuments",
+                        "parameters": [SLUG],
+                        "responses": {**_ok({"type": "object", "required": ["documents"], "properties": {
+                            "documents": {"type": "array", "items": _ref("Document")}}}), **_error_responses(404)}},
+                "post": {"summary": "Сформировать документ (задание)", "operationId": "requestDocument",
+                         "parameters": [SLUG],
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("DocumentRequest")}}},
+                         "responses": {**_ok(_ref("JobAccepted"), "202", "Задание принято"),
+                                       **_error_responses(400, 404, 415)}}},
+            "/reports/annual": {"post": {
+                "summary": "Анализ работы для всех объединений (задание с ходом выполнения)",
+                "operationId": "requestAnnualReports",
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {**_ok(_ref("JobAccepted"), "202", "Задание принято"), **_error_responses(415)}}},
+            "/jobs/{job_id}": {"get": {
+                "summary": "Состояние задания", "operationId": "getJob",
+                "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {**_ok(_ref("Job")), **_error_responses(404)}}},
+            "/openapi.json": {"get": {"summary": "Это описание", "operationId": "openapi",
+                                      "responses": _ok({"type": "object"})}},
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}}},
+            "Association": {"type": "object", "required": ["slug", "name", "status", "links"], "properties": {
+                "slug": {"type": "string"}, "name": {"type": "string"}, "short_name": {"type": "string"},
+                "regulation": nullable_str, "school_year": nullable_str, "source": {"type": "string"},
+                "status": {"type": "object", "properties": {"errors": nullable_int, "warnings": nullable_int,
+                                                            "unreadable": nullable_str}},
+                "checked_at": nullable_str,
+                "next_deadline": {"type": ["object", "null"], "properties": {"date": {"type": "string"},
+                                                                              "what": {"type": "string"}}},
+                "links": {"type": "object"}}},
+            "Finding": {"type": "object", "required": ["code", "severity", "message"], "properties": {
+                "code": {"type": "string"}, "severity": {"enum": ["error", "warning", "info"]},
+                "message": {"type": "string"}, "sheet": nullable_str, "cell": nullable_str, "clause": nullable_str,
+                "meeting": nullable_int, "member": nullable_str, "period": nullable_str}},
+            "FindingsReport": {"type": "object", "required": ["association", "findings"], "properties": {
+                "association": {"type": "string"}, "checked_at": nullable_str, "as_of": {"type": "string"},
+                "regulation": nullable_str, "counts": {"type": ["object", "null"]},
+                "findings": {"type": "array", "items": _ref("Finding")}}},
+            "DocumentRequest": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"enum": list(KINDS)}, "meeting": {"type": "integer", "minimum": 1},
+                "plan_item": {"type": "integer", "minimum": 1}, "force": {"type": "boolean"},
+                "number": {"type": "string"}, "date": {"type": "string", "format": "date"}}},
+            "Job": {"type": "object", "required": ["id", "kind", "state"], "properties": {
+                "id": {"type": "string"}, "kind": {"type": "string"},
+                "state": {"enum": ["queued", "running", "done", "failed"]}, "attempts": {"type": "integer"},
+                "association_id": nullable_int, "params": {"type": "object"},
+                "progress": {"type": "object", "properties": {"done": {"type": "integer"}, "total": {"type": "integer"}}},
+                "created_at": nullable_str, "finished_at": nullable_str,
+                "result": {"type": ["object", "null"]}, "error": {"type": ["object", "null"]}, "links": {"type": "object"}}},
+            "JobAccepted": {"type": "object", "required": ["job", "created"], "properties": {
+                "job": _ref("Job"), "created": {"type": "boolean"}}},
+            "Document": {"type": "object", "required": ["id", "kind", "version", "download"], "properties": {
+                "id": {"type": "integer"}, "kind": {"enum": list(KINDS)}, "year": {"type": "string"},
+                "number": {"type": "string"}, "version": {"type": "integer"}, "created_at": {"type": "string"},
+                "requested_by": {"type": "string"}, "sha256": {"type": "string"}, "download": {"type": "string"}}},
+        }},
+    }

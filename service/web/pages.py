@@ -1,0 +1,235 @@
+"""Server-rendered pages in Russian: dashboard, association, upload, jobs.  Works on a
+school laptop with no build step: HTML, one stylesheet, a few lines of script."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+
+from service.blank_workbook import write_blank_workbook
+from service.db import DocumentVersion
+from service.filing.base import KIND_FOLDERS
+from service.pipeline import check
+from service.schema.regulations import available, load_all
+from service.sources.base import SourceError, open_source
+from service.web.actions import find, request_annual_all, request_check, request_document, workspace
+from service.web.auth import current_user
+from service.web.errors import ApiError
+from service.workspace import jobs as records
+
+bp = Blueprint("pages", __name__)
+
+KIND_TITLES = {"protocol": "Протокол", "registration-sheet": "Лист регистрации", "order": "Приказ о составе",
+               "work-plan": "План работы", "annual-report": "Анализ работы"}
+SEVERITY = {"error": "ошибка", "warning": "внимание", "info": "справка"}
+STATE = {"queued": "в очереди", "running": "выполняется", "done": "готово", "failed": "не выполнено"}
+
+
+def _date(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d.%m.%Y %H:%M")
+    return value.strftime("%d.%m.%Y")
+
+
+FILTERS = {"ru_date": _date, "kind_title": lambda k: KIND_TITLES.get(k, k), "severity": lambda s: SEVERITY.get(s, s),
+           "job_state": lambda s: STATE.get(s, s)}
+
+
+@bp.get("/")
+def dashboard():
+    associations = workspace().associations()
+    recent = _recent_jobs()
+    return render_template("dashboard.html", associations=associations, recent=recent,
+                           regulations={r.id: r for r in load_all()}, today=dt.date.today())
+
+
+def _recent_jobs(limit: int = 5):
+    from sqlalchemy import select
+    from service.workspace.models import Job
+    with workspace().sf() as s:
+        return list(s.scalars(select(Job).where(Job.kind == "annual-all").order_by(Job.created_at.desc()).limit(limit)))
+
+
+@bp.get("/a/<slug>")
+def association(slug):
+    a = find(slug)
+    ws = workspace()
+    snap = ws.latest_snapshot(a.id)
+    groups: dict[str, list] = {}
+    for f in (snap.findings if snap else []):
+        groups.setdefault(f.get("sheet") or "Книга в целом", []).append(f)
+    meetings = []
+    try:
+        report = check(open_source(a.source, ws.limits), regulation_id=a.regulation_id)
+        today = dt.date.today()
+        meetings = [{"number": m.number, "date": m.date, "state": m.state(today), "topic": m.topic}
+                    for m in sorted(report.data.meetings, key=lambda m: m.number)]
+        plan = [{"number": p.number, "event": p.event} for p in sorted(report.data.plan, key=lambda p: p.number)]
+    except SourceError:
+        plan = []
+    documents = _documents(ws.documents(a))
+    return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings, plan=plan,
+                           documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15))
+
+
+def _documents(versions: list[DocumentVersion]) -> list[dict]:
+    """Current documents with their earlier versions, newest first."""
+    by_key: dict[tuple, list[DocumentVersion]] = {}
+    for v in versions:
+        by_key.setdefault((v.kind, v.year, v.number), []).append(v)
+    out = []
+    for key, vs in by_key.items():
+        vs.sort(key=lambda v: v.version, reverse=True)
+        out.append({"kind": key[0], "year": key[1], "number": key[2], "current": vs[0], "older": vs[1:],
+                    "name": Path(vs[0].location).name})
+    return sorted(out, key=lambda d: d["current"].created_at, reverse=True)
+
+
+@bp.post("/a/<slug>/documents")
+def generate(slug):
+    job, _ = request_document(find(slug), request.form.to_dict(), current_user().name)
+    return redirect(url_for("pages.job", job_id=job.id))
+
+
+@bp.post("/a/<slug>/check")
+def recheck(slug):
+    job, _ = request_check(find(slug), current_user().name)
+    return redirect(url_for("pages.job", job_id=job.id))
+
+
+def _version(a, version_id: int) -> DocumentVersion:
+    ws = workspace()
+    from sqlalchemy.orm import Session
+    with Session(ws.engine) as s:
+        v = s.get(DocumentVersion, version_id)
+    if v is None or v.association != (a.short_name or a.name):
+        abort(404)
+    return v
+
+
+def _stored_path(v: DocumentVersion, current: bool = True) -> Path:
+    """Only files under the documents folder are ever served."""
+    root = Path(workspace().settings["DOCUMENTS_DIR"]).resolve()
+    path = Path(v.location).resolve()
+    if root not in path.parents or not path.is_file():
+        abort(404)
+    return path
+
+
+@bp.get("/a/<slug>/documents/<int:version_id>")
+def download(slug, version_id):
+    a = find(slug)
+    v = _version(a, version_id)
+    latest = workspace().registry.latest(_key(v))
+    if latest and latest.id != v.id:
+        path = _older_path(v, latest)
+    else:
+        path = _stored_path(v)
+    return send_file(path, as_attachment=True, download_name=Path(v.location).name,
+                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def _key(v: DocumentVersion):
+    from service.filing.base import DocumentKey
+    return DocumentKey(v.association, v.kind, v.year, v.number)
+
+
+def _older_path(v: DocumentVersion, latest: DocumentVersion) -> Path:
+    """An older version lives where the next version moved it (`stored_as`)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    with Session(workspace().engine) as s:
+        nxt = s.scalars(select(DocumentVersion).where(
+            DocumentVersion.association == v.association, DocumentVersion.kind == v.kind,
+            DocumentVersion.year == v.year, DocumentVersion.number == v.number,
+            DocumentVersion.version == v.version + 1)).first()
+    if nxt is None or not nxt.stored_as:
+        abort(404)
+    root = Path(workspace().settings["DOCUMENTS_DIR"]).resolve()
+    path = Path(nxt.stored_as).resolve()
+    if root not in path.parents or not path.is_file():
+        abort(404)
+    return path
+
+
+@bp.get("/a/<slug>/documents/<int:version_id>/preview")
+def preview(slug, version_id):
+    import mammoth
+
+    a = find(slug)
+    v = _version(a, version_id)
+    with open(_stored_path(v), "rb") as fh:
+        html = mammoth.convert_to_html(fh).value          # mammoth escapes the document's text
+    return render_template("preview.html", a=a, v=v, html=html, name=Path(v.location).name)
+
+
+@bp.get("/upload")
+def upload_form():
+    return render_template("upload.html", regulations=load_all(), replace=request.args.get("replace"))
+
+
+@bp.post("/upload")
+def upload():
+    file = request.files.get("workbook")
+    if file is None or not file.filename:
+        raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx).")
+    regulation = request.form.get("regulation") or None
+    if regulation and regulation not in available():
+        raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
+    ws = workspace()
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        file.save(tmp.name)
+        try:
+            stored = ws.store_upload(Path(tmp.name), file.filename)
+        except SourceError as err:
+            raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code, err.message)
+    replace = request.form.get("replace")
+    if replace:
+        a = find(replace)
+        ws.replace_source(a.id, str(stored), current_user().name)
+        job, _ = request_check(a, current_user().name)
+        return redirect(url_for("pages.association", slug=a.slug))
+    a = ws.add_association(str(stored), current_user().name, regulation_id=regulation)
+    return redirect(url_for("pages.association", slug=a.slug))
+
+
+@bp.get("/blank.xlsx")
+def blank():
+    regulation = request.args.get("regulation") or None
+    if regulation and regulation not in available():
+        raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_blank_workbook(Path(tmp) / "blank.xlsx", regulation)
+        data = path.read_bytes()
+    return send_file(io.BytesIO(data), as_attachment=True, download_name="Книга МО (пустая).xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/reports/annual")
+def annual_all():
+    job, _ = request_annual_all(current_user().name)
+    return redirect(url_for("pages.job", job_id=job.id))
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id):
+    j = records.get(workspace().sf, job_id)
+    if j is None:
+        abort(404)
+    a = workspace().by_id(j.association_id) if j.association_id else None
+    document = None
+    if j.state == "done" and j.result and j.result.get("location") and a is not None:
+        document = _document_for(a, j.result["location"], j.result.get("version"))
+    return render_template("job.html", job=j, a=a, document=document)
+
+
+def _document_for(a, location: str, version: int | None):
+    for v in workspace().documents(a):
+        if v.location == location and (version is None or v.version == version):
+            return v
+    return None

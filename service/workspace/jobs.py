@@ -1,0 +1,160 @@
+"""Job records: enqueue, claim with a lease, heartbeat, finish, fail, sweep.
+
+The database is the truth about background work; the queue (huey) only carries job
+ids.  huey does not promise at-least-once delivery, so every transition here is a
+conditional UPDATE: two workers can never both claim a job, a worker that died
+leaves a lease that expires, and the sweeper puts such jobs back in the queue.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Callable
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.db import utcnow
+from service.workspace.models import Association, Job
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+LOST_AFTER = dt.timedelta(minutes=2)        # queued this long without a start: the message was lost
+
+
+def enqueue(sf: sessionmaker, kind: str, *, association_id: int | None = None, params: dict | None = None,
+            requested_by: str = "", dedupe_key: str | None = None, parent_id: str | None = None,
+            max_attempts: int = 3) -> tuple[Job, bool]:
+    """A new job, or the live one with the same `dedupe_key` (two clicks, one job)."""
+    with sf() as s:
+        if dedupe_key:
+            existing = s.scalars(select(Job).where(Job.dedupe_key == dedupe_key)).first()
+            if existing:
+                return existing, False
+        job = Job(id=str(uuid.uuid4()), kind=kind, association_id=association_id, params=params or {},
+                  requested_by=requested_by, dedupe_key=dedupe_key, parent_id=parent_id, max_attempts=max_attempts)
+        s.add(job)
+        try:
+            s.commit()
+        except IntegrityError:                      # the other click won the race
+            s.rollback()
+            return s.scalars(select(Job).where(Job.dedupe_key == dedupe_key)).one(), False
+        s.refresh(job)
+        return job, True
+
+
+def claim(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, now: dt.datetime | None = None) -> bool:
+    now = now or utcnow()
+    with sf() as s, s.begin():
+        result = s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.attempts < Job.max_attempts,
+                   or_(Job.state == QUEUED, and_(Job.state == RUNNING, Job.lease_until < now)))
+            .values(state=RUNNING, attempts=Job.attempts + 1, lease_until=now + lease, worker=worker,
+                    started_at=now)
+            .execution_options(synchronize_session=False))
+        return result.rowcount == 1
+
+
+def heartbeat(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, done: int | None = None,
+              total: int | None = None) -> bool:
+    values = {"lease_until": utcnow() + lease}
+    if done is not None:
+        values["progress_done"] = done
+    if total is not None:
+        values["progress_total"] = total
+    with sf() as s, s.begin():
+        r = s.execute(update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == RUNNING)
+                      .values(**values).execution_options(synchronize_session=False))
+        return r.rowcount == 1
+
+
+def release(sf: sessionmaker, job_id: str, worker: str) -> None:
+    """Give a claimed job back without counting the attempt (its association was busy)."""
+    with sf() as s, s.begin():
+        s.execute(update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == RUNNING)
+                  .values(state=QUEUED, attempts=Job.attempts - 1, lease_until=None, worker=None)
+                  .execution_options(synchronize_session=False))
+
+
+def finish(sf: sessionmaker, job_id: str, worker: str, result: dict) -> bool:
+    with sf() as s, s.begin():
+        r = s.execute(update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == RUNNING)
+                      .values(state=DONE, result=result, finished_at=utcnow(), lease_until=None, dedupe_key=None,
+                              error=None)
+                      .execution_options(synchronize_session=False))
+        return r.rowcount == 1
+
+
+def fail(sf: sessionmaker, job_id: str, worker: str, error: dict, retry: bool) -> str:
+    """Back to the queue while attempts remain (and the failure may pass), else failed."""
+    with sf() as s, s.begin():
+        job = s.get(Job, job_id)
+        if job is None or job.worker != worker or job.state != RUNNING:
+            return job.state if job else FAILED
+        if retry and job.attempts < job.max_attempts:
+            job.state, job.lease_until, job.worker, job.error = QUEUED, None, None, error
+        else:
+            job.state, job.finished_at, job.lease_until, job.dedupe_key, job.error = (
+                FAILED, utcnow(), None, None, error)
+        return job.state
+
+
+def to_requeue(sf: sessionmaker, now: dt.datetime | None = None) -> list[str]:
+    """Jobs whose worker died (lease expired) or whose queue message was lost."""
+    now = now or utcnow()
+    with sf() as s:
+        rows = s.scalars(select(Job.id).where(or_(
+            and_(Job.state == RUNNING, Job.lease_until < now),
+            and_(Job.state == QUEUED, Job.created_at < now - LOST_AFTER,
+                 or_(Job.started_at.is_(None), Job.started_at < now - LOST_AFTER))))).all()
+    return list(rows)
+
+
+def expire_exhausted(sf: sessionmaker, now: dt.datetime | None = None) -> int:
+    """A job whose lease expired on its last attempt will never be claimed again: fail it."""
+    now = now or utcnow()
+    with sf() as s, s.begin():
+        r = s.execute(update(Job).where(Job.state == RUNNING, Job.lease_until < now, Job.attempts >= Job.max_attempts)
+                      .values(state=FAILED, finished_at=now, dedupe_key=None,
+                              error={"code": "job.lost", "message": "Обработчик несколько раз прерывался; задание "
+                                                                    "снято. Запустите его снова."})
+                      .execution_options(synchronize_session=False))
+        return r.rowcount
+
+
+def lock_association(sf: sessionmaker, association_id: int, worker: str, lease: dt.timedelta) -> bool:
+    now = utcnow()
+    with sf() as s, s.begin():
+        r = s.execute(update(Association)
+                      .where(Association.id == association_id,
+                             or_(Association.lock_until.is_(None), Association.lock_until < now,
+                                 Association.lock_owner == worker))
+                      .values(lock_owner=worker, lock_until=now + lease)
+                      .execution_options(synchronize_session=False))
+        return r.rowcount == 1
+
+
+def unlock_association(sf: sessionmaker, association_id: int, worker: str) -> None:
+    with sf() as s, s.begin():
+        s.execute(update(Association).where(Association.id == association_id, Association.lock_owner == worker)
+                  .values(lock_owner=None, lock_until=None).execution_options(synchronize_session=False))
+
+
+def get(sf: sessionmaker, job_id: str) -> Job | None:
+    with sf() as s:
+        return s.get(Job, job_id)
+
+
+def as_dict(job: Job) -> dict:
+    return {
+        "id": job.id, "kind": job.kind, "state": job.state, "attempts": job.attempts,
+        "association_id": job.association_id, "params": job.params,
+        "progress": {"done": job.progress_done, "total": job.progress_total},
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "result": job.result, "error": job.error,
+    }
+
+
+Dispatch = Callable[[str], None]     # puts a job id on the queue

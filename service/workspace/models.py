@@ -1,0 +1,91 @@
+"""Database tables of the workspace.  The documents registry lives in service/db.py."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, utcnow
+
+
+class Association(Base):
+    __tablename__ = "associations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    short_name: Mapped[str] = mapped_column(String(200), default="")
+    regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    source: Mapped[str] = mapped_column(String(1000))            # a workbook path, or gsheet:<id>
+    curator: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # what the last check saw: the dashboard reads only these columns
+    source_mtime: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    school_year: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    errors: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    warnings: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unreadable: Mapped[str | None] = mapped_column(Text, nullable=True)   # why the source could not be read
+    next_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    next_deadline_what: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # one association is processed by one worker at a time
+    lock_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lock_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Snapshot(Base):
+    """The findings of one check, kept so a curator can see what was wrong when."""
+
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    counts: Mapped[dict] = mapped_column(JSON)
+    findings: Mapped[list] = mapped_column(JSON)
+
+
+class AuditEvent(Base):
+    """Who did what, when, from which data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80))
+    association_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Job(Base):
+    """The record of every piece of background work.  The queue only carries job ids:
+    if a message is lost or a worker dies, the sweeper re-queues from here."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("dedupe_key", name="uq_jobs_dedupe"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    association_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)   # queued running done failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    worker: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    requested_by: Mapped[str] = mapped_column(String(200), default="")
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[dict | None] = mapped_column(JSON, nullable=True)     # {"code", "message", "findings"?}
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # cleared when the job ends
+    parent_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)

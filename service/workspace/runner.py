@@ -1,0 +1,97 @@
+"""Running one job: claim it, hold its association, do the work, record the outcome.
+
+Called by the huey task with nothing but a job id; everything else is in the
+database, so a job can be run again by any worker after a crash.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import time
+import traceback
+
+from service.documents import BadRequest, DocumentRefused, Request
+from service.render.errors import RenderError
+from service.sources.base import SourceError
+from service.workspace import jobs
+from service.workspace.service import Workspace
+
+log = logging.getLogger("mo-docs.jobs")
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+class Busy(Exception):
+    """The association is being processed by another worker; try again shortly."""
+
+
+def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
+    lease = dt.timedelta(seconds=int(ws.settings["JOB_LEASE_SECONDS"]))
+    me = worker_id()
+    if not jobs.claim(ws.sf, job_id, me, lease):
+        return "skipped"                       # done already, or another worker holds a live lease
+    job = jobs.get(ws.sf, job_id)
+    locked = job.association_id is None or jobs.lock_association(ws.sf, job.association_id, me, lease)
+    if not locked:
+        jobs.release(ws.sf, job_id, me)
+        raise Busy(job_id)
+    try:
+        delay = float(ws.settings.get("FAULT_DELAY_SECONDS") or 0)
+        if delay:
+            time.sleep(delay)                  # testing aid: a window to kill the worker mid-job
+        result = _do(ws, job, me, lease, today or dt.date.today())
+        jobs.finish(ws.sf, job_id, me, result)
+        return jobs.DONE
+    except DocumentRefused as refused:
+        jobs.fail(ws.sf, job_id, me, {"code": "document.refused", "message": "В книге ошибки, которые попали бы в документ.",
+                                      "findings": [f.as_dict() for f in refused.findings]}, retry=False)
+        return jobs.FAILED
+    except (BadRequest, SourceError, RenderError) as err:
+        code = getattr(err, "code", "request.invalid")
+        jobs.fail(ws.sf, job_id, me, {"code": code, "message": getattr(err, "message", str(err))}, retry=False)
+        return jobs.FAILED
+    except Exception as exc:                   # a bug or a passing fault: retry while attempts remain
+        log.error("job %s failed: %s", job_id, traceback.format_exc())
+        return jobs.fail(ws.sf, job_id, me, {"code": "job.error", "message": "Внутренняя ошибка при выполнении "
+                                                                             f"задания ({exc.__class__.__name__})."},
+                         retry=True)
+    finally:
+        if job.association_id is not None:
+            jobs.unlock_association(ws.sf, job.association_id, me)
+
+
+def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:
+    p = job.params or {}
+    if job.kind == "check":
+        report = ws.check(job.association_id, job.requested_by or "система", today)
+        made = ws.auto_documents(job.association_id, report, today) if report else []
+        return {"counts": report.counts if report else None, "documents": made}
+    if job.kind == "generate":
+        request = Request(kind=p["kind"], meeting=p.get("meeting"), plan_item=p.get("plan_item"),
+                          order_number=p.get("number"), force=bool(p.get("force")),
+                          requested_by=job.requested_by,
+                          order_date=dt.date.fromisoformat(p["date"]) if p.get("date") else None)
+        outcome = ws.generate(job.association_id, request, job.requested_by or "система", today)
+        return {"location": outcome.filed.location, "version": outcome.filed.version,
+                "changed": outcome.filed.changed, "forced": [f.message for f in outcome.blocking]}
+    if job.kind == "annual-all":
+        associations = ws.associations()
+        done, results = 0, []
+        jobs.heartbeat(ws.sf, job.id, me, lease, done=0, total=len(associations))
+        for a in associations:
+            try:
+                outcome = ws.generate(a.id, Request("annual-report", requested_by=job.requested_by),
+                                      job.requested_by or "система", today)
+                results.append({"association": a.name, "location": outcome.filed.location})
+            except (DocumentRefused, SourceError, RenderError, BadRequest) as err:
+                results.append({"association": a.name, "error": getattr(err, "message", None)
+                                or "в книге ошибки, мешающие анализу"})
+            done += 1
+            jobs.heartbeat(ws.sf, job.id, me, lease, done=done)
+        return {"documents": results}
+    raise BadRequest(f"неизвестный вид задания: {job.kind}")
