@@ -117,7 +117,18 @@ def regulations_table() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-SECTIONS = {"layout": layout_table, "codes": codes_table, "regulations": regulations_table}
+def settings_table() -> str:
+    from service.settings import SETTINGS
+
+    out = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "—" if s.default is None else f"`{s.default}`"
+        out.append(f"| `MO_DOCS_{s.name}` | {default} | {s.help} |")
+    return "\n".join(out) + "\n"
+
+
+SECTIONS = {"layout": layout_table, "codes": codes_table, "regulations": regulations_table,
+            "settings": settings_table}
 
 
 def render(text: str) -> str:
