@@ -359,12 +359,6 @@ class DriveFiler:
     def versions(self, key: DocumentKey):
         return self.registry.versions(key)
 
-    @staticmethod
-    def url(file_id: str, convert: bool = False) -> str:
-        kind = "document" if convert else "file"
-        return f"https://docs.google.com/{kind}/d/{file_id}/edit" if convert else \
-            f"https://drive.google.com/{kind}/d/{file_id}/view"
-
     # ------------------------------------------------------------ errors
 
     def _error(self, exc: BaseException) -> BaseException:

@@ -89,3 +89,19 @@ class LocalFiler:
 
     def versions(self, key: DocumentKey):
         return self.registry.versions(key)
+
+    def file_of(self, version) -> Path | None:
+        """The file holding a recorded version: the current file for the latest version, else
+        where the next version moved it (`stored_as`).  None when it is gone or lies outside
+        the root: nothing outside the documents folder is ever served."""
+        key = DocumentKey(version.association, version.kind, version.year, version.number)
+        latest = self.registry.latest(key)
+        if latest is not None and latest.id == version.id:
+            path = Path(version.location)
+        else:
+            successor = self.registry.version(key, version.version + 1)
+            if successor is None or not successor.stored_as:
+                return None
+            path = Path(successor.stored_as)
+        path, root = path.resolve(), self.root.resolve()
+        return path if root in path.parents and path.is_file() else None

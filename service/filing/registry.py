@@ -26,6 +26,14 @@ class Registry:
         with Session(self.engine, expire_on_commit=False) as s:
             return list(s.scalars(select(DocumentVersion).where(*self._where(key)).order_by(DocumentVersion.version)))
 
+    def version(self, key: DocumentKey, number: int) -> DocumentVersion | None:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.scalars(select(DocumentVersion).where(*self._where(key), DocumentVersion.version == number)).first()
+
+    def by_id(self, version_id: int) -> DocumentVersion | None:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.get(DocumentVersion, version_id)
+
     def add(self, key: DocumentKey, location: str, sha: str, source_sha: str, requested_by: str,
             stored_as: str | None = None) -> DocumentVersion:
         with Session(self.engine, expire_on_commit=False) as s, s.begin():

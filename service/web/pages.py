@@ -11,7 +11,6 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
-from service.filing.base import KIND_FOLDERS
 from service.pipeline import check
 from service.schema.regulations import available, load_all
 from service.sources.base import SourceError, open_source
@@ -102,59 +101,23 @@ def recheck(slug):
     return redirect(url_for("pages.job", job_id=job.id))
 
 
-def _version(a, version_id: int) -> DocumentVersion:
+def _version_file(a, version_id: int) -> tuple[DocumentVersion, Path]:
+    """A version of this association's document and the file holding it, or 404."""
     ws = workspace()
-    from sqlalchemy.orm import Session
-    with Session(ws.engine) as s:
-        v = s.get(DocumentVersion, version_id)
+    v = ws.registry.by_id(version_id)
     if v is None or v.association != (a.short_name or a.name):
         abort(404)
-    return v
-
-
-def _stored_path(v: DocumentVersion, current: bool = True) -> Path:
-    """Only files under the documents folder are ever served."""
-    root = Path(workspace().settings["DOCUMENTS_DIR"]).resolve()
-    path = Path(v.location).resolve()
-    if root not in path.parents or not path.is_file():
+    path = ws.filer().file_of(v)
+    if path is None:
         abort(404)
-    return path
+    return v, path
 
 
 @bp.get("/a/<slug>/documents/<int:version_id>")
 def download(slug, version_id):
-    a = find(slug)
-    v = _version(a, version_id)
-    latest = workspace().registry.latest(_key(v))
-    if latest and latest.id != v.id:
-        path = _older_path(v, latest)
-    else:
-        path = _stored_path(v)
+    v, path = _version_file(find(slug), version_id)
     return send_file(path, as_attachment=True, download_name=Path(v.location).name,
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-
-
-def _key(v: DocumentVersion):
-    from service.filing.base import DocumentKey
-    return DocumentKey(v.association, v.kind, v.year, v.number)
-
-
-def _older_path(v: DocumentVersion, latest: DocumentVersion) -> Path:
-    """An older version lives where the next version moved it (`stored_as`)."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-    with Session(workspace().engine) as s:
-        nxt = s.scalars(select(DocumentVersion).where(
-            DocumentVersion.association == v.association, DocumentVersion.kind == v.kind,
-            DocumentVersion.year == v.year, DocumentVersion.number == v.number,
-            DocumentVersion.version == v.version + 1)).first()
-    if nxt is None or not nxt.stored_as:
-        abort(404)
-    root = Path(workspace().settings["DOCUMENTS_DIR"]).resolve()
-    path = Path(nxt.stored_as).resolve()
-    if root not in path.parents or not path.is_file():
-        abort(404)
-    return path
 
 
 @bp.get("/a/<slug>/documents/<int:version_id>/preview")
@@ -162,8 +125,8 @@ def preview(slug, version_id):
     import mammoth
 
     a = find(slug)
-    v = _version(a, version_id)
-    with open(_stored_path(v), "rb") as fh:
+    v, path = _version_file(a, version_id)
+    with open(path, "rb") as fh:
         html = mammoth.convert_to_html(fh).value          # mammoth escapes the document's text
     return render_template("preview.html", a=a, v=v, html=html, name=Path(v.location).name)
 

@@ -96,3 +96,19 @@ def test_hostile_association_name_stays_under_root(tmp_path):
     key = DocumentKey("../../outside", "order", "2024-2025")
     filed = filer.file(key, "../Приказ.docx", b"x", "s")
     assert tmp_path.resolve() in __import__("pathlib").Path(filed.location).resolve().parents
+
+
+def test_each_version_is_found_in_its_own_file(tmp_path):
+    filer = LocalFiler(tmp_path)
+    filer.file(KEY, "Протокол.docx", b"v1", "s1")
+    filer.file(KEY, "Протокол.docx", b"v2", "s2")
+    filer.file(KEY, "Протокол.docx", b"v3", "s3")
+    assert [filer.file_of(v).read_bytes() for v in filer.versions(KEY)] == [b"v1", b"v2", b"v3"]
+
+
+def test_a_version_recorded_outside_the_root_is_never_served(tmp_path):
+    filer = LocalFiler(tmp_path / "root")
+    outside = tmp_path / "secret.docx"
+    outside.write_bytes(b"x")
+    row = filer.registry.add(KEY, str(outside), "h", "s", "")
+    assert filer.file_of(row) is None
