@@ -35,7 +35,26 @@ def _date(value) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-FILTERS = {"ru_date": _date, "kind_title": lambda k: KIND_TITLES.get(k, k), "severity": lambda s: SEVERITY.get(s, s),
+ACTIONS = {"association.add": "добавлено объединение", "association.replace_source": "заменена книга",
+           "check": "книга проверена", "check.unreadable": "книга не читается",
+           "document.generate": "сформирован документ"}
+
+
+def _action(event) -> str:
+    text = ACTIONS.get(event.action, event.action)
+    details = event.details or {}
+    if event.action == "document.generate" and details.get("location"):
+        text += f" «{Path(details['location']).name}»" + ("" if details.get("changed", True) else " (без изменений)")
+    return text
+
+
+def _message(finding: dict) -> str:
+    """The cell has its own column: don't repeat it at the start of the message."""
+    cell, message = finding.get("cell"), finding.get("message", "")
+    return message[len(cell) + 2:] if cell and message.startswith(f"{cell}: ") else message
+
+
+FILTERS = {"ru_date": _date, "action": _action, "finding_message": _message, "kind_title": lambda k: KIND_TITLES.get(k, k), "severity": lambda s: SEVERITY.get(s, s),
            "job_state": lambda s: STATE.get(s, s)}
 
 
