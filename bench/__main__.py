@@ -6,9 +6,9 @@ import platform
 import sys
 from pathlib import Path
 
-from bench import render_protocols, validate_workbook
+from bench import render_protocols, validate_workbook, web_dashboard, web_generate
 
-BENCHMARKS = [validate_workbook, render_protocols]
+BENCHMARKS = [validate_workbook, render_protocols, web_generate, web_dashboard]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 

@@ -12,7 +12,7 @@ from service.workspace.runner import Busy, run
 from service.workspace.service import Workspace
 
 log = logging.getLogger("mo-docs.jobs")
-BUSY_RETRY_SECONDS = 5
+BUSY_RETRY_SECONDS = 1          # the association is busy: another of its jobs finishes in about a second
 
 
 @dataclass

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # System packages the tests use for real parts: LibreOffice (PDF copies), poppler
-# (PDF pages as PNG), fonts metric-compatible with Times New Roman.  Installed with
-# apt when we are root; otherwise the tests that need them skip with a visible reason
-# (and fail under CI=true, see tests/conftest.py).
+# (PDF pages as PNG), fonts metric-compatible with Times New Roman, and Debian's
+# chromium, which Playwright drives for the browser tests (tests/browser) — never a
+# browser downloaded by `playwright install`.  Installed with apt when we are root;
+# otherwise the tests that need them skip with a visible reason (and fail under
+# CI=true, see tests/conftest.py).
 set -u
-packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core)
+packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

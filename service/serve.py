@@ -26,6 +26,7 @@ def serve(app, workers: int = 2, threads: int = 4) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            self.cfg.set("control_socket_disable", True)   # one shared ~/.gunicorn socket would collide
 
         def load(self):
             return app

@@ -317,3 +317,11 @@ def test_lists_sort_like_a_dictionary_with_yo(generator, tmp_path):
     names = [r[1] for r in rows(d, "Фамилия")]
     assert names.index("Ёлкина Ольга Викторовна") > names.index("Волкова Людмила Андреевна")
     assert names.index("Ёлкина Ольга Викторовна") < names.index("Иванова Мария Петровна")
+
+
+def test_annual_report_counts_an_unreadable_category_as_not_given(generator, tmp_path):
+    """«главная» is not a category: the analysis counts it «не указано» instead of failing."""
+    book = association("zdvinsky-mmo")
+    book.members[5]["Квалификационная категория"] = "главная"
+    _, d = make(generator, tmp_path, book, "annual-report", force=True)
+    assert "не указано | 1" in text(d).replace("%", "")

@@ -36,8 +36,10 @@ class Share:
         return {"label": self.label, "count": self.count, "percent": self.percent}
 
 
-def _shares(values: list[str], order: list[str], total: int) -> list[dict]:
-    counts = Counter(values)
+def _shares(values: list[str | None], order: list[str], total: int) -> list[dict]:
+    """Counts and percentages in a stable order; a value the reader could not read (None,
+    e.g. the category «главная») is counted as «не указано»."""
+    counts = Counter(UNKNOWN if v is None else v for v in values)
     labels = [o for o in order if counts.get(o)] + sorted(k for k in counts if k not in order)
     return [Share(label, counts[label], total).as_dict() for label in labels]
 

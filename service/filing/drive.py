@@ -32,6 +32,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from google.auth.exceptions import RefreshError
 from sqlalchemy import DateTime, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 GOOGLE_DOC = "application/vnd.google-apps.document"
 FOLDER = "application/vnd.google-apps.folder"
-FILE_FIELDS = "id,name,mimeType,parents,version,headRevisionId,md5Checksum,appProperties,webViewLink"
+FILE_FIELDS = "id,name,mimeType,parents,version,headRevisionId,md5Checksum,appProperties,webViewLink,trashed"
 KEY_PROPERTY = "moDocsKey"
 
 
@@ -124,6 +125,7 @@ class DriveFiler:
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
         self._folders: dict[tuple[str, str], str] = {}
+        self._folder_lock = threading.Lock()      # one thread makes a missing folder, the others wait
         self._ids: list[str] = []
 
     # ------------------------------------------------------------ plumbing
@@ -149,7 +151,10 @@ class DriveFiler:
         except DriveFilingError:
             raise
         except Exception as exc:  # noqa: BLE001
-            raise self._error(exc) from exc
+            err = self._error(exc)
+            if err is exc:
+                raise                       # not a Google error: a bug must not look like one
+            raise err from exc
 
     def _list_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"supportsAllDrives": True, "includeItemsFromAllDrives": True}
@@ -177,10 +182,11 @@ class DriveFiler:
 
     def folder(self, key: DocumentKey) -> str:
         """The id of the key's folder, creating the missing ones."""
-        parent, fresh = self.root_folder_id, False
-        for name in (safe_name(key.association, "МО"), safe_name(key.year, "год"), KIND_FOLDERS[key.kind]):
-            parent, fresh = self._child_folder(parent, name, known_absent=fresh)
-        return parent
+        with self._folder_lock:
+            parent, fresh = self.root_folder_id, False
+            for name in (safe_name(key.association, "МО"), safe_name(key.year, "год"), KIND_FOLDERS[key.kind]):
+                parent, fresh = self._child_folder(parent, name, known_absent=fresh)
+            return parent
 
     def _child_folder(self, parent: str, name: str, *, known_absent: bool) -> tuple[str, bool]:
         cached = self._folders.get((parent, name))
@@ -237,6 +243,12 @@ class DriveFiler:
                 setattr(row, k, v)
             row.updated_at = utcnow()
 
+    def _forget_doc(self, key: DocumentKey) -> None:
+        with Session(self.registry.engine) as s, s.begin():
+            row = s.get(DriveDocument, key_hash(key))
+            if row is not None:
+                s.delete(row)
+
     def _find_by_key(self, key: DocumentKey) -> dict | None:
         q = (f"appProperties has {{ key='{KEY_PROPERTY}' and value='{key_hash(key)}' }} "
              "and trashed = false")
@@ -281,7 +293,8 @@ class DriveFiler:
         return self._update(key, file_id, filename, content)
 
     def _update(self, key: DocumentKey, file_id: str, filename: str, content: bytes) -> dict:
-        body = {"name": self._name(filename), "appProperties": self._properties(key)}
+        # `trashed: false` brings back a document someone put in the bin: it is being regenerated
+        body = {"name": self._name(filename), "appProperties": self._properties(key), "trashed": False}
         extra = {} if self.convert_to_docs else {"keepRevisionForever": True}
         return self._call(lambda d: d.files().update(fileId=file_id, body=body, media_body=self._media(content),
                                                      fields=FILE_FIELDS, supportsAllDrives=True, **extra))
@@ -297,32 +310,36 @@ class DriveFiler:
             previous_revision = doc.head_revision if doc is not None and doc.state == "filed" else None
             created = False
             meta: dict | None = None
-            file_id = last.location if last is not None else (doc.file_id if doc is not None else None)
-            if file_id and (last is not None or doc.state == "filed"):
+            # 1. the file this key is known to have
+            known = last.location if last is not None else (
+                doc.file_id if doc is not None and doc.state == "filed" else None)
+            file_id = known
+            if known:
                 try:
-                    meta = self._update(key, file_id, filename, content)
+                    meta = self._update(key, known, filename, content)
                 except DriveFilingError as err:
                     if err.status != 404:
                         raise
-                    # the file was deleted in Drive: file the document anew
-                    log.warning("drive: file %s of %s is gone, creating a new one", file_id, key)
-                    file_id, previous_revision, doc = None, None, None
-                    with Session(self.registry.engine) as s, s.begin():
-                        row = s.get(DriveDocument, key_hash(key))
-                        if row is not None:
-                            s.delete(row)
+                    log.warning("drive: file %s of %s is gone, filing the document anew", known, key)
+                    previous_revision = None
+                    if doc is not None and doc.state == "filed":
+                        self._forget_doc(key)
+                        doc = None
+            # 2. an id recorded by an earlier attempt whose outcome is unknown
             if meta is None and doc is not None and doc.state == "pending":
-                file_id = doc.file_id                   # an earlier attempt may have created it
+                file_id = doc.file_id
                 meta = self._create(key, file_id, filename, content)
                 created = True
-            if meta is None and last is None:
+            # 3. nothing known here (a new database): Drive may still have it
+            if meta is None and not known:
                 found = self._find_by_key(key)
                 if found is not None:
                     file_id = found["id"]
-                    if found.get("md5Checksum") == hashlib.md5(content).hexdigest():
+                    if found.get("md5Checksum") == hashlib.md5(content).hexdigest() and not found.get("trashed"):
                         meta = found
                     else:
                         meta = self._update(key, file_id, filename, content)
+            # 4. a new file, its id recorded before the upload
             if meta is None:
                 claimed = self._claim(key, self._new_id())
                 file_id = claimed.file_id
@@ -334,7 +351,7 @@ class DriveFiler:
             self._save_doc(key, file_id=file_id, state="filed", head_revision=meta.get("headRevisionId"))
             shared, share_error = None, None
             email = share_with or self._share_target(key)
-            if email and (created or (doc is not None and doc.shared_with != email)):
+            if email and (created or doc is None or doc.shared_with != email):
                 shared, share_error = self._share(key, file_id, email)
             return DriveFiled(key, file_id, row.version, digest, changed=True, url=meta.get("webViewLink", ""),
                               shared_with=shared, share_error=share_error)
@@ -359,13 +376,29 @@ class DriveFiler:
     def versions(self, key: DocumentKey):
         return self.registry.versions(key)
 
+    def revision_of(self, version) -> tuple[str, str | None] | None:
+        """Where a recorded version's content lives in Drive: (file id, revision id).
+        The latest version is the file's head revision; an older one is the revision
+        its successor recorded in `stored_as`.  None when nothing recorded it (e.g. a
+        Google Doc, whose revisions have no ids in the API's answers)."""
+        key = DocumentKey(version.association, version.kind, version.year, version.number)
+        latest = self.registry.latest(key)
+        if latest is not None and latest.id == version.id:
+            doc = self._doc(key)
+            return version.location, (doc.head_revision if doc is not None else None)
+        successor = self.registry.version(key, version.version + 1)
+        if successor is None or not successor.stored_as or "/revisions/" not in successor.stored_as:
+            return None
+        file_id, revision = successor.stored_as.split("/revisions/", 1)
+        return file_id, revision
+
     # ------------------------------------------------------------ errors
 
     def _error(self, exc: BaseException) -> BaseException:
         status, reasons = http_error_info(exc)
         reasons_f = frozenset(reasons)
         who = f"служебный аккаунт {self.service_account_email}" if self.service_account_email else "служебный аккаунт"
-        if not status:
+        if not status and not isinstance(exc, RefreshError):
             if isinstance(exc, (TimeoutError, ConnectionError, OSError)):
                 return DriveFilingError("drive.unavailable", "Google Диск не отвечает. Попробуйте позже.")
             return exc
@@ -377,7 +410,7 @@ class DriveFiler:
                 "drive.no_storage",
                 f"У служебного аккаунта нет своего места на Google Диске: документы нужно складывать в общий "
                 f"диск, где {who} — «Менеджер контента». Укажите общий диск в настройках.", status, reasons_f)
-        if status in (401,):
+        if status == 401 or isinstance(exc, RefreshError):
             return DriveFilingError("drive.auth", "Служба не смогла войти в Google: ключ служебного аккаунта "
                                     "недействителен. Сообщите администратору.", status, reasons_f)
         if status == 403:

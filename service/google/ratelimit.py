@@ -101,7 +101,8 @@ class MemoryRateLimiter(_Acquiring):
                     log.popleft()
                 if len(log) >= rate.limit:
                     # the slot frees when the entry that keeps the window full leaves it
-                    wait = max(wait, log[len(log) - rate.limit] + rate.period - now)
+                    # (never 0: in floating point t + period - now may round to it)
+                    wait = max(wait, log[len(log) - rate.limit] + rate.period - now, 1e-6)
             if wait > 0:
                 return wait
             for key in rates:

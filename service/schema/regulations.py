@@ -29,7 +29,8 @@ class Regulation:
     documents: tuple[str, ...]
     readings: tuple[str, ...]
     rules: tuple[dict, ...] = field(default_factory=tuple)
-    plan_approval: dict = field(default_factory=dict)   # title, by (head | founder | a position), clause
+    plan_approval: dict = field(default_factory=dict)
+    short_title: str = ""            # «Здвинский район»: how people name it on the dashboard   # title, by (head | founder | a position), clause
 
     def rule_specs(self, kind: str) -> list[dict]:
         return [r for r in self.rules if r["kind"] == kind]
@@ -61,6 +62,7 @@ def load_regulation(reg_id: str) -> Regulation:
         quorum=data.get("quorum"), retention_years=data.get("retention_years"),
         documents=tuple(data.get("documents", [])), readings=tuple(data.get("readings", [])),
         rules=tuple(data.get("rules", [])),
+        short_title=data.get("short_title") or data["id"],
         plan_approval=dict(data.get("plan_approval") or {"title": "УТВЕРЖДАЮ", "by": "founder"}),
     )
 

@@ -1,7 +1,8 @@
 """The Google Sheets adapter: a spreadsheet by id or URL becomes the same RawWorkbook
 the .xlsx adapter makes.
 
-A read costs exactly two Sheets requests, whatever the number of tabs:
+A read costs exactly two Sheets requests, whatever the number of tabs (a third
+only when dozens of long tab titles would make the batchGet URL too long):
 
 1. `spreadsheets.get` with `fields` limited to the title and each tab's title,
    type and grid size (no cell data);
@@ -26,12 +27,14 @@ import re
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Protocol
+from urllib.parse import quote
 
 import requests
+from google.auth.exceptions import RefreshError
 from gspread.exceptions import APIError
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from service.google.http import http_error_info
+from service.google.http import RATE_LIMIT_REASONS, http_error_info
 from service.google.ratelimit import RateLimitTimeout
 from service.sources.base import RawTab, RawWorkbook, SourceError, is_blank
 from service.sources.limits import Limits
@@ -112,6 +115,25 @@ def range_start(a1_range: str) -> tuple[int, int]:
     col = column_index_from_string(letters.upper()) if letters else 1
     row = int(digits) if digits else 1
     return row, col
+
+
+MAX_QUERY = 6000   # characters of ranges per batchGet URL; Google refuses URLs past about 8 KB
+
+
+def url_chunks(ranges: list[str], limit: int = MAX_QUERY) -> list[list[str]]:
+    """The ranges split so that no batchGet URL grows too long: one request for any
+    ordinary workbook, more only for dozens of tabs with long Cyrillic titles (each
+    Cyrillic letter is 6 characters once percent-encoded)."""
+    chunks: list[list[str]] = []
+    size = 0
+    for r in ranges:
+        cost = len("&ranges=") + len(quote(r, safe=""))
+        if not chunks or size + cost > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(r)
+        size += cost
+    return chunks
 
 
 def tab_range(title: str, rows: int, columns: int) -> str:
@@ -201,11 +223,10 @@ class GSheetReader:
                 rows = min(int(grid["rowCount"]), self.limits.max_rows + 1)
                 columns = min(int(grid["columnCount"]), self.limits.max_columns)
                 plan.append((tab_title, tab_range(tab_title, rows, columns)))
-            ranges = [r for _, r in plan if r]
             value_ranges = []
-            if ranges:
-                got = http.values_batch_get(spreadsheet_id, ranges, params=dict(VALUE_PARAMS))
-                value_ranges = got.get("valueRanges") or []
+            for chunk in url_chunks([r for _, r in plan if r]):
+                got = http.values_batch_get(spreadsheet_id, chunk, params=dict(VALUE_PARAMS))
+                value_ranges.extend(got.get("valueRanges") or [])
         except Exception as exc:  # noqa: BLE001 - mapped to one Russian sentence or re-raised
             err = self.error(exc, spreadsheet_id)
             if err is exc:
@@ -249,12 +270,12 @@ def source_error(exc: BaseException, service_account_email: str = "", spreadshee
     if isinstance(exc, RateLimitTimeout):
         return GoogleSourceError("rate_limited", RATE_LIMITED)
     status, reasons = http_error_info(exc)
-    if status == 401:
+    if status == 401 or isinstance(exc, RefreshError):
         return GoogleSourceError("auth", "Служба не смогла войти в Google: ключ служебного аккаунта недействителен "
                                          "или отозван. Сообщите администратору службы.")
-    if status in (403, 404) and not (reasons & {"rateLimitExceeded", "userRateLimitExceeded"}):
+    if status in (403, 404) and not reasons & RATE_LIMIT_REASONS:
         return GoogleSourceError("access", access_message(service_account_email, spreadsheet_id))
-    if status == 429 or (status == 403 and reasons):
+    if status == 429 or reasons & RATE_LIMIT_REASONS:
         return GoogleSourceError("rate_limited", RATE_LIMITED)
     if status == 400 and _not_a_native_sheet(exc):
         return GoogleSourceError("not_a_sheet", NOT_A_SHEET)

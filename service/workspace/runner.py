@@ -91,6 +91,10 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
             except (DocumentRefused, SourceError, RenderError, BadRequest) as err:
                 results.append({"association": a.name, "error": getattr(err, "message", None)
                                 or "в книге ошибки, мешающие анализу"})
+            except Exception as exc:              # one broken association must not stop the others
+                log.error("annual report for %s failed: %s", a.slug, traceback.format_exc())
+                results.append({"association": a.name,
+                                "error": f"внутренняя ошибка ({exc.__class__.__name__}); сообщите администратору"})
             done += 1
             jobs.heartbeat(ws.sf, job.id, me, lease, done=done)
         return {"documents": results}
