@@ -3,6 +3,7 @@ periodic task."""
 from huey import crontab
 
 SWEEP = crontab(minute="*")                     # re-queue jobs whose worker died
+RENEW_CHANNELS = crontab(minute="17", hour="*/6")  # Drive push channels live about a week
 
 
 def watch_schedule(minutes: int):

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from jobs.schedule import SWEEP, watch_schedule
+from jobs.schedule import RENEW_CHANNELS, SWEEP, watch_schedule
 from service.workspace import jobs as records
 from service.workspace.runner import Busy, run
 from service.workspace.service import Workspace
@@ -46,18 +46,29 @@ def register(huey, ws: Workspace) -> Tasks:
     def sweep():
         return sweep_once(ws, run_job)
 
+    @huey.periodic_task(RENEW_CHANNELS, name="renew_channels")
+    def renew():
+        return renew_channels_once(ws)
+
     return Tasks(run_job=run_job, watch=watch, sweep=sweep)
 
 
 def watch_once(ws: Workspace, dispatch: Callable[[str], object]) -> list[str]:
-    """Queue a check of every association whose workbook changed (mtime, then content hash)."""
-    queued = []
+    """Queue a check of every association whose workbook changed: files by modification
+    time, then content hash; Google Sheets by one call to Drive's change feed."""
+    changed = {}
     for a in ws.associations():
         sha = ws.source_changed(a)
-        if sha is None:
-            continue
-        job, created = records.enqueue(ws.sf, "check", association_id=a.id, requested_by="наблюдение",
-                                       dedupe_key=f"check:{a.id}:{sha}")
+        if sha is not None:
+            changed[a.id] = sha
+    try:
+        changed.update({aid: f"gsheet-{version}" for aid, version in ws.changed_google_sheets().items()})
+    except Exception:                               # Google unreachable: files are still watched
+        log.exception("Google change feed failed")
+    queued = []
+    for association_id, version in changed.items():
+        job, created = records.enqueue(ws.sf, "check", association_id=association_id, requested_by="наблюдение",
+                                       dedupe_key=f"check:{association_id}:{version}")
         if created:
             dispatch(job.id)
             queued.append(job.id)
@@ -71,3 +82,15 @@ def sweep_once(ws: Workspace, dispatch: Callable[[str], object]) -> list[str]:
         log.warning("re-queueing job %s (worker lost or message lost)", job_id)
         dispatch(job_id)
     return ids
+
+
+def renew_channels_once(ws: Workspace) -> int:
+    """Renew Drive push channels before they expire (only when a webhook address is set)."""
+    google = ws.google
+    if google is None or not google.settings.webhook_address:
+        return 0
+    from service.google.changes import ChangeFeed, SqlChannelStore, SqlTokenStore, renew_channels
+
+    feed = ChangeFeed(google.drive(), SqlTokenStore(ws.engine))
+    renewed = renew_channels(feed, SqlChannelStore(ws.engine), address=google.settings.webhook_address)
+    return len(renewed or [])

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from service.google.config import GoogleConfigError
 from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
@@ -86,12 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _source(location: str):
+    """A workbook path, or `gsheet:<id>` / a Google Sheets link when MO_DOCS_GOOGLE_ENABLED is set."""
+    google = None
+    if os.environ.get("MO_DOCS_GOOGLE_ENABLED", "").lower() in ("1", "true", "yes", "on"):
+        from service.google.config import GoogleServices, GoogleSettings
+
+        google = GoogleServices(GoogleSettings.from_mapping(os.environ))
+    return open_source(location, Limits.from_env(), google=google)
+
+
 def cmd_validate(args) -> int:
     from service.pipeline import check
     from service.report_text import render_text
 
-    report = check(open_source(args.workbook, Limits.from_env()), regulation_id=args.regulation,
-                   as_of=args.as_of)
+    report = check(_source(args.workbook), regulation_id=args.regulation, as_of=args.as_of)
     if args.format == "json":
         json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -112,7 +122,7 @@ def cmd_generate(args) -> int:
             parse_school_year(args.year)
         except CellError as err:
             raise UsageError(f"--year: {err.message}")
-    report = check(open_source(args.workbook, Limits.from_env()), regulation_id=args.regulation, as_of=args.as_of)
+    report = check(_source(args.workbook), regulation_id=args.regulation, as_of=args.as_of)
     if args.year and parse_school_year(args.year) != report.year:
         raise UsageError(f"в книге {report.year.label} учебный год, а запрошен {args.year}")
     request = Request(kind=args.kind, meeting=args.meeting, plan_item=args.plan_item, order_number=args.number,
@@ -199,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except UnknownRegulation as err:
         print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
+    except GoogleConfigError as err:
+        print(f"mo-docs: {err} [google.config]", file=sys.stderr)
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except (UsageError, ValueError) as err:

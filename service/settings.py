@@ -50,6 +50,23 @@ SETTINGS: list[Setting] = [
     Setting("DEMO", False, "Create the demo workspace (three sample associations) on first start.", _bool),
     Setting("AUTO_REGISTRATION_DAYS", 7, "Registration sheets are prepared this many days before a planned "
             "meeting.", int),
+    Setting("GOOGLE_ENABLED", False, "Read `gsheet:<id>` sources and Google Sheets links through the Google APIs "
+            "(see docs/google.md).", _bool),
+    Setting("GOOGLE_KEY_FILE", None, "Service-account JSON key; unset: Application Default Credentials."),
+    Setting("GOOGLE_SUBJECT", None, "Domain-wide delegation: act as this Workspace user (needs a key file)."),
+    Setting("GOOGLE_SCOPES", None, "Comma-separated OAuth scopes; default Sheets read-only and Drive."),
+    Setting("GOOGLE_SERVICE_ACCOUNT_EMAIL", None, "The address heads share their sheets with (shown in messages)."),
+    Setting("GOOGLE_SHARED_DRIVE_ID", None, "File documents into this shared drive instead of the local folder."),
+    Setting("GOOGLE_ROOT_FOLDER_ID", None, "Folder for documents inside the shared drive (default: its root)."),
+    Setting("GOOGLE_CONVERT_TO_DOCS", False, "File documents as Google Docs instead of .docx.", _bool),
+    Setting("GOOGLE_SHARE_WITH_CURATOR", False, "Give the curator reader access to filed documents.", _bool),
+    Setting("GOOGLE_WEBHOOK_ADDRESS", None, "Public https address of /hooks/drive for changes.watch push "
+            "notifications; unset: polling only."),
+    Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiter shared by all workers; unset: per process."),
+    Setting("GOOGLE_READS_PER_USER_PER_MINUTE", 60, "Sheets read quota per user kept by the limiter.", int),
+    Setting("GOOGLE_READS_PER_PROJECT_PER_MINUTE", 300, "Sheets read quota per project kept by the limiter.", int),
+    Setting("GOOGLE_MAX_ATTEMPTS", 6, "Attempts of one Google request (429 and 5xx are retried with back-off).", int),
+    Setting("GOOGLE_MAX_RETRY_SECONDS", 90.0, "Longest total wait for one Google request.", float),
     Setting("FAULT_DELAY_SECONDS", 0.0, "Testing aid: pause inside every job, so a test can kill a worker "
             "mid-job. Keep 0 in production.", float),
 ]

@@ -15,7 +15,8 @@ SEVERITIES = (ERROR, WARNING, INFO)
 # The README's table of codes is checked against this registry by a test.
 CODES: dict[str, tuple[str, str]] = {
     # the file as a whole
-    "workbook.unreadable": (ERROR, "Файл не открывается как книга Excel: не .xlsx, повреждён, защищён паролем, содержит опасный XML."),
+    "workbook.unreadable": (ERROR, "Книга не читается: не .xlsx, повреждён, защищён паролем, содержит опасный XML; "
+                                   "Google Таблица не открыта служебному аккаунту или Google ограничил запросы."),
     "workbook.too_large": (ERROR, "Файл больше допустимого или распаковывается в слишком большой объём (zip-бомба)."),
     "findings.truncated": (INFO, "Замечаний больше предела: показаны первые, остальные опущены."),
     # structure

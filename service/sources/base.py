@@ -66,14 +66,16 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def open_source(location: str | Path, limits=None) -> Source:
-    """Pick the adapter for a location: a path to .xlsx now, `gsheet:<id>` later."""
+def open_source(location: str | Path, limits=None, google=None) -> Source:
+    """Pick the adapter for a location: `gsheet:<id>` or a Google Sheets link through
+    `google` (service.google.config.GoogleServices), anything else as an .xlsx path."""
+    from service.sources.gsheets import is_gsheet_location
     from service.sources.xlsx import XlsxSource
 
     text = str(location)
-    if text.startswith("gsheet:"):
-        raise SourceError(
-            "workbook.unreadable",
-            "Чтение Google Таблиц ещё не подключено: укажите файл .xlsx.",
-        )
+    if is_gsheet_location(text):
+        if google is None:
+            raise SourceError("workbook.unreadable",
+                              "Чтение Google Таблиц не настроено (MO_DOCS_GOOGLE_ENABLED): укажите файл .xlsx.")
+        return google.source(text, limits=limits)
     return XlsxSource(Path(text), limits=limits)

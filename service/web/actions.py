@@ -64,6 +64,22 @@ def request_document(a: Association, params: dict, actor: str):
     return records.get(workspace().sf, job.id), created
 
 
+def add_google_sheet(location: str, regulation: str | None, actor: str) -> Association:
+    """An association whose registers live in a Google Sheet (`gsheet:<id>` or its link)."""
+    from service.sources.base import SourceError
+    from service.sources.gsheets import is_gsheet_location, parse_spreadsheet_id
+
+    if not is_gsheet_location(location):
+        raise ApiError(400, "request.invalid", "Это не ссылка на Google Таблицу и не gsheet:<id>.")
+    if workspace().google is None:
+        raise ApiError(400, "google.disabled", "Чтение Google Таблиц не настроено на этом сервере "
+                                               "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом .xlsx.")
+    try:
+        return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation)
+    except SourceError as err:
+        raise ApiError(400, err.code, err.message)
+
+
 def request_check(a: Association, actor: str):
     job, created = records.enqueue(workspace().sf, "check", association_id=a.id, requested_by=actor,
                                    dedupe_key=f"check:{a.id}:manual")

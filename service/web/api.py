@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from service.web.actions import find, request_annual_all, request_check, request_document, workspace
+from service.web.actions import (
+    add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
+)
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.web.openapi import spec
@@ -41,6 +43,13 @@ def _json() -> dict:
 @bp.get("/associations")
 def associations():
     return jsonify({"associations": [_association(a) for a in workspace().associations()]})
+
+
+@bp.post("/associations")
+def add_association():
+    data = _json()
+    a = add_google_sheet(str(data.get("source") or ""), data.get("regulation"), current_user().name)
+    return jsonify(_association(a)), 201
 
 
 @bp.get("/associations/<slug>")

@@ -34,11 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["huey"] = huey
     app.extensions["tasks"] = register(huey, workspace)
 
-    from service.web import api, auth, csrf, errors, pages
+    from service.web import api, auth, csrf, errors, hooks, pages
     auth.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(hooks.bp)
     app.jinja_env.filters.update(pages.FILTERS)
     return app

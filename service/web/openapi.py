@@ -31,10 +31,18 @@ def spec() -> dict:
                  "description": "Методические объединения: проверка книг и формирование документов."},
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            "/associations": {"get": {"summary": "Все объединения", "operationId": "listAssociations",
-                                      "responses": {**_ok({"type": "object", "required": ["associations"],
-                                                           "properties": {"associations": {"type": "array", "items": _ref("Association")}}}),
-                                                    **_error_responses(500)}}},
+            "/associations": {
+                "get": {"summary": "Все объединения", "operationId": "listAssociations",
+                        "responses": {**_ok({"type": "object", "required": ["associations"],
+                                             "properties": {"associations": {"type": "array", "items": _ref("Association")}}}),
+                                      **_error_responses(500)}},
+                "post": {"summary": "Добавить объединение по Google Таблице (файлы .xlsx — через страницу загрузки)",
+                         "operationId": "addAssociation",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["source"], "properties": {
+                                 "source": {"type": "string", "description": "gsheet:<id> или ссылка на таблицу"},
+                                 "regulation": {"type": "string"}}}}}},
+                         "responses": {**_ok(_ref("Association"), "201", "Добавлено"), **_error_responses(400, 415)}}},
             "/associations/{slug}": {"get": {"summary": "Одно объединение", "operationId": "getAssociation",
                                              "parameters": [SLUG],
                                              "responses": {**_ok(_ref("Association")), **_error_responses(404)}}},

@@ -14,7 +14,9 @@ from service.db import DocumentVersion
 from service.pipeline import check
 from service.schema.regulations import available, load_all
 from service.sources.base import SourceError, open_source
-from service.web.actions import find, request_annual_all, request_check, request_document, workspace
+from service.web.actions import (
+    add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
+)
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.workspace import jobs as records
@@ -158,12 +160,16 @@ def upload_form():
 @bp.post("/upload")
 def upload():
     file = request.files.get("workbook")
-    if file is None or not file.filename:
-        raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx).")
+    sheet = (request.form.get("sheet") or "").strip()
     regulation = request.form.get("regulation") or None
     if regulation and regulation not in available():
         raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
     ws = workspace()
+    if sheet and (file is None or not file.filename):
+        a = add_google_sheet(sheet, regulation, current_user().name)
+        return redirect(url_for("pages.association", slug=a.slug))
+    if file is None or not file.filename:
+        raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx) или укажите ссылку на Google Таблицу.")
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
         file.save(tmp.name)
         try:

@@ -58,10 +58,29 @@ class Workspace:
         self.registry = Registry(self.engine)
         self.limits = Limits.from_env()
 
-    # ---------------------------------------------------------------- associations
+    # ---------------------------------------------------------------- sources and filing
 
-    def filer(self) -> LocalFiler:
+    @property
+    def google(self):
+        """Google services when enabled (built once, on first use: no network until then)."""
+        if not self.settings.get("GOOGLE_ENABLED"):
+            return None
+        if getattr(self, "_google", None) is None:
+            from service.google.config import GoogleServices, GoogleSettings
+
+            self._google = GoogleServices(GoogleSettings.from_mapping(self.settings, prefix="GOOGLE_"))
+        return self._google
+
+    def source(self, location):
+        return open_source(location, self.limits, google=self.google)
+
+    def filer(self):
+        """Drive when a shared drive is configured, else the local documents folder."""
+        if self.google is not None and self.google.settings.folder_id:
+            return self.google.filer(self.registry)
         return LocalFiler(Path(self.settings["DOCUMENTS_DIR"]), self.registry)
+
+    # ---------------------------------------------------------------- associations
 
     def associations(self) -> list[Association]:
         with self.sf() as s:
@@ -78,7 +97,7 @@ class Workspace:
     def store_upload(self, upload: Path, original_name: str) -> Path:
         """Check an uploaded file before keeping it: nothing hostile is ever stored."""
         check_xlsx_file(upload, self.limits)
-        open_source(upload, self.limits).read()                  # parses under the same guards
+        self.source(upload).read()                               # parses under the same guards
         folder = Path(self.settings["WORKBOOKS_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
         stem = slugify(Path(original_name).stem) or "workbook"
@@ -90,7 +109,7 @@ class Workspace:
 
     def add_association(self, source: str, actor: str, regulation_id: str | None = None,
                         today: dt.date | None = None) -> Association:
-        report = check(open_source(source, self.limits), regulation_id=regulation_id, as_of=today)
+        report = check(self.source(source), regulation_id=regulation_id, as_of=today)
         info = report.data.info
         name = info.name or info.short_name or Path(source).stem
         with self.sf() as s, s.begin():
@@ -119,7 +138,7 @@ class Workspace:
     def check(self, association_id: int, actor: str = "система", today: dt.date | None = None) -> Report | None:
         a = self.by_id(association_id)
         try:
-            report = check(open_source(a.source, self.limits), regulation_id=a.regulation_id, as_of=today)
+            report = check(self.source(a.source), regulation_id=a.regulation_id, as_of=today)
         except SourceError as err:
             with self.sf() as s, s.begin():
                 row = s.get(Association, association_id)
@@ -163,10 +182,25 @@ class Workspace:
             return s.scalars(select(Snapshot).where(Snapshot.association_id == association_id)
                              .order_by(Snapshot.id.desc()).limit(1)).first()
 
+    def changed_google_sheets(self) -> dict[int, str]:
+        """Associations whose Google Sheet changed, from one changes.list call (the change
+        feed's page token is kept in the database): {association id: new version}."""
+        from service.sources.gsheets import is_gsheet_location, parse_spreadsheet_id
+
+        if self.google is None:
+            return {}
+        watched = {parse_spreadsheet_id(a.source): a.id for a in self.associations() if is_gsheet_location(a.source)}
+        if not watched:
+            return {}
+        if getattr(self, "_sheet_sync", None) is None:
+            self._sheet_sync = self.google.sync(self.engine, limits=self.limits)
+        result = self._sheet_sync.sync(list(watched))
+        return {watched[sid]: version or "" for sid, version in result.changed.items() if sid in watched}
+
     def source_changed(self, a: Association) -> str | None:
-        """The new content hash when the workbook changed since the last check, else None."""
+        """The new content hash when the workbook file changed since the last check, else None."""
         path = Path(a.source)
-        if a.source.startswith("gsheet:") or not path.exists():
+        if not path.exists():
             return None
         mtime = path.stat().st_mtime
         if a.source_mtime is not None and mtime == a.source_mtime and a.source_sha256:
@@ -179,7 +213,7 @@ class Workspace:
     def generate(self, association_id: int, request: Request, actor: str, today: dt.date | None = None,
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
-        report = report or check(open_source(a.source, self.limits), regulation_id=a.regulation_id, as_of=today)
+        report = report or check(self.source(a.source), regulation_id=a.regulation_id, as_of=today)
         outcome = self.generator.generate(report, request, self.filer(), today=today)
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
