@@ -21,6 +21,15 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def iso_utc(value: dt.datetime | None) -> str | None:
+    """SQLite returns naive datetimes; everything stored is UTC, so say so."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.isoformat()
+
+
 class DocumentVersion(Base):
     """One version of a generated document.  The key (association, kind, year, number)
     is stable; every content change adds a version, none is ever deleted."""

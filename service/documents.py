@@ -63,7 +63,10 @@ class Generator:
         self.templates = Path(templates)
         self.cache = TemplateCache()
 
-    def generate(self, report: Report, request: Request, filer: Filer, today: dt.date | None = None) -> Outcome:
+    def generate(self, report: Report, request: Request, filer: Filer, today: dt.date | None = None,
+                 association: str | None = None) -> Outcome:
+        """`association` names the folder and key the document is filed under; by default
+        the workbook's short name (the workspace passes its unique label)."""
         today = today or dt.date.today()
         if request.kind not in KINDS:
             raise BadRequest(f"неизвестный вид документа: {request.kind}")
@@ -73,7 +76,7 @@ class Generator:
         warnings = [f.message for f in blocking]
         context, filename, number = self.context(report, request, today, warnings)
         content = self.render(request.kind, context)
-        key = DocumentKey(report.data.info.short_name or report.data.info.name or report.workbook,
+        key = DocumentKey(association or report.data.info.short_name or report.data.info.name or report.workbook,
                           request.kind, report.year.label, number)
         filed = filer.file(key, filename, content, source_hash(context), request.requested_by)
         return Outcome(filed=filed, blocking=blocking, filename=filename)

@@ -22,6 +22,20 @@ def _bool(v: str) -> bool:
     raise ValueError(f"ожидается true или false: {v!r}")
 
 
+def _int(v: str) -> int:
+    try:
+        return int(v.strip())
+    except ValueError:
+        raise ValueError(f"ожидается целое число: {v!r}")
+
+
+def _float(v: str) -> float:
+    try:
+        return float(v.strip().replace(",", "."))
+    except ValueError:
+        raise ValueError(f"ожидается число: {v!r}")
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -41,15 +55,15 @@ SETTINGS: list[Setting] = [
     Setting("DOCUMENTS_DIR", None, "Root folder for filed documents (the local stand-in for Drive); default "
             "`<instance>/documents`."),
     Setting("WORKBOOKS_DIR", None, "Where uploaded workbooks are kept; default `<instance>/workbooks`."),
-    Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest accepted upload; bigger ones get 413.", int),
-    Setting("WATCH_INTERVAL_MINUTES", 5, "How often the periodic job looks for changed workbooks.", int),
-    Setting("JOB_LEASE_SECONDS", 300, "How long a worker may hold a job before the sweeper re-queues it.", int),
-    Setting("JOB_MAX_ATTEMPTS", 3, "Attempts before a job is marked failed.", int),
-    Setting("WORKERS", 2, "Threads of the job consumer.", int),
-    Setting("PORT", 8000, "Port of the web server (always on 127.0.0.1 until accounts exist).", int),
+    Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest accepted upload; bigger ones get 413.", _int),
+    Setting("WATCH_INTERVAL_MINUTES", 5, "How often the periodic job looks for changed workbooks.", _int),
+    Setting("JOB_LEASE_SECONDS", 300, "How long a worker may hold a job before the sweeper re-queues it.", _int),
+    Setting("JOB_MAX_ATTEMPTS", 3, "Attempts before a job is marked failed.", _int),
+    Setting("WORKERS", 2, "Threads of the job consumer.", _int),
+    Setting("PORT", 8000, "Port of the web server (always on 127.0.0.1 until accounts exist).", _int),
     Setting("DEMO", False, "Create the demo workspace (three sample associations) on first start.", _bool),
     Setting("AUTO_REGISTRATION_DAYS", 7, "Registration sheets are prepared this many days before a planned "
-            "meeting.", int),
+            "meeting.", _int),
     Setting("GOOGLE_ENABLED", False, "Read `gsheet:<id>` sources and Google Sheets links through the Google APIs "
             "(see docs/google.md).", _bool),
     Setting("GOOGLE_KEY_FILE", None, "Service-account JSON key; unset: Application Default Credentials."),
@@ -63,12 +77,12 @@ SETTINGS: list[Setting] = [
     Setting("GOOGLE_WEBHOOK_ADDRESS", None, "Public https address of /hooks/drive for changes.watch push "
             "notifications; unset: polling only."),
     Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiter shared by all workers; unset: per process."),
-    Setting("GOOGLE_READS_PER_USER_PER_MINUTE", 60, "Sheets read quota per user kept by the limiter.", int),
-    Setting("GOOGLE_READS_PER_PROJECT_PER_MINUTE", 300, "Sheets read quota per project kept by the limiter.", int),
-    Setting("GOOGLE_MAX_ATTEMPTS", 6, "Attempts of one Google request (429 and 5xx are retried with back-off).", int),
-    Setting("GOOGLE_MAX_RETRY_SECONDS", 90.0, "Longest total wait for one Google request.", float),
+    Setting("GOOGLE_READS_PER_USER_PER_MINUTE", 60, "Sheets read quota per user kept by the limiter.", _int),
+    Setting("GOOGLE_READS_PER_PROJECT_PER_MINUTE", 300, "Sheets read quota per project kept by the limiter.", _int),
+    Setting("GOOGLE_MAX_ATTEMPTS", 6, "Attempts of one Google request (429 and 5xx are retried with back-off).", _int),
+    Setting("GOOGLE_MAX_RETRY_SECONDS", 90.0, "Longest total wait for one Google request.", _float),
     Setting("FAULT_DELAY_SECONDS", 0.0, "Testing aid: pause inside every job, so a test can kill a worker "
-            "mid-job. Keep 0 in production.", float),
+            "mid-job. Keep 0 in production.", _float),
 ]
 BY_NAME = {s.name: s for s in SETTINGS}
 

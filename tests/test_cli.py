@@ -69,7 +69,7 @@ def test_regulation_argument_overrides_the_workbook(tmp_path, capsys):
 @pytest.mark.parametrize("argv, fragment", [
     (["validate", "{path}", "--regulation", "moscow"], "Положение «moscow» неизвестно"),
     (["validate", "{path}", "--as-of", "22.11.2026"], "ГГГГ-ММ-ДД"),
-    (["validate", "{missing}"], "Файл не найден"),
+    (["validate", "{missing}"], "Файл книги не найден: nope.xlsx"),
     (["validate", "{path}", "--format", "xml"], "ошибка в аргументах"),
 ])
 def test_wrong_arguments_exit_2_with_one_clear_line(tmp_path, capsys, argv, fragment):

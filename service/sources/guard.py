@@ -31,7 +31,7 @@ def require_defusedxml() -> None:
 def check_xlsx_file(path: Path, limits: Limits) -> None:
     """Raise SourceError unless `path` looks like a safe, sane .xlsx."""
     if not path.exists():
-        raise SourceError("workbook.unreadable", f"Файл не найден: {path}")
+        raise SourceError("workbook.unreadable", f"Файл книги не найден: {path.name}")
     if not path.is_file():
         raise SourceError("workbook.unreadable", f"Это не файл: {path}")
     size = path.stat().st_size

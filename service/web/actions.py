@@ -27,8 +27,10 @@ def find(slug: str) -> Association:
 
 
 def _int(value, name: str) -> int | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ApiError(400, "request.invalid", f"«{name}» должно быть целым числом.")
     try:
         n = int(value)
     except (TypeError, ValueError):

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request, url_for
 from service.web.actions import (
     add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
 )
+from service.db import iso_utc
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.web.openapi import spec
@@ -20,7 +21,7 @@ def _association(a) -> dict:
         "slug": a.slug, "name": a.name, "short_name": a.short_name, "regulation": a.regulation_id,
         "school_year": a.school_year, "source": a.source,
         "status": {"errors": a.errors, "warnings": a.warnings, "unreadable": a.unreadable},
-        "checked_at": a.checked_at.isoformat() if a.checked_at else None,
+        "checked_at": iso_utc(a.checked_at),
         "next_deadline": {"date": a.next_deadline.isoformat(), "what": a.next_deadline_what} if a.next_deadline else None,
         "links": {"self": url_for("api.association", slug=a.slug), "findings": url_for("api.findings", slug=a.slug),
                   "documents": url_for("api.documents", slug=a.slug), "page": url_for("pages.association", slug=a.slug)},
@@ -63,7 +64,7 @@ def findings(slug):
     snap = workspace().latest_snapshot(a.id)
     if snap is None:
         return jsonify({"association": a.slug, "checked_at": None, "findings": [], "counts": None})
-    return jsonify({"association": a.slug, "checked_at": snap.created_at.isoformat(), "as_of": snap.as_of.isoformat(),
+    return jsonify({"association": a.slug, "checked_at": iso_utc(snap.created_at), "as_of": snap.as_of.isoformat(),
                     "regulation": snap.regulation_id, "counts": snap.counts, "findings": snap.findings})
 
 
@@ -84,7 +85,7 @@ def documents(slug):
     a = find(slug)
     return jsonify({"documents": [{
         "id": d.id, "kind": d.kind, "year": d.year, "number": d.number, "version": d.version,
-        "created_at": d.created_at.isoformat(), "requested_by": d.requested_by, "sha256": d.sha256,
+        "created_at": iso_utc(d.created_at), "requested_by": d.requested_by, "sha256": d.sha256,
         "download": url_for("pages.download", slug=a.slug, version_id=d.id),
     } for d in workspace().documents(a)]})
 

@@ -24,10 +24,13 @@ def init_app(app: Flask) -> None:
     def _check():
         if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/hooks/"):
             return                                # hooks authenticate by their own channel token
+        if request.url_rule is None:
+            return                                # 404/405 come from routing, not from this check
         if request.path.startswith("/api/"):
             if not request.is_json:
                 abort(415)
             return
         sent = request.form.get(FIELD) or request.headers.get("X-CSRF-Token") or ""
-        if not hmac.compare_digest(sent, session.get(FIELD, "")) or not sent:
+        expected = session.get(FIELD, "")
+        if not sent or not hmac.compare_digest(sent.encode("utf-8"), expected.encode("utf-8")):
             abort(400, description="csrf")

@@ -49,8 +49,10 @@ def init_app(app: Flask) -> None:
         if err.code == 400 and err.description == "csrf":
             code, message = "csrf.invalid", "Форма устарела: обновите страницу и повторите."
         if err.code == 413:
-            limit = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-            message = f"Файл слишком большой: допускается до {limit} МБ."
+            limit = app.config["MAX_UPLOAD_BYTES"]
+            size = (f"{limit / (1024 * 1024):.1f}".removesuffix(".0") + " МБ" if limit >= 1024 * 1024
+                    else f"{limit / 1024:.1f}".removesuffix(".0") + " КБ").replace(".", ",")
+            message = f"Файл слишком большой: допускается до {size}."
         if _wants_json():
             return jsonify(error_body(code, message)), err.code
         return render_template("error.html", status=err.code, message=message, details=None), err.code

@@ -126,7 +126,7 @@ def _version_file(a, version_id: int) -> tuple[DocumentVersion, Path]:
     """A version of this association's document and the file holding it, or 404."""
     ws = workspace()
     v = ws.registry.by_id(version_id)
-    if v is None or v.association != (a.short_name or a.name):
+    if v is None or v.association != a.label:
         abort(404)
     path = ws.filer().file_of(v)
     if path is None:
@@ -141,7 +141,7 @@ def _drive_link(a, version_id: int):
     if hasattr(filer, "file_of"):
         return None
     v = ws.registry.by_id(version_id)
-    where = filer.revision_of(v) if v is not None and v.association == (a.short_name or a.name) else None
+    where = filer.revision_of(v) if v is not None and v.association == a.label else None
     if where is None:
         abort(404)
     return redirect(f"https://drive.google.com/file/d/{where[0]}/view")
@@ -190,15 +190,16 @@ def upload():
         return redirect(url_for("pages.association", slug=a.slug))
     if file is None or not file.filename:
         raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx) или укажите ссылку на Google Таблицу.")
+    replace = request.form.get("replace")
+    target = find(replace) if replace else None          # 404 before anything is stored
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
         file.save(tmp.name)
         try:
             stored = ws.store_upload(Path(tmp.name), file.filename)
         except SourceError as err:
             raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code, err.message)
-    replace = request.form.get("replace")
-    if replace:
-        a = find(replace)
+    if target is not None:
+        a = target
         ws.replace_source(a.id, str(stored), current_user().name)
         job, _ = request_check(a, current_user().name)
         return redirect(url_for("pages.association", slug=a.slug))

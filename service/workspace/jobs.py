@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.db import utcnow
+from service.db import iso_utc, utcnow
 from service.workspace.models import Association, Job
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -151,8 +151,8 @@ def as_dict(job: Job) -> dict:
         "id": job.id, "kind": job.kind, "state": job.state, "attempts": job.attempts,
         "association_id": job.association_id, "params": job.params,
         "progress": {"done": job.progress_done, "total": job.progress_total},
-        "created_at": job.created_at.isoformat() if job.created_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "created_at": iso_utc(job.created_at),
+        "finished_at": iso_utc(job.finished_at),
         "result": job.result, "error": job.error,
     }
 

@@ -16,6 +16,10 @@ class Association(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(500))
     short_name: Mapped[str] = mapped_column(String(200), default="")
+    # the name its documents are filed under: the short name, made unique in the workspace
+    # when two associations share one (two districts' «ММО математиков»); never changes
+    label: Mapped[str] = mapped_column(String(260), unique=True,
+                                       default=lambda ctx: ctx.get_current_parameters()["slug"])
     regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     source: Mapped[str] = mapped_column(String(1000))            # a workbook path, or gsheet:<id>
     curator: Mapped[str] = mapped_column(String(300), default="")

@@ -2,6 +2,7 @@
 add an association, check it, generate its documents, list them."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -56,7 +57,7 @@ class Workspace:
             self.engine = make_engine(self.settings["DATABASE_URL"])
         self.sf = self.sf or sessionmaker(self.engine, expire_on_commit=False)
         self.registry = Registry(self.engine)
-        self.limits = Limits.from_env()
+        self.limits = dataclasses.replace(Limits.from_env(), max_file_bytes=int(self.settings["MAX_UPLOAD_BYTES"]))
 
     # ---------------------------------------------------------------- sources and filing
 
@@ -116,7 +117,13 @@ class Workspace:
             slug, n = slugify(info.short_name or name), 1
             while s.scalars(select(Association.id).where(Association.slug == (slug if n == 1 else f"{slug}-{n}"))).first():
                 n += 1
-            a = Association(slug=slug if n == 1 else f"{slug}-{n}", name=name, short_name=info.short_name or "",
+            slug = slug if n == 1 else f"{slug}-{n}"
+            label = info.short_name or name
+            if s.scalars(select(Association.id).where(Association.label == label)).first():
+                label = f"{label} ({info.territory or slug})"
+                if s.scalars(select(Association.id).where(Association.label == label)).first():
+                    label = f"{info.short_name or name} ({slug})"
+            a = Association(slug=slug, name=name, short_name=info.short_name or "", label=label,
                             regulation_id=regulation_id, source=source, curator=info.curator or "")
             s.add(a)
             s.flush()
@@ -214,7 +221,7 @@ class Workspace:
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
         report = report or check(self.source(a.source), regulation_id=a.regulation_id, as_of=today)
-        outcome = self.generator.generate(report, request, self.filer(), today=today)
+        outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.label)
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
                 "kind": request.kind, "meeting": request.meeting, "plan_item": request.plan_item,
@@ -248,7 +255,7 @@ class Workspace:
         return made
 
     def documents(self, a: Association) -> list[DocumentVersion]:
-        return self.registry.all(a.short_name or a.name)
+        return self.registry.all(a.label)
 
     def audit(self, association_id: int | None = None, limit: int = 50) -> list[AuditEvent]:
         with self.sf() as s:

@@ -1,0 +1,234 @@
+"""Uploading a workbook: a good one becomes an association; anything else is refused
+with a Russian reason, and nothing of it is kept."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from service.workspace.models import Association, AuditEvent, Snapshot
+from tests.factories import association
+from tests.sources.test_hostile import MAIN_NS, MB, XML_HEAD, cfb, pseudo_random, write_xlsx
+from tests.web.helpers import add, follow, main, upload, visible
+
+
+def workbook_bytes(tmp_path: Path, book=None, name: str = "book.xlsx") -> bytes:
+    return (book or association("zdvinsky-mmo")).save(tmp_path / name).read_bytes()
+
+
+def stored_files(ws) -> list[Path]:
+    folder = Path(ws.settings["WORKBOOKS_DIR"])
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def rows(ws, model) -> int:
+    with ws.sf() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def assert_nothing_stored(ws) -> None:
+    assert stored_files(ws) == []
+    assert (rows(ws, Association), rows(ws, Snapshot), rows(ws, AuditEvent)) == (0, 0, 0)
+
+
+# ---------------------------------------------------------------- good uploads
+
+def test_a_workbook_becomes_an_association(client, ws, tmp_path):
+    r = upload(client, workbook_bytes(tmp_path), "ММО математиков 2024.xlsx")
+    assert r.status_code == 302 and r.headers["Location"] == "/a/mmo-matematikov"
+    [a] = ws.associations()
+    [stored] = stored_files(ws)
+    assert a.source == str(stored) and stored.suffix == ".xlsx"
+    assert (a.short_name, a.regulation_id, a.school_year, a.errors, a.warnings) == (
+        "ММО математиков", "zdvinsky-mmo", "2024-2025", 0, 0)
+    text = visible(main(follow(client, r).get_data(as_text=True)))
+    assert "Муниципальное методическое объединение учителей математики" in text
+    assert "Замечаний нет." in text and "Сформировать протокол" in text
+    assert "ММО математиков" in visible(main(client.get("/").get_data(as_text=True)))
+
+
+def test_the_regulation_chosen_on_the_form_is_used(client, ws, tmp_path):
+    book = association("zdvinsky-mmo")
+    del book.info["Положение"]
+    r = upload(client, workbook_bytes(tmp_path, book), regulation="zalesovo-mmo")
+    assert r.status_code == 302
+    [a] = ws.associations()
+    assert a.regulation_id == "zalesovo-mmo"
+    assert ws.latest_snapshot(a.id).regulation_id == "zalesovo-mmo"
+
+
+def test_an_unknown_regulation_on_the_form_is_refused(client, ws, tmp_path):
+    r = upload(client, workbook_bytes(tmp_path), regulation="no-such-regulation")
+    assert r.status_code == 400
+    assert "Положение «no-such-regulation» неизвестно." in visible(main(r.get_data(as_text=True)))
+    assert_nothing_stored(ws)
+
+
+def test_replacing_the_workbook_of_an_association(client, ws, tmp_path):
+    a = add(ws, tmp_path, association("zdvinsky-mmo"))
+    changed = association("zdvinsky-mmo")
+    changed.members[5]["Квалификационная категория"] = "главная"
+    assert "Заменить книгу" in visible(main(client.get(f"/upload?replace={a.slug}").get_data(as_text=True)))
+    r = upload(client, workbook_bytes(tmp_path, changed, "new.xlsx"), "new.xlsx", replace=a.slug)
+    assert r.status_code == 302 and r.headers["Location"] == f"/a/{a.slug}"
+    [again] = ws.associations()
+    [stored] = stored_files(ws)
+    assert again.id == a.id and again.source == str(stored) != a.source
+    assert again.errors == 1
+    text = visible(main(follow(client, r).get_data(as_text=True)))
+    assert "«главная» — недопустимое значение" in text
+    assert any(e.action == "association.replace_source" for e in ws.audit(a.id))
+
+
+def test_a_file_name_cannot_place_the_workbook_elsewhere(client, ws, tmp_path):
+    r = upload(client, workbook_bytes(tmp_path), "../../../etc/passwd.xlsx")
+    assert r.status_code == 302
+    [stored] = stored_files(ws)
+    assert stored.parent == Path(ws.settings["WORKBOOKS_DIR"]) and stored.name.startswith("passwd-")
+
+
+def test_a_bad_replacement_leaves_the_association_as_it_was(client, ws, tmp_path):
+    a = add(ws, tmp_path, association("zdvinsky-mmo"))
+    r = upload(client, b"not a workbook", "new.xlsx", replace=a.slug)
+    assert r.status_code == 400
+    assert "Это не книга Excel (.xlsx)." in visible(main(r.get_data(as_text=True)))
+    again = ws.by_id(a.id)
+    assert (again.source, again.errors, again.checked_at) == (a.source, a.errors, a.checked_at)
+    assert stored_files(ws) == []
+
+
+def test_the_blank_workbook_can_be_uploaded_back(client, ws):
+    blank = client.get("/blank.xlsx?regulation=zdvinsky-mmo").data
+    r = upload(client, blank, "пустая.xlsx")
+    assert r.status_code == 302
+    [a] = ws.associations()
+    assert a.unreadable is None and a.checked_at is not None
+
+
+# ---------------------------------------------------------------- refused uploads
+
+def _text_renamed(tmp_path):
+    return "ФИО;Должность\nИванова Мария Петровна;учитель\n".encode("utf-8")
+
+
+def _zip_bomb(tmp_path):
+    def sheet():                                                         # 8 MB of spaces: ~8 KB on disk
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for _ in range(8):
+            yield b" " * MB
+        yield b"</sheetData></worksheet>"
+
+    data = write_xlsx(tmp_path / "bomb.xlsx", {"Состав": sheet}, level=9).read_bytes()
+    assert len(data) < 64 * 1024
+    return data
+
+
+def _password(tmp_path):
+    return cfb([("EncryptionInfo", b"\x04\x00\x04\x00\x40\x00\x00\x00" + pseudo_random(600)),
+                ("EncryptedPackage", pseudo_random(20_000))])
+
+
+def _legacy_xls(tmp_path):
+    return cfb([("Workbook", pseudo_random(9000))])
+
+
+def _empty(tmp_path):
+    return b""
+
+
+def _zip_of_photos(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("IMG_0001.jpg", pseudo_random(3000))
+    return buf.getvalue()
+
+
+def _encrypted_entries(tmp_path):
+    data = bytearray(workbook_bytes(tmp_path))
+    i = data.find(b"PK\x01\x02")                                     # set the «encrypted» flag everywhere
+    while i != -1:
+        data[i + 8] |= 0x1
+        i = data.find(b"PK\x01\x02", i + 4)
+    return bytes(data)
+
+
+HOSTILE = {
+    "text renamed .xlsx": (_text_renamed, 400, "Это не книга Excel (.xlsx)."),
+    "zip bomb": (_zip_bomb, 413, "возможна «zip-бомба»"),
+    "password-protected": (_password, 400, "Файл защищён паролем."),
+    "old .xls": (_legacy_xls, 400, "Это файл старого формата Excel (.xls)."),
+    "empty file": (_empty, 400, "Файл пуст."),
+    "zip of photos": (_zip_of_photos, 400, "Это архив, но не книга Excel (.xlsx)."),
+    "encrypted zip entries": (_encrypted_entries, 400, "Части файла зашифрованы"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_file_that_is_not_a_sane_workbook_is_refused_and_not_kept(client, ws, tmp_path, case):
+    build, status, reason = HOSTILE[case]
+    r = upload(client, build(tmp_path), "книга.xlsx")
+    assert r.status_code == status
+    body = r.get_data(as_text=True)
+    assert r.mimetype == "text/html" and '<html lang="ru">' in body
+    assert reason in visible(main(body))
+    assert "Traceback" not in body
+    assert_nothing_stored(ws)
+
+
+def test_no_file_is_a_bad_request(client, ws):
+    from tests.web.helpers import submit
+    r = submit(client, "/upload", {}, page="/upload", content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert "Выберите файл книги (.xlsx)" in visible(main(r.get_data(as_text=True)))
+    r = upload(client, b"", "")                                          # the field sent without a file
+    assert r.status_code == 400
+    assert_nothing_stored(ws)
+
+
+@pytest.fixture
+def small(make_app):
+    """An app that accepts uploads of at most 20 000 bytes."""
+    app = make_app(MAX_UPLOAD_BYTES=20_000)
+    return app.test_client(), app.extensions["workspace"]
+
+
+def test_an_upload_far_over_the_limit_gets_413(small, tmp_path):
+    client, ws = small
+    r = upload(client, pseudo_random(200_000), "книга.xlsx")
+    assert r.status_code == 413
+    assert "Файл слишком большой" in visible(main(r.get_data(as_text=True)))
+    assert_nothing_stored(ws)
+
+
+def test_the_413_page_states_the_limit_that_applies(small):
+    client, ws = small
+    message = visible(main(upload(client, pseudo_random(200_000)).get_data(as_text=True)))
+    assert "до 0 МБ" not in message
+    assert re.search(r"до (0[.,]02 МБ|19[.,]5 КБ|20 ?000 байт)", message), message
+
+
+def test_a_workbook_within_the_limit_is_accepted(small, tmp_path):
+    client, ws = small
+    data = workbook_bytes(tmp_path)
+    assert len(data) < 20_000
+    assert upload(client, data).status_code == 302
+
+
+def test_a_workbook_just_over_the_limit_gets_413(make_app, tmp_path):
+    data = workbook_bytes(tmp_path)                                      # a real, valid workbook
+    app = make_app(MAX_UPLOAD_BYTES=len(data) - 1)                       # one byte too big
+    client, ws = app.test_client(), app.extensions["workspace"]
+    r = upload(client, data)
+    assert r.status_code == 413
+    assert "Файл слишком большой" in visible(main(r.get_data(as_text=True)))
+    assert_nothing_stored(ws)
+
+
+def test_replacing_an_unknown_association_keeps_nothing(client, ws, tmp_path):
+    r = upload(client, workbook_bytes(tmp_path), replace="no-such-association")
+    assert r.status_code == 404
+    assert_nothing_stored(ws)
