@@ -123,37 +123,25 @@ def recheck(slug):
 
 
 def _version_file(a, version_id: int) -> tuple[DocumentVersion, Path]:
-    """A version of this association's document and the file holding it, or 404."""
+    """A version of this association's document and the file holding it, or 404.
+    Documents filed to Drive are opened there instead (Drive keeps their revisions)."""
     ws = workspace()
     v = ws.registry.by_id(version_id)
     if v is None or v.association != a.label:
         abort(404)
-    path = ws.filer().file_of(v)
+    filer = ws.filer()
+    if not hasattr(filer, "file_of"):
+        where = filer.revision_of(v)
+        abort(redirect(f"https://drive.google.com/file/d/{where[0]}/view") if where else 404)
+    path = filer.file_of(v)
     if path is None:
         abort(404)
     return v, path
 
 
-def _drive_link(a, version_id: int):
-    """Documents filed to Drive are opened there (their revisions are kept by Drive)."""
-    ws = workspace()
-    filer = ws.filer()
-    if hasattr(filer, "file_of"):
-        return None
-    v = ws.registry.by_id(version_id)
-    where = filer.revision_of(v) if v is not None and v.association == a.label else None
-    if where is None:
-        abort(404)
-    return redirect(f"https://drive.google.com/file/d/{where[0]}/view")
-
-
 @bp.get("/a/<slug>/documents/<int:version_id>")
 def download(slug, version_id):
-    a = find(slug)
-    link = _drive_link(a, version_id)
-    if link is not None:
-        return link
-    v, path = _version_file(a, version_id)
+    v, path = _version_file(find(slug), version_id)
     return send_file(path, as_attachment=True, download_name=Path(v.location).name,
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
@@ -163,9 +151,6 @@ def preview(slug, version_id):
     import mammoth
 
     a = find(slug)
-    link = _drive_link(a, version_id)
-    if link is not None:
-        return link
     v, path = _version_file(a, version_id)
     with open(path, "rb") as fh:
         html = mammoth.convert_to_html(fh).value          # mammoth escapes the document's text
