@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
+from huey.exceptions import RetryTask
+
 from jobs.schedule import RENEW_CHANNELS, SWEEP, watch_schedule
 from service.workspace import jobs as records
 from service.workspace.runner import Busy, run
@@ -33,7 +35,7 @@ def register(huey, ws: Workspace) -> Tasks:
         except Busy:
             if huey.immediate:
                 raise RuntimeError("association is busy")      # tests run one job at a time
-            raise                                              # huey retries after BUSY_RETRY_SECONDS
+            raise RetryTask(delay=BUSY_RETRY_SECONDS)          # not an error: try again shortly
         if state == records.QUEUED and not huey.immediate:     # a passing fault: try again shortly
             run_job.schedule(args=(job_id,), delay=BUSY_RETRY_SECONDS * 2)
         return state

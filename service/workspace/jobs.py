@@ -87,17 +87,24 @@ def finish(sf: sessionmaker, job_id: str, worker: str, result: dict) -> bool:
 
 
 def fail(sf: sessionmaker, job_id: str, worker: str, error: dict, retry: bool) -> str:
-    """Back to the queue while attempts remain (and the failure may pass), else failed."""
+    """Back to the queue while attempts remain (and the failure may pass), else failed.
+    Both are conditional on this worker still owning the job: another worker may have
+    claimed it meanwhile (an expired lease), and its claim must stand."""
+    owned = (Job.id == job_id, Job.worker == worker, Job.state == RUNNING)
     with sf() as s, s.begin():
+        if retry:
+            r = s.execute(update(Job).where(*owned, Job.attempts < Job.max_attempts)
+                          .values(state=QUEUED, lease_until=None, worker=None, error=error)
+                          .execution_options(synchronize_session=False))
+            if r.rowcount == 1:
+                return QUEUED
+        r = s.execute(update(Job).where(*owned)
+                      .values(state=FAILED, finished_at=utcnow(), lease_until=None, dedupe_key=None, error=error)
+                      .execution_options(synchronize_session=False))
+        if r.rowcount == 1:
+            return FAILED
         job = s.get(Job, job_id)
-        if job is None or job.worker != worker or job.state != RUNNING:
-            return job.state if job else FAILED
-        if retry and job.attempts < job.max_attempts:
-            job.state, job.lease_until, job.worker, job.error = QUEUED, None, None, error
-        else:
-            job.state, job.finished_at, job.lease_until, job.dedupe_key, job.error = (
-                FAILED, utcnow(), None, None, error)
-        return job.state
+        return job.state if job else FAILED
 
 
 def to_requeue(sf: sessionmaker, now: dt.datetime | None = None) -> list[str]:

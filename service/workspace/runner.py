@@ -40,6 +40,8 @@ def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
     if not locked:
         jobs.release(ws.sf, job_id, me)
         raise Busy(job_id)
+    keeper = _LeaseKeeper(ws, job_id, job.association_id, me, lease)
+    keeper.start()
     try:
         delay = float(ws.settings.get("FAULT_DELAY_SECONDS") or 0)
         if delay:
@@ -61,8 +63,28 @@ def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
                                                                              f"задания ({exc.__class__.__name__})."},
                          retry=True)
     finally:
+        keeper.stop()
         if job.association_id is not None:
             jobs.unlock_association(ws.sf, job.association_id, me)
+
+
+class _LeaseKeeper(threading.Thread):
+    """Renews the job's lease and its association's lock while the job runs, so a job
+    longer than JOB_LEASE_SECONDS is not taken for dead and run a second time."""
+
+    def __init__(self, ws: Workspace, job_id: str, association_id, worker: str, lease: dt.timedelta):
+        super().__init__(daemon=True, name=f"lease-{job_id[:8]}")
+        self.ws, self.job_id, self.association_id, self.worker, self.lease = ws, job_id, association_id, worker, lease
+        self._done = threading.Event()
+
+    def run(self):
+        while not self._done.wait(max(1.0, self.lease.total_seconds() / 3)):
+            jobs.heartbeat(self.ws.sf, self.job_id, self.worker, self.lease)
+            if self.association_id is not None:
+                jobs.lock_association(self.ws.sf, self.association_id, self.worker, self.lease)
+
+    def stop(self):
+        self._done.set()
 
 
 def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:

@@ -45,6 +45,18 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def fingerprint(source: str) -> tuple[float | None, str | None]:
+    """(mtime, sha256) of a workbook file, taken BEFORE it is read: a teacher saving during
+    a check then still counts as a change.  (None, None) for Google Sheets or a missing file."""
+    path = Path(source)
+    try:
+        if path.is_file():
+            return path.stat().st_mtime, file_sha256(path)
+    except OSError:
+        pass
+    return None, None
+
+
 @dataclass
 class Workspace:
     settings: dict
@@ -110,6 +122,7 @@ class Workspace:
 
     def add_association(self, source: str, actor: str, regulation_id: str | None = None,
                         today: dt.date | None = None) -> Association:
+        seen = fingerprint(source)
         report = check(self.source(source), regulation_id=regulation_id, as_of=today)
         info = report.data.info
         name = info.name or info.short_name or Path(source).stem
@@ -129,7 +142,7 @@ class Workspace:
             s.flush()
             s.add(AuditEvent(actor=actor, action="association.add", association_id=a.id, details={"source": source}))
             association_id = a.id
-        self.record_check(association_id, report, actor)
+        self.record_check(association_id, report, actor, seen)
         return self.by_id(association_id)
 
     def replace_source(self, association_id: int, source: str, actor: str) -> None:
@@ -144,24 +157,23 @@ class Workspace:
 
     def check(self, association_id: int, actor: str = "система", today: dt.date | None = None) -> Report | None:
         a = self.by_id(association_id)
+        seen = fingerprint(a.source)
         try:
             report = check(self.source(a.source), regulation_id=a.regulation_id, as_of=today)
         except SourceError as err:
             with self.sf() as s, s.begin():
                 row = s.get(Association, association_id)
                 row.unreadable, row.checked_at, row.errors, row.warnings = err.message, utcnow(), None, None
+                row.source_mtime, row.source_sha256 = seen     # checked once per content, not every watch
                 s.add(AuditEvent(actor=actor, action="check.unreadable", association_id=association_id,
                                  details={"code": err.code, "message": err.message}))
             return None
-        self.record_check(association_id, report, actor)
+        self.record_check(association_id, report, actor, seen)
         return report
 
-    def record_check(self, association_id: int, report: Report, actor: str) -> None:
-        a = self.by_id(association_id)
-        path = Path(a.source)
-        mtime = sha = None
-        if path.exists():
-            mtime, sha = path.stat().st_mtime, file_sha256(path)
+    def record_check(self, association_id: int, report: Report, actor: str,
+                     seen: tuple[float | None, str | None] = (None, None)) -> None:
+        mtime, sha = seen
         rules = list(report.regulation.rules) if report.regulation else []
         due = upcoming(report.data, rules, report.year, report.as_of)
         with self.sf() as s, s.begin():

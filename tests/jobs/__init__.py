@@ -1,0 +1,1 @@
+"""Tests of the huey tasks: inline (immediate mode) and with real worker processes."""

@@ -1,0 +1,228 @@
+"""Real `mo-docs worker` processes over a real instance folder (SQLite database and
+SQLite huey queue): a worker killed mid-job loses the queue message (huey does not
+promise at-least-once delivery), the job's lease in the database survives it, the
+sweeper re-queues the job and a new worker finishes it exactly once; and two workers
+never process one association at the same time.
+
+The test process plays the web service: it builds the app with the same settings,
+adds the association through the Workspace API and requests documents the way the
+web pages do (`service.web.actions.request_document`: a job record, then its id on
+the queue).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jobs.tasks import sweep_once
+from service.db import utcnow
+from service.workspace import jobs as records
+from tests.factories import association
+from tests.workspace import aware
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Instance:
+    """An instance folder, the app of the test process, and the worker processes started for it."""
+
+    def __init__(self, root: Path, monkeypatch, **settings):
+        self.root = root
+        self.env = {
+            "MO_DOCS_INSTANCE": str(root),
+            "MO_DOCS_QUEUE_URL": f"sqlite:///{root / 'queue.sqlite'}",
+            "MO_DOCS_SECRET_KEY": "worker-process-test",
+            "MO_DOCS_WATCH_INTERVAL_MINUTES": "59",
+            **{f"MO_DOCS_{k}": str(v) for k, v in settings.items()},
+        }
+        for name in list(os.environ):
+            if name.startswith("MO_DOCS_"):
+                monkeypatch.delenv(name)
+        for name, value in self.env.items():
+            monkeypatch.setenv(name, value)
+        from service import create_app
+
+        self.app = create_app()
+        self.ws = self.app.extensions["workspace"]
+        self.tasks = self.app.extensions["tasks"]
+        self.huey = self.app.extensions["huey"]
+        self.workers: list[tuple[subprocess.Popen, Path]] = []
+
+    # ---------------------------------------------------------------- processes
+
+    def start_worker(self, **settings) -> subprocess.Popen:
+        env = {**os.environ, **self.env, **{f"MO_DOCS_{k}": str(v) for k, v in settings.items()}}
+        log = self.root / f"worker-{len(self.workers) + 1}.log"
+        with open(log, "wb") as fh:
+            proc = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=REPO, env=env,
+                                    stdout=fh, stderr=subprocess.STDOUT)
+        self.workers.append((proc, log))
+        return proc
+
+    def logs(self) -> str:
+        parts = []
+        for proc, log in self.workers:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            parts.append(f"----- worker pid {proc.pid} (exit {proc.poll()}) -----\n{text[-6000:]}")
+        return "\n".join(parts)
+
+    def stop_all(self) -> None:
+        for proc, _ in self.workers:
+            if proc.poll() is None:
+                proc.kill()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+    # ---------------------------------------------------------------- database
+
+    def job(self, job_id: str):
+        return records.get(self.ws.sf, job_id)
+
+    def wait_for(self, what: str, condition, timeout: float):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            for proc, _ in self.workers:
+                if proc.poll() not in (None, -signal.SIGKILL):
+                    raise AssertionError(f"a worker exited while waiting for {what}\n{self.logs()}")
+            time.sleep(0.05)
+        raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{self.logs()}")
+
+    def wait_state(self, job_id: str, state: str, timeout: float):
+        return self.wait_for(f"job {job_id} to be {state}",
+                             lambda: (j := self.job(job_id)) is not None and j.state == state and j, timeout)
+
+    def queued_jobs(self) -> list[str]:
+        """Job ids carried by the run_job messages waiting on the huey queue (periodic
+        sweep/watch messages the consumer enqueues are left out)."""
+        return [t.args[0] for t in self.huey.pending() if t.name == "run_job"]
+
+    def docx_files(self) -> list[Path]:
+        return sorted(Path(self.ws.settings["DOCUMENTS_DIR"]).rglob("*.docx"))
+
+    def request(self, association, **params):
+        from service.web.actions import request_document
+
+        with self.app.app_context():
+            return request_document(association, params, "Иванова М.П.")
+
+
+@pytest.fixture
+def make_instance(tmp_path, monkeypatch):
+    made: list[Instance] = []
+
+    def make(**settings) -> Instance:
+        inst = Instance(tmp_path / f"instance-{len(made) + 1}", monkeypatch, **settings)
+        made.append(inst)
+        return inst
+
+    yield make
+    for inst in made:
+        inst.stop_all()
+        print(inst.logs())                # shown by pytest only when the test failed
+        inst.ws.engine.dispose()
+
+
+def add_association(inst: Instance):
+    folder = Path(inst.ws.settings["WORKBOOKS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = association("zdvinsky-mmo").save(folder / "mmo-matematikov.xlsx")
+    return inst.ws.add_association(str(path), "Петрова А.И.")
+
+
+def test_a_job_killed_mid_run_is_swept_and_finished_exactly_once(make_instance):
+    inst = make_instance(JOB_LEASE_SECONDS=3, FAULT_DELAY_SECONDS=4)
+    a = add_association(inst)
+    job, created = inst.request(a, kind="protocol", meeting=1)
+    assert created and job.state == records.QUEUED
+    assert inst.queued_jobs() == [job.id]                 # the job id is on the SQLite queue
+
+    first = inst.start_worker()
+    running = inst.wait_state(job.id, records.RUNNING, timeout=30)
+    # claimed; wait for the association lock too, so the worker is inside the fault delay
+    inst.wait_for("the worker to lock the association",
+                  lambda: inst.ws.by_id(a.id).lock_owner == running.worker, timeout=5)
+    in_delay = utcnow() - aware(running.started_at)
+    os.kill(first.pid, signal.SIGKILL)                     # mid-job: inside the 4 s fault delay
+    first.wait(timeout=10)
+    assert in_delay < dt.timedelta(seconds=3.5), f"the worker was killed too late ({in_delay})"
+
+    dead = inst.job(job.id)
+    assert (dead.state, dead.attempts) == (records.RUNNING, 1)
+    assert dead.lease_until is not None and dead.worker and f":{first.pid}:" in dead.worker
+    assert inst.ws.documents(a) == [] and inst.docx_files() == []
+    assert inst.queued_jobs() == []                        # huey lost the message with the worker
+    assert inst.ws.by_id(a.id).lock_owner == dead.worker   # and the association is still locked by it
+
+    assert sweep_once(inst.ws, inst.tasks.dispatch) == []  # the lease is still live: nothing to sweep
+    wait = (aware(dead.lease_until) - utcnow()).total_seconds() + 0.2
+    time.sleep(max(wait, 0))
+    assert sweep_once(inst.ws, inst.tasks.dispatch) == [job.id]
+    assert inst.queued_jobs() == [job.id]
+
+    inst.start_worker(FAULT_DELAY_SECONDS=0)
+    done = inst.wait_state(job.id, records.DONE, timeout=30)
+    assert done.attempts == 2 and done.error is None
+    assert f":{first.pid}:" not in done.worker
+    location = Path(done.result["location"])
+    assert done.result["version"] == 1 and done.result["changed"] is True
+    assert [(v.kind, v.number, v.version, v.location) for v in inst.ws.documents(a)] == [
+        ("protocol", "1", 1, str(location))]
+    assert inst.docx_files() == [location]
+    assert not list(location.parent.glob(".*.part"))
+    inst.wait_for("the association to be unlocked (just after the job is marked done)",
+                  lambda: inst.ws.by_id(a.id).lock_owner is None, timeout=5)
+
+    again, created = inst.request(a, kind="protocol", meeting=1)
+    assert created and again.id != job.id                  # the first job ended and freed its key
+    repeat = inst.wait_state(again.id, records.DONE, timeout=30)
+    assert repeat.result["changed"] is False and repeat.result["version"] == 1
+    assert len(inst.ws.documents(a)) == 1 and inst.docx_files() == [location]
+
+
+def test_two_workers_never_process_one_association_at_once(make_instance):
+    delay = 1.0
+    inst = make_instance(JOB_LEASE_SECONDS=30, FAULT_DELAY_SECONDS=delay, WORKERS=2)
+    a = add_association(inst)
+    requests = [{"kind": "protocol", "meeting": n} for n in (1, 2, 3, 4)] + [
+        {"kind": "registration-sheet", "meeting": 3}, {"kind": "work-plan"}]
+    job_ids = []
+    for params in requests:
+        job, created = inst.request(a, **params)
+        assert created
+        job_ids.append(job.id)
+    assert sorted(inst.queued_jobs()) == sorted(job_ids)
+
+    workers = [inst.start_worker(), inst.start_worker()]
+    inst.wait_for("all six jobs to end", lambda: all(inst.job(j).state in (records.DONE, records.FAILED)
+                                                     for j in job_ids), timeout=60)
+    rows = [inst.job(j) for j in job_ids]
+    assert [r.state for r in rows] == [records.DONE] * 6, [r.error for r in rows]
+    assert [r.attempts for r in rows] == [1] * 6           # a busy association never costs an attempt
+    intervals = sorted((aware(r.started_at), aware(r.finished_at), r.id, r.worker) for r in rows)
+    # A job's row times bracket its work: started_at is its (successful) claim, finished_at
+    # is written before the association is unlocked.  The claim comes a few milliseconds
+    # before the lock, so allow that much; two jobs truly run together would overlap by
+    # about the fault delay (1 s) each of them sleeps while holding the association.
+    tolerance = dt.timedelta(seconds=0.25)
+    for (s1, f1, id1, w1), (s2, f2, id2, w2) in zip(intervals, intervals[1:]):
+        assert s2 >= f1 - tolerance, f"jobs {id1} ({w1}) and {id2} ({w2}) overlapped by {f1 - s2}"
+    for s, f, _, _ in intervals:
+        assert f - s >= dt.timedelta(seconds=delay)
+    assert len(inst.ws.documents(a)) == 6 and len(inst.docx_files()) == 6
+    assert all(p.poll() is None for p in workers), inst.logs()
+    pids = {r.worker.split(":")[1] for r in rows}
+    print(f"jobs ran in worker processes {sorted(pids)} of {[p.pid for p in workers]}")
