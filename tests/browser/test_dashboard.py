@@ -9,8 +9,8 @@ docs/img/dashboard.png and docs/img/association.png.
 """
 from __future__ import annotations
 
-import re
 import os
+import re
 from pathlib import Path
 
 import docx
