@@ -2,7 +2,8 @@
 # System packages the tests use for real parts: LibreOffice (PDF copies), poppler
 # (PDF pages as PNG), fonts metric-compatible with Times New Roman, and Debian's
 # chromium, which Playwright drives for the browser tests (tests/browser) — never a
-# browser downloaded by `playwright install`.  Installed with apt when we are root;
+# browser downloaded by `playwright install`; and the PostgreSQL and Redis servers, of
+# which tests/realdb starts throwaway instances.  Installed with apt when we are root;
 # otherwise the tests that need them skip with a visible reason (and fail under
 # CI=true, see tests/conftest.py).
 set -u

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String, UniqueConstraint, create_engine, event
+from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -27,7 +27,7 @@ def iso_utc(value: dt.datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return value.isoformat()
+    return value.astimezone(dt.timezone.utc).isoformat()     # PostgreSQL answers in its own zone
 
 
 class DocumentVersion(Base):
@@ -38,7 +38,7 @@ class DocumentVersion(Base):
     __table_args__ = (UniqueConstraint("association", "kind", "year", "number", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    association: Mapped[str] = mapped_column(String(200), index=True)
+    association: Mapped[str] = mapped_column(Text, index=True)   # the association's label, any length
     kind: Mapped[str] = mapped_column(String(40))
     year: Mapped[str] = mapped_column(String(9))
     number: Mapped[str] = mapped_column(String(40), default="")

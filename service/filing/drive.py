@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from google.auth.exceptions import RefreshError
-from sqlalchemy import DateTime, String, select
+from sqlalchemy import DateTime, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -64,7 +64,7 @@ class DriveDocument(Base):
     __tablename__ = "drive_documents"
 
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    association: Mapped[str] = mapped_column(String(200))
+    association: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40))
     year: Mapped[str] = mapped_column(String(9))
     number: Mapped[str] = mapped_column(String(40), default="")

@@ -33,7 +33,9 @@ def _date(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d.%m.%Y %H:%M")
+        if value.tzinfo is None:                   # SQLite: naive, stored as UTC
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone().strftime("%d.%m.%Y %H:%M")
     return value.strftime("%d.%m.%Y")
 
 

@@ -14,15 +14,15 @@ class Association(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(500))
-    short_name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(Text)          # names as typed: no length limit to trip on PostgreSQL
+    short_name: Mapped[str] = mapped_column(Text, default="")
     # the name its documents are filed under: the short name, made unique in the workspace
     # when two associations share one (two districts' «ММО математиков»); never changes
-    label: Mapped[str] = mapped_column(String(260), unique=True,
+    label: Mapped[str] = mapped_column(Text, unique=True,
                                        default=lambda ctx: ctx.get_current_parameters()["slug"])
     regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     source: Mapped[str] = mapped_column(String(1000))            # a workbook path, or gsheet:<id>
-    curator: Mapped[str] = mapped_column(String(300), default="")
+    curator: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # what the last check saw: the dashboard reads only these columns
     source_mtime: Mapped[float | None] = mapped_column(Float, nullable=True)
