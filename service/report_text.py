@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.pipeline import Report
 from service.russian.plural import count
+from service.schema.findings import without_cell
 from service.schema.layout import load_layout
 
 _MARK = {"error": "ОШИБКА", "warning": "внимание", "info": "справка"}
@@ -32,9 +33,7 @@ def render_text(report: Report) -> str:
         lines.append(f"== {sheet} ==")
         width = max(len(f.cell or "") for f in items)
         for f in items:
-            message = f.message
-            if f.cell and message.startswith(f"{f.cell}: "):
-                message = message[len(f.cell) + 2:]      # the cell is already in its own column
+            message = without_cell(f.message, f.cell)      # the cell is already in its own column
             lines.append(f"  {(f.cell or '').ljust(width)}  {_MARK[f.severity]:<8}  {message}  [{f.code}]")
         lines.append("")
     c = report.counts

@@ -96,6 +96,12 @@ class Finding:
         return asdict(self)
 
 
+def without_cell(message: str, cell: str | None) -> str:
+    """Messages start with their cell («G6: …») so they read alone; where the cell has its
+    own column (text report, web page) it is not repeated."""
+    return message[len(cell) + 2:] if cell and message.startswith(f"{cell}: ") else message
+
+
 def finding(code: str, message: str, *, severity: str | None = None, **where) -> Finding:
     """A finding with the code's usual severity unless told otherwise."""
     return Finding(code=code, severity=severity or CODES[code][0], message=message, **where)

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
 from service.pipeline import check
+from service.schema.findings import without_cell
 from service.schema.regulations import available, load_all
 from service.sources.base import SourceError, open_source
 from service.web.actions import (
@@ -52,14 +53,14 @@ def _action(event) -> str:
     return text
 
 
-def _message(finding: dict) -> str:
-    """The cell has its own column: don't repeat it at the start of the message."""
-    cell, message = finding.get("cell"), finding.get("message", "")
-    return message[len(cell) + 2:] if cell and message.startswith(f"{cell}: ") else message
-
-
-FILTERS = {"ru_date": _date, "action": _action, "finding_message": _message, "kind_title": lambda k: KIND_TITLES.get(k, k), "severity": lambda s: SEVERITY.get(s, s),
-           "job_state": lambda s: STATE.get(s, s)}
+FILTERS = {
+    "ru_date": _date,
+    "action": _action,
+    "finding_message": lambda f: without_cell(f.get("message", ""), f.get("cell")),
+    "kind_title": lambda k: KIND_TITLES.get(k, k),
+    "severity": lambda s: SEVERITY.get(s, s),
+    "job_state": lambda s: STATE.get(s, s),
+}
 
 
 @bp.get("/")
