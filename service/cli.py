@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="создать и проверить примерные книги трёх объединений")
     d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
-    d.add_argument("--dir", default="instance/demo", help="куда положить примерные книги")
+    d.add_argument("--dir", default="instance/demo", help="куда положить примерные книги (в папку workbooks/)")
     d.set_defaults(func=cmd_demo)
     return p
 
