@@ -33,7 +33,7 @@ def check_xlsx_file(path: Path, limits: Limits) -> None:
     if not path.exists():
         raise SourceError("workbook.unreadable", f"Файл книги не найден: {path.name}")
     if not path.is_file():
-        raise SourceError("workbook.unreadable", f"Это не файл: {path}")
+        raise SourceError("workbook.unreadable", f"Это не файл: {path.name}")
     size = path.stat().st_size
     if size == 0:
         raise SourceError("workbook.unreadable", "Файл пуст.")

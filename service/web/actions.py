@@ -6,6 +6,7 @@ import datetime as dt
 from flask import current_app
 
 from service.documents import KINDS
+from service.schema.regulations import available
 from service.web.errors import ApiError
 from service.workspace import jobs as records
 from service.workspace.models import Association
@@ -71,6 +72,9 @@ def add_google_sheet(location: str, regulation: str | None, actor: str) -> Assoc
     from service.sources.base import SourceError
     from service.sources.gsheets import is_gsheet_location, parse_spreadsheet_id
 
+    if regulation is not None and (not isinstance(regulation, str) or regulation not in available()):
+        raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно. Известны: "
+                                                  + ", ".join(available()) + ".")
     if not is_gsheet_location(location):
         raise ApiError(400, "request.invalid", "Это не ссылка на Google Таблицу и не gsheet:<id>.")
     if workspace().google is None:

@@ -2,6 +2,8 @@
 (see errors.py); requests for documents answer 202 with a job to follow."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, jsonify, request, url_for
 
 from service.web.actions import (
@@ -19,7 +21,7 @@ bp = Blueprint("api", __name__)
 def _association(a) -> dict:
     return {
         "slug": a.slug, "name": a.name, "short_name": a.short_name, "regulation": a.regulation_id,
-        "school_year": a.school_year, "source": a.source,
+        "school_year": a.school_year, "source": a.source if a.source.startswith("gsheet:") else Path(a.source).name,
         "status": {"errors": a.errors, "warnings": a.warnings, "unreadable": a.unreadable},
         "checked_at": iso_utc(a.checked_at),
         "next_deadline": {"date": a.next_deadline.isoformat(), "what": a.next_deadline_what} if a.next_deadline else None,
@@ -30,8 +32,19 @@ def _association(a) -> dict:
 
 def _job(job) -> dict:
     body = records.as_dict(job)
+    body["result"] = _without_paths(body["result"])
     body["links"] = {"self": url_for("api.job", job_id=job.id), "page": url_for("pages.job", job_id=job.id)}
     return body
+
+
+def _without_paths(value):
+    """Where a document lies on the server is not the client's business: its file name is."""
+    if isinstance(value, dict):
+        return {k: (Path(v).name if k == "location" and isinstance(v, str) else _without_paths(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_paths(v) for v in value]
+    return value
 
 
 def _json() -> dict:

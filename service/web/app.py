@@ -21,6 +21,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"] + 64 * 1024   # the form around the file
     app.config["JSON_AS_ASCII"] = False
+    # Until accounts exist the only protection is listening on 127.0.0.1: refuse other Host
+    # names too, so a page on another site cannot reach the service by DNS rebinding.
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.json.ensure_ascii = False
     require_defusedxml()                        # refuse to start rather than parse uploads unsafely
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g
+from flask import Flask, abort, g, request
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,15 @@ def current_user() -> User:
     return g.get("user", LOCAL)
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _load_user():
+        # Until accounts exist the only protection is listening on 127.0.0.1: refuse other
+        # Host names too, so a page elsewhere cannot reach the service by DNS rebinding.
+        host = request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else request.host.split("]")[0] + "]"
+        if host not in LOCAL_HOSTS:
+            abort(400)
         g.user = LOCAL

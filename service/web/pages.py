@@ -13,8 +13,8 @@ from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
 from service.pipeline import check
 from service.schema.findings import without_cell
-from service.schema.regulations import available, load_all
-from service.sources.base import SourceError, open_source
+from service.schema.regulations import UnknownRegulation, available, load_all
+from service.sources.base import SourceError
 from service.web.actions import (
     add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
 )
@@ -88,15 +88,14 @@ def association(slug):
         groups.setdefault(f.get("sheet") or "Книга в целом", []).append(f)
     meetings = []
     try:
-        report = check(open_source(a.source, ws.limits), regulation_id=a.regulation_id)
+        report = check(ws.source(a.source), regulation_id=a.regulation_override)
         today = dt.date.today()
         meetings = [{"number": m.number, "date": m.date, "state": m.state(today), "topic": m.topic}
                     for m in sorted(report.data.meetings, key=lambda m: m.number)]
-        plan = [{"number": p.number, "event": p.event} for p in sorted(report.data.plan, key=lambda p: p.number)]
-    except SourceError:
-        plan = []
+    except (SourceError, UnknownRegulation):
+        pass                              # the stored findings already say why
     documents = _documents(ws.documents(a))
-    return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings, plan=plan,
+    return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings,
                            documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15))
 
 

@@ -20,7 +20,9 @@ class Association(Base):
     # when two associations share one (two districts' «ММО математиков»); never changes
     label: Mapped[str] = mapped_column(Text, unique=True,
                                        default=lambda ctx: ctx.get_current_parameters()["slug"])
-    regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)        # as last checked
+    # chosen at upload when «Сведения» names none; otherwise the workbook's «Положение» decides
+    regulation_override: Mapped[str | None] = mapped_column(String(80), nullable=True)
     source: Mapped[str] = mapped_column(String(1000))            # a workbook path, or gsheet:<id>
     curator: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

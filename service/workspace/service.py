@@ -137,7 +137,8 @@ class Workspace:
                 if s.scalars(select(Association.id).where(Association.label == label)).first():
                     label = f"{info.short_name or name} ({slug})"
             a = Association(slug=slug, name=name, short_name=info.short_name or "", label=label,
-                            regulation_id=regulation_id, source=source, curator=info.curator or "")
+                            regulation_id=regulation_id, regulation_override=regulation_id, source=source,
+                            curator=info.curator or "")
             s.add(a)
             s.flush()
             s.add(AuditEvent(actor=actor, action="association.add", association_id=a.id, details={"source": source}))
@@ -159,7 +160,7 @@ class Workspace:
         a = self.by_id(association_id)
         seen = fingerprint(a.source)
         try:
-            report = check(self.source(a.source), regulation_id=a.regulation_id, as_of=today)
+            report = check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
         except SourceError as err:
             with self.sf() as s, s.begin():
                 row = s.get(Association, association_id)
@@ -188,8 +189,7 @@ class Workspace:
             row.source_mtime, row.source_sha256 = mtime, sha
             row.next_deadline = due[0].day if due else None
             row.next_deadline_what = due[0].what if due else None
-            if report.regulation and not row.regulation_id:
-                row.regulation_id = report.regulation.id
+            row.regulation_id = report.regulation.id if report.regulation else None
             s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
                            regulation_id=report.regulation.id if report.regulation else None,
                            counts=report.counts, findings=[f.as_dict() for f in report.findings]))
@@ -232,7 +232,7 @@ class Workspace:
     def generate(self, association_id: int, request: Request, actor: str, today: dt.date | None = None,
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
-        report = report or check(self.source(a.source), regulation_id=a.regulation_id, as_of=today)
+        report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
         outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.label)
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
