@@ -69,7 +69,7 @@ def watch_once(ws: Workspace, dispatch: Callable[[str], object]) -> list[str]:
         log.exception("Google change feed failed")
     queued = []
     for association_id, version in changed.items():
-        job, created = records.enqueue(ws.sf, "check", association_id=association_id, requested_by="наблюдение",
+        job, created = ws.enqueue("check", association_id=association_id, requested_by="наблюдение",
                                        dedupe_key=f"check:{association_id}:{version}")
         if created:
             dispatch(job.id)
@@ -91,8 +91,12 @@ def renew_channels_once(ws: Workspace) -> int:
     google = ws.google
     if google is None or not google.settings.webhook_address:
         return 0
-    from service.google.changes import ChangeFeed, SqlChannelStore, SqlTokenStore, renew_channels
+    from service.google.changes import ChangeFeed, SqlChannelStore, SqlTokenStore, open_channel, renew_channels
 
     feed = ChangeFeed(google.drive(), SqlTokenStore(ws.engine))
-    renewed = renew_channels(feed, SqlChannelStore(ws.engine), address=google.settings.webhook_address)
+    store = SqlChannelStore(ws.engine)
+    if not store.all():                       # the first run opens the channel the hooks listen to
+        open_channel(feed, store, google.settings.webhook_address)
+        return 1
+    renewed = renew_channels(feed, store, address=google.settings.webhook_address)
     return len(renewed or [])

@@ -96,6 +96,7 @@ class CompiledTemplate:
                     zf.writestr(info, data)
         self._base = base.getvalue()
         self._rendered_infos = [info for info, _ in self.entries if info.filename in self.parts]
+        self._lock = threading.Lock()
 
     def missing(self, context: dict) -> list[str]:
         """Top-level names the template uses but the data lacks (checked before rendering)."""
@@ -106,6 +107,10 @@ class CompiledTemplate:
         if missing:
             raise RenderError("template.missing_variables",
                               f"Шаблон «{self.name}» использует данные, которых нет: {', '.join(missing)}.")
+        with self._lock:                  # docxtpl's fix-ups keep a counter on the shared template
+            return self._render(context, seconds)
+
+    def _render(self, context: dict, seconds: float) -> bytes:
         rendered: dict[str, bytes] = {}
         budget = Budget(seconds)
         self.env.budget = budget
@@ -192,4 +197,16 @@ def render_with_docxtpl(path: Path, context: dict, env: DocumentEnvironment, ima
         env.budget = Budget(3600)
     out = io.BytesIO()
     tpl.save(out)
+    return _stable_zip(out.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """python-docx stamps every part with the current time, so the same content would
+    differ byte for byte and be filed as a new version each time: fix the stamps."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            stable = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            stable.compress_type, stable.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            dst.writestr(stable, src.read(info.filename))
     return out.getvalue()

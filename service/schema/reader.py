@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from service.schema.cells import CellError, SchoolYear, parse_date, parse_school_year
+from service.schema.cells import CellError, SchoolYear, parse_date, parse_email, parse_school_year
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
 from service.schema.records import (
@@ -132,6 +132,8 @@ def _read_info(raw: RawTab | None, tab: Tab, findings: list[Finding]) -> Info:
                 parsed: Any = parse_date(value)
             elif column.type == "school_year":
                 parsed = parse_school_year(value)
+            elif column.type == "email":
+                parsed = parse_email(value)
             else:
                 parsed = clean(str(value))
         except CellError as err:

@@ -134,6 +134,7 @@ class Info:
     school_year: SchoolYear | None = None
     curator: str | None = None
     curator_position: str | None = None
+    curator_email: str | None = None
     founder: str | None = None
     founder_head: str | None = None
     founder_head_position: str | None = None

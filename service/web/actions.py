@@ -60,7 +60,7 @@ def request_document(a: Association, params: dict, actor: str):
     if kind == "registration-sheet" and clean["meeting"] is None and clean["plan_item"] is None:
         raise ApiError(400, "request.invalid", "Для листа регистрации укажите заседание или мероприятие плана.")
     key = ":".join(str(clean[k]) for k in ("kind", "meeting", "plan_item", "force", "number", "date"))
-    job, created = records.enqueue(workspace().sf, "generate", association_id=a.id, params=clean,
+    job, created = workspace().enqueue("generate", association_id=a.id, params=clean,
                                    requested_by=actor, dedupe_key=f"generate:{a.id}:{key}:{a.source_sha256}")
     if created:
         dispatch(job.id)
@@ -87,7 +87,7 @@ def add_google_sheet(location: str, regulation: str | None, actor: str) -> Assoc
 
 
 def request_check(a: Association, actor: str):
-    job, created = records.enqueue(workspace().sf, "check", association_id=a.id, requested_by=actor,
+    job, created = workspace().enqueue("check", association_id=a.id, requested_by=actor,
                                    dedupe_key=f"check:{a.id}:manual")
     if created:
         dispatch(job.id)
@@ -95,7 +95,7 @@ def request_check(a: Association, actor: str):
 
 
 def request_annual_all(actor: str):
-    job, created = records.enqueue(workspace().sf, "annual-all", requested_by=actor, dedupe_key="annual-all")
+    job, created = workspace().enqueue("annual-all", requested_by=actor, dedupe_key="annual-all")
     if created:
         dispatch(job.id)
     return records.get(workspace().sf, job.id), created

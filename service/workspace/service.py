@@ -87,11 +87,20 @@ class Workspace:
     def source(self, location):
         return open_source(location, self.limits, google=self.google)
 
-    def filer(self):
-        """Drive when a shared drive is configured, else the local documents folder."""
+    def filer(self, share_with: str | None = None):
+        """Drive when a shared drive is configured (optionally sharing each document with
+        the curator's e-mail), else the local documents folder."""
         if self.google is not None and self.google.settings.folder_id:
-            return self.google.filer(self.registry)
+            if not self.google.settings.share_with_curator:
+                share_with = None
+            return self.google.filer(self.registry, share_with=share_with)
         return LocalFiler(Path(self.settings["DOCUMENTS_DIR"]), self.registry)
+
+    def enqueue(self, kind: str, **fields):
+        """A job record with the configured number of attempts (see jobs.enqueue)."""
+        from service.workspace import jobs
+
+        return jobs.enqueue(self.sf, kind, max_attempts=int(self.settings["JOB_MAX_ATTEMPTS"]), **fields)
 
     # ---------------------------------------------------------------- associations
 
@@ -233,7 +242,8 @@ class Workspace:
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
         report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
-        outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.label)
+        outcome = self.generator.generate(report, request, self.filer(share_with=report.data.info.curator_email),
+                                          today=today, association=a.label)
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
                 "kind": request.kind, "meeting": request.meeting, "plan_item": request.plan_item,
