@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from service.russian.plural import count as count_words
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
@@ -120,5 +122,7 @@ def bounded(findings: list[Finding], limit: int) -> list[Finding]:
         return findings
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     kept = sorted(findings, key=lambda f: order[f.severity])[:limit]
-    kept.append(finding("findings.truncated", f"Показаны {limit} замечаний из {len(findings)}; исправьте их и проверьте снова."))
+    shown = "Показано" if limit % 10 == 1 and limit % 100 != 11 else "Показаны"
+    kept.append(finding("findings.truncated", f"{shown} {count_words(limit, 'замечание', 'замечания', 'замечаний')} "
+                                              f"из {len(findings)}; исправьте их и проверьте снова."))
     return kept

@@ -63,7 +63,7 @@ def test_more_votes_than_members_present():
     book = compliant(ZDVINSKY)                   # 9 present at every meeting
     set_votes(book, 2, 10, 0, 0, question=2)
     f = majority_finding(run(book), "decision.votes_exceed_present", meeting=2, question=2)
-    assert "голосов 10" in f.message and "присутствовало членов 9" in f.message
+    assert "подано 10 голосов" in f.message and "присутствовало 9 членов" in f.message
 
 
 def test_votes_equal_to_members_present_are_fine():

@@ -188,3 +188,19 @@ def test_other_regulations_do_not_need_attendance(reg):
 def test_meeting_row_helper_matches_the_factory():
     book = compliant(ZDVINSKY)
     assert [meeting_row(book, n) for n in (1, 2, 3, 4)] == [2, 3, 4, 5]
+
+
+def test_quorum_message_agrees_in_number():
+    """«присутствовал 1 из 12 членов», «присутствовали 2 из 21 члена»."""
+    book = compliant(ZDVINSKY)
+    book.mark(1, present=1)
+    set_votes(book, 1, 1)
+    f = only(run(book), "meeting.no_quorum")
+    assert "присутствовал 1 из 12 членов" in f.message
+    book = compliant(ZDVINSKY)
+    for i in range(9):
+        book.members.append({**book.members[11], "ФИО": f"Орлова-{chr(1040 + i)}ова Вера Игоревна"})
+    book.mark(1, present=2)
+    set_votes(book, 1, 2)
+    (f,) = [x for x in run(book) if x.code == "meeting.no_quorum" and x.meeting == 1]
+    assert "присутствовали 2 из 21 члена" in f.message

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from service.domain.rules.base import Context, Rule
 from service.domain.rules.quorum import presence
+from service.russian.plural import count
 from service.schema.findings import finding
 
 
@@ -43,8 +44,9 @@ class SimpleMajority(Rule):
                 cell = item.cells.get("votes_for")
                 if present is not None and cast > present:
                     yield finding("decision.votes_exceed_present", self.cite(
-                        f"{cell}: по вопросу №{item.number} заседания №{m.number} голосов {cast}, "
-                        f"а присутствовало членов {present}"), sheet=sheet, cell=cell, clause=self.clause,
+                        f"{cell}: по вопросу №{item.number} заседания №{m.number} подано "
+                        f"{count(cast, 'голос', 'голоса', 'голосов')}, а присутствовало "
+                        f"{count(present, 'член', 'члена', 'членов')}"), sheet=sheet, cell=cell, clause=self.clause,
                         meeting=m.number)
                 if cast and yes * 2 <= cast:
                     yield finding("decision.no_majority", self.cite(

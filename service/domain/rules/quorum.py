@@ -4,6 +4,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from service.domain.rules.base import Context, Rule
+from service.russian.plural import count, plural
 from service.schema.findings import finding
 from service.schema.records import PRESENT, Meeting, Workbook
 
@@ -38,7 +39,9 @@ class Quorum(Rule):
                 continue
             present, total = presence(ctx.wb, m)
             if not has_quorum(present, total, threshold):
+                verb = plural(present, "присутствовал", "присутствовали", "присутствовали")
                 yield finding("meeting.no_quorum", self.cite(
-                    f"Заседание №{m.number} от {m.date:%d.%m.%Y}: присутствовали {present} из {total} членов, "
-                    "нужно больше половины — кворума нет, решения неправомочны"),
+                    f"Заседание №{m.number} от {m.date:%d.%m.%Y}: {verb} {present} из "
+                    f"{count(total, 'члена', 'членов', 'членов')}, нужно больше половины — кворума нет, "
+                    "решения неправомочны"),
                     sheet=sheet, cell=m.cells.get("number"), clause=self.clause, meeting=m.number)

@@ -9,7 +9,16 @@
       .then(function (r) { return r.json(); })
       .then(function (job) {
         var progress = document.getElementById("job-progress");
-        if (progress && job.progress.total) progress.textContent = job.progress.done + " из " + job.progress.total;
+        var bar = document.getElementById("job-bar");
+        if (job.progress.total) {
+          progress.textContent = job.progress.done + " из " + job.progress.total;
+          progress.hidden = false;
+          bar.max = job.progress.total;
+          bar.value = job.progress.done;
+          bar.hidden = false;
+        }
+        document.getElementById("job-state").textContent =
+          { queued: "в очереди", running: "выполняется", done: "готово", failed: "не выполнено" }[job.state] || job.state;
         if (job.state === "done" || job.state === "failed") { window.location.reload(); }
         else { setTimeout(poll, 1000); }
       })
