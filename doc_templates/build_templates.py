@@ -283,11 +283,16 @@ class Template:
         self.p("", style="MOPlain")
         self.tag("{%p endif %}")
 
-    def head_block(self, org: str, kind: str, date: str, number: str, place: str, heading: list[str | Run]):
-        """Organisation, document type, date and number on one line, place, heading."""
+    def head_block(self, org: str, kind: str, date: str | None, number: str | None, place: str,
+                   heading: list[str | Run]):
+        """Organisation, document type, date and number on one line, place, heading.  A plan
+        has neither (its approval stamp carries the date); a report has a date only."""
         self.p(org, style="MOOrg")
         self.p(kind, style="MOType")
-        self.p(date, "\t", "№ ", number, style="MODateLine")
+        if date is not None and number is not None:
+            self.p(date, "\t", "№ ", number, style="MODateLine")
+        elif date is not None:
+            self.p(date, style="MOCenter")
         self.p(place, style="MOCenter")
         self.p(*heading, style="MOHeading")
 
@@ -440,7 +445,7 @@ def protocol() -> Template:
     t.p("Председатель – ", "{{ chair.full_name|signature }}", style="MOPlain", before=12)
     t.p("Секретарь – ", "{{ secretary_of_meeting.full_name|signature }}", style="MOPlain")
     t.p("Присутствовали: ", "{{ present_count|count('человек', 'человека', 'человек') }}",
-        "{% if list_attached %} (список прилагается — лист регистрации){% else %}:{% endif %}",
+        "{% if list_attached %} (список прилагается — лист регистрации){% endif %}.",
         style="MOPlain")
     t.tag("{%p if not list_attached %}")
     t.tag("{%p for p in present %}")
@@ -528,8 +533,8 @@ def order() -> Template:
     order_number = "{{ order.number or '____' }}"
     t.head_block("{{ org.founder|upper }}", "ПРИКАЗ", order_date, order_number, "{{ order.place }}",
                  ["О составе и руководстве ", BODY, " на ", "{{ year }}", " учебный год"])
-    t.p("В соответствии с Положением",
-        "{% if regulation.title %} ({{ regulation.title }}){% endif %}",
+    t.p("В соответствии с ", "{{ regulation.title_ablt or 'Положением' }}",
+        "{% if regulation.approved_by_ablt %}, утверждённым {{ regulation.approved_by_ablt }}{% endif %}",
         ", в целях организации методической работы в ", "{{ year }}", " учебном году", style="MOText")
     t.p(Run("ПРИКАЗЫВАЮ:", bold=True), style="MOPlain", before=6)
     t.p("Утвердить состав ", BODY, " на ", "{{ year }}", " учебный год (приложение).", style="MOList")
@@ -577,7 +582,7 @@ def work_plan() -> Template:
                + "{% else %}______________________________{% endif %}",
                "approval.person", "{{ approval.person.full_name|signature }}")
     t.blank()
-    t.head_block("{{ org.name|upper }}", "ПЛАН РАБОТЫ", "{{ today|date }}", "____", "{{ org.territory }}",
+    t.head_block("{{ org.name|upper }}", "ПЛАН РАБОТЫ", None, None, "{{ org.territory }}",
                  [BODY, " на ", "{{ year }}", " учебный год"])
     columns = [("№", 10, "center"), ("Мероприятие", 60, "left"), ("Форма", 30, "left"),
                ("Срок", 30, "center"), ("Ответственный", 35, "left")]
@@ -602,7 +607,7 @@ def _shares(t: Template, caption: str, label: str, rows: str, total: str | None 
 def annual_report() -> Template:
     t = Template("Анализ работы за учебный год")
     t.warnings()
-    t.head_block("{{ org.name|upper }}", "АНАЛИЗ РАБОТЫ", "{{ today|date }}", "____", "{{ org.territory }}",
+    t.head_block("{{ org.name|upper }}", "АНАЛИЗ РАБОТЫ", "{{ today|date }}", None, "{{ org.territory }}",
                  [BODY, " за ", "{{ year }}", " учебный год"])
 
     t.p("1. Кадровый состав", style="MOSection")

@@ -25,6 +25,14 @@ def first_with_role(report: Report, role: str, on: dt.date) -> Member | None:
     return next((m for m in report.data.members_on(on) if m.role == role), None)
 
 
+def _ablt_first(text: str, word: str, instrumental: str) -> str:
+    """The title of an act in the instrumental case: only its first word declines
+    («Положение о …» → «Положением о …»); anything else is left out rather than guessed."""
+    if text.lower().startswith(word.lower() + " "):
+        return instrumental + text[len(word):]
+    return ""
+
+
 def common_context(report: Report, today: dt.date, warnings: list[str]) -> dict:
     info, reg = report.data.info, report.regulation
     on = min(today, report.year.last_day)
@@ -37,6 +45,9 @@ def common_context(report: Report, today: dt.date, warnings: list[str]) -> dict:
         "regulation": {
             "title": " ".join(reg.title.split()) if reg else "", "approved_by": (reg.approved_by or "") if reg else "",
             "id": reg.id if reg else "",
+            # «В соответствии с Положением о …, утверждённым приказом …»
+            "title_ablt": _ablt_first(" ".join(reg.title.split()), "Положение", "Положением") if reg else "",
+            "approved_by_ablt": _ablt_first(reg.approved_by or "", "приказ", "приказом") if reg else "",
         },
         "year": report.year.label,
         "today": today,
