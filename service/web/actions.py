@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app
+from flask import current_app, url_for
 
 from service.documents import KINDS
 from service.schema.regulations import available
+from service.workspace.service import AlreadyAdded
 from service.web.errors import ApiError
 from service.workspace import jobs as records
 from service.workspace.models import Association
@@ -84,6 +85,16 @@ def add_google_sheet(location: str, regulation: str | None, actor: str) -> Assoc
         return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation)
     except SourceError as err:
         raise ApiError(400, err.code, err.message)
+    except AlreadyAdded as exists:
+        raise already_added(exists)
+
+
+def already_added(exists) -> ApiError:
+    a = exists.association
+    return ApiError(409, "association.exists",
+                    f"«{a.short_name or a.name}» за {a.school_year} учебный год уже есть. Чтобы обновить его книгу, "
+                    "откройте объединение и нажмите «Заменить книгу».",
+                    {"slug": a.slug, "page": url_for("pages.association", slug=a.slug)})
 
 
 def request_check(a: Association, actor: str):

@@ -42,7 +42,8 @@ def spec() -> dict:
                              "type": "object", "required": ["source"], "properties": {
                                  "source": {"type": "string", "description": "gsheet:<id> или ссылка на таблицу"},
                                  "regulation": {"type": "string"}}}}}},
-                         "responses": {**_ok(_ref("Association"), "201", "Добавлено"), **_error_responses(400, 415)}}},
+                         "responses": {**_ok(_ref("Association"), "201", "Добавлено"),
+                                       **_error_responses(400, 409, 415)}}},
             "/associations/{slug}": {"get": {"summary": "Одно объединение", "operationId": "getAssociation",
                                              "parameters": [SLUG],
                                              "responses": {**_ok(_ref("Association")), **_error_responses(404)}}},

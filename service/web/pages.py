@@ -16,11 +16,12 @@ from service.schema.findings import without_cell
 from service.schema.regulations import UnknownRegulation, available, load_all
 from service.sources.base import SourceError
 from service.web.actions import (
-    add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
+    add_google_sheet, already_added, find, request_annual_all, request_check, request_document, workspace,
 )
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.workspace import jobs as records
+from service.workspace.service import AlreadyAdded
 
 bp = Blueprint("pages", __name__)
 
@@ -190,7 +191,11 @@ def upload():
         ws.replace_source(a.id, str(stored), current_user().name)
         job, _ = request_check(a, current_user().name)
         return redirect(url_for("pages.association", slug=a.slug))
-    a = ws.add_association(str(stored), current_user().name, regulation_id=regulation)
+    try:
+        a = ws.add_association(str(stored), current_user().name, regulation_id=regulation)
+    except AlreadyAdded as exists:
+        stored.unlink(missing_ok=True)
+        raise already_added(exists)
     return redirect(url_for("pages.association", slug=a.slug))
 
 

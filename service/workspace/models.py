@@ -16,6 +16,7 @@ class Association(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(Text)          # names as typed: no length limit to trip on PostgreSQL
     short_name: Mapped[str] = mapped_column(Text, default="")
+    territory: Mapped[str] = mapped_column(Text, default="")
     # the name its documents are filed under: the short name, made unique in the workspace
     # when two associations share one (two districts' «ММО математиков»); never changes
     label: Mapped[str] = mapped_column(Text, unique=True,

@@ -57,6 +57,14 @@ def fingerprint(source: str) -> tuple[float | None, str | None]:
     return None, None
 
 
+class AlreadyAdded(Exception):
+    """The workspace already has this association (same name and school year)."""
+
+    def __init__(self, association: Association):
+        super().__init__(association.slug)
+        self.association = association
+
+
 @dataclass
 class Workspace:
     settings: dict
@@ -135,6 +143,12 @@ class Workspace:
         report = check(self.source(source), regulation_id=regulation_id, as_of=today)
         info = report.data.info
         name = info.name or info.short_name or Path(source).stem
+        with self.sf() as s:
+            same = s.scalars(select(Association).where(           # the same register uploaded again
+                Association.name == name, Association.short_name == (info.short_name or ""),
+                Association.territory == (info.territory or ""), Association.school_year == report.year.label)).first()
+        if same is not None:
+            raise AlreadyAdded(same)
         with self.sf() as s, s.begin():
             slug, n = slugify(info.short_name or name), 1
             while s.scalars(select(Association.id).where(Association.slug == (slug if n == 1 else f"{slug}-{n}"))).first():
@@ -146,6 +160,7 @@ class Workspace:
                 if s.scalars(select(Association.id).where(Association.label == label)).first():
                     label = f"{info.short_name or name} ({slug})"
             a = Association(slug=slug, name=name, short_name=info.short_name or "", label=label,
+                            territory=info.territory or "",
                             regulation_id=regulation_id, regulation_override=regulation_id, source=source,
                             curator=info.curator or "")
             s.add(a)
@@ -191,6 +206,7 @@ class Workspace:
             info = report.data.info
             row.name = info.name or row.name
             row.short_name = info.short_name or row.short_name
+            row.territory = info.territory or row.territory
             row.curator = info.curator or row.curator
             row.school_year = report.year.label
             row.checked_at, row.unreadable = utcnow(), None

@@ -38,3 +38,24 @@ def test_api_shows_file_names_not_server_paths(client, ws, tmp_path):
     job = client.post(f"/api/v1/associations/{slug}/documents", json={"kind": "work-plan"}).json["job"]
     assert job["result"]["location"] == "План работы на 2024-2025 учебный год.docx"
     assert str(tmp_path) not in client.get(job["links"]["self"]).get_data(as_text=True)
+
+
+def test_the_same_register_uploaded_twice_points_to_the_existing_association(client, ws, tmp_path):
+    from tests.web.helpers import submit
+
+    path = association().save(tmp_path / "mmo.xlsx")
+    stored_before = None
+    for attempt in (1, 2):
+        with open(path, "rb") as fh:
+            r = submit(client, "/upload", {"workbook": (fh, "mmo.xlsx")}, page="/upload",
+                       content_type="multipart/form-data")
+        if attempt == 1:
+            assert r.status_code == 302
+            stored_before = sorted(p.name for p in (tmp_path / "instance" / "workbooks").glob("*.xlsx")) \
+                if (tmp_path / "instance" / "workbooks").exists() else None
+    assert r.status_code == 409
+    page = r.get_data(as_text=True)
+    assert "уже есть" in page and "Заменить книгу" in page and 'href="/a/' in page
+    assert len(ws.associations()) == 1
+    workbooks = sorted(p.name for p in __import__("pathlib").Path(ws.settings["WORKBOOKS_DIR"]).glob("*.xlsx"))
+    assert len(workbooks) == 1                                   # the second copy was not kept

@@ -103,9 +103,21 @@ def test_add_association_counts_the_workbook_errors(ws, workbooks):
 
 def test_a_second_association_with_the_same_short_name_gets_its_own_slug(ws, workbooks):
     first = add(ws, workbooks, name="a.xlsx")
-    second = add(ws, workbooks, name="b.xlsx")
+    other = association("zdvinsky-mmo")
+    other.info["Территория"] = "Чулымский район"                  # another district's «ММО математиков»
+    second = add(ws, workbooks, book=other, name="b.xlsx")
     assert (first.slug, second.slug) == ("mmo-matematikov", "mmo-matematikov-2")
+    assert second.label == "ММО математиков (Чулымский район)"
     assert len(ws.associations()) == 2
+
+
+def test_the_same_register_added_twice_is_refused(ws, workbooks):
+    from service.workspace.service import AlreadyAdded
+
+    first = add(ws, workbooks, name="a.xlsx")
+    with pytest.raises(AlreadyAdded) as exists:
+        add(ws, workbooks, name="b.xlsx")
+    assert exists.value.association.slug == first.slug and len(ws.associations()) == 1
 
 
 # ---------------------------------------------------------------- check
