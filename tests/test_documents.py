@@ -325,3 +325,11 @@ def test_annual_report_counts_an_unreadable_category_as_not_given(generator, tmp
     book.members[5]["Квалификационная категория"] = "главная"
     _, d = make(generator, tmp_path, book, "annual-report", force=True)
     assert "не указано | 1" in text(d).replace("%", "")
+
+
+def test_annual_report_findings_table_gives_the_cell_once(generator, tmp_path):
+    book = association("zdvinsky-mmo")
+    book.members[4]["Квалификационная категория"] = "главная"
+    _, d = make(generator, tmp_path, book, "annual-report", force=True)
+    row = next(r for r in rows(d, "Замечание") if "главная" in r[-1])
+    assert row[2] == "G6" and not row[-1].startswith("G6:")

@@ -8,7 +8,7 @@ from service.domain import statistics
 from service.pipeline import Report
 from service.render.contexts.common import common_context
 from service.russian.plural import count
-from service.schema.findings import ERROR, WARNING
+from service.schema.findings import ERROR, WARNING, without_cell
 
 
 def annual_report_context(report: Report, today: dt.date, warnings: list[str] = ()) -> dict:
@@ -23,7 +23,8 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
     achievements = statistics.achievements(wb)
     ahead = statistics.attestation_ahead(members, year, today)
     open_findings = [{"severity": "ошибка" if f.severity == ERROR else "предупреждение", "sheet": f.sheet or "",
-                      "cell": f.cell or "", "message": f.message, "clause": f.clause or ""}
+                      "cell": f.cell or "", "message": without_cell(f.message, f.cell),
+                      "clause": f.clause or ""}
                      for f in report.findings if f.severity in (ERROR, WARNING)]
     held = sum(1 for r in attendance)
     ctx = common_context(report, today, list(warnings))
