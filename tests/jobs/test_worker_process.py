@@ -12,10 +12,6 @@ the queue).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,128 +20,14 @@ import pytest
 from jobs.tasks import sweep_once
 from service.db import utcnow
 from service.workspace import jobs as records
-from tests.factories import association
 from tests.workspace import aware
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-class Instance:
-    """An instance folder, the app of the test process, and the worker processes started for it."""
-
-    def __init__(self, root: Path, monkeypatch, **settings):
-        self.root = root
-        self.env = {
-            "MO_DOCS_INSTANCE": str(root),
-            "MO_DOCS_QUEUE_URL": f"sqlite:///{root / 'queue.sqlite'}",
-            "MO_DOCS_SECRET_KEY": "worker-process-test",
-            "MO_DOCS_WATCH_INTERVAL_MINUTES": "59",
-            **{f"MO_DOCS_{k}": str(v) for k, v in settings.items()},
-        }
-        for name in list(os.environ):
-            if name.startswith("MO_DOCS_"):
-                monkeypatch.delenv(name)
-        for name, value in self.env.items():
-            monkeypatch.setenv(name, value)
-        from service import create_app
-
-        self.app = create_app()
-        self.ws = self.app.extensions["workspace"]
-        self.tasks = self.app.extensions["tasks"]
-        self.huey = self.app.extensions["huey"]
-        self.workers: list[tuple[subprocess.Popen, Path]] = []
-
-    # ---------------------------------------------------------------- processes
-
-    def start_worker(self, **settings) -> subprocess.Popen:
-        env = {**os.environ, **self.env, **{f"MO_DOCS_{k}": str(v) for k, v in settings.items()}}
-        log = self.root / f"worker-{len(self.workers) + 1}.log"
-        with open(log, "wb") as fh:
-            proc = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=REPO, env=env,
-                                    stdout=fh, stderr=subprocess.STDOUT)
-        self.workers.append((proc, log))
-        return proc
-
-    def logs(self) -> str:
-        parts = []
-        for proc, log in self.workers:
-            text = log.read_text(errors="replace") if log.exists() else ""
-            parts.append(f"----- worker pid {proc.pid} (exit {proc.poll()}) -----\n{text[-6000:]}")
-        return "\n".join(parts)
-
-    def stop_all(self) -> None:
-        for proc, _ in self.workers:
-            if proc.poll() is None:
-                proc.kill()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-
-    # ---------------------------------------------------------------- database
-
-    def job(self, job_id: str):
-        return records.get(self.ws.sf, job_id)
-
-    def wait_for(self, what: str, condition, timeout: float):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            for proc, _ in self.workers:
-                if proc.poll() not in (None, -signal.SIGKILL):
-                    raise AssertionError(f"a worker exited while waiting for {what}\n{self.logs()}")
-            time.sleep(0.05)
-        raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{self.logs()}")
-
-    def wait_state(self, job_id: str, state: str, timeout: float):
-        return self.wait_for(f"job {job_id} to be {state}",
-                             lambda: (j := self.job(job_id)) is not None and j.state == state and j, timeout)
-
-    def queued_jobs(self) -> list[str]:
-        """Job ids carried by the run_job messages waiting on the huey queue (periodic
-        sweep/watch messages the consumer enqueues are left out)."""
-        return [t.args[0] for t in self.huey.pending() if t.name == "run_job"]
-
-    def docx_files(self) -> list[Path]:
-        return sorted(Path(self.ws.settings["DOCUMENTS_DIR"]).rglob("*.docx"))
-
-    def request(self, association, **params):
-        from service.web.actions import request_document
-
-        with self.app.app_context():
-            return request_document(association, params, "Иванова М.П.")
-
-
-@pytest.fixture
-def make_instance(tmp_path, monkeypatch):
-    made: list[Instance] = []
-
-    def make(**settings) -> Instance:
-        inst = Instance(tmp_path / f"instance-{len(made) + 1}", monkeypatch, **settings)
-        made.append(inst)
-        return inst
-
-    yield make
-    for inst in made:
-        inst.stop_all()
-        print(inst.logs())                # shown by pytest only when the test failed
-        inst.ws.engine.dispose()
-
-
-def add_association(inst: Instance):
-    folder = Path(inst.ws.settings["WORKBOOKS_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    path = association("zdvinsky-mmo").save(folder / "mmo-matematikov.xlsx")
-    return inst.ws.add_association(str(path), "Петрова А.И.")
-
 
 def test_a_job_killed_mid_run_is_swept_and_finished_exactly_once(make_instance):
     inst = make_instance(JOB_LEASE_SECONDS=3, FAULT_DELAY_SECONDS=4)
-    a = add_association(inst)
+    a = inst.add_association()
     job, created = inst.request(a, kind="protocol", meeting=1)
     assert created and job.state == records.QUEUED
     assert inst.queued_jobs() == [job.id]                 # the job id is on the SQLite queue
@@ -156,7 +38,7 @@ def test_a_job_killed_mid_run_is_swept_and_finished_exactly_once(make_instance):
     inst.wait_for("the worker to lock the association",
                   lambda: inst.ws.by_id(a.id).lock_owner == running.worker, timeout=5)
     in_delay = utcnow() - aware(running.started_at)
-    os.kill(first.pid, signal.SIGKILL)                     # mid-job: inside the 4 s fault delay
+    inst.kill(first)                                       # SIGKILL, mid-job: inside the 4 s fault delay
     first.wait(timeout=10)
     assert in_delay < dt.timedelta(seconds=3.5), f"the worker was killed too late ({in_delay})"
 
@@ -196,7 +78,7 @@ def test_a_job_killed_mid_run_is_swept_and_finished_exactly_once(make_instance):
 def test_two_workers_never_process_one_association_at_once(make_instance):
     delay = 1.0
     inst = make_instance(JOB_LEASE_SECONDS=30, FAULT_DELAY_SECONDS=delay, WORKERS=2)
-    a = add_association(inst)
+    a = inst.add_association()
     requests = [{"kind": "protocol", "meeting": n} for n in (1, 2, 3, 4)] + [
         {"kind": "registration-sheet", "meeting": 3}, {"kind": "work-plan"}]
     job_ids = []

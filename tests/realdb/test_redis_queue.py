@@ -6,10 +6,6 @@ runs it.  Both servers are started by tests/realdb/conftest.py."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,105 +13,24 @@ import pytest
 from huey import RedisHuey
 
 from jobs.queue import create_huey
-from service import create_app
 from service.workspace import jobs as records
-from tests.factories import association
 from tests.workspace import aware
 
 pytestmark = [pytest.mark.system("redis"), pytest.mark.system("postgresql"), pytest.mark.slow,
               pytest.mark.timeout(90)]
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-class Service:
-    """An instance folder, the app of the test process, and the workers started for it."""
-
-    def __init__(self, root: Path, monkeypatch, **settings):
-        self.root = root
-        self.env = {"MO_DOCS_INSTANCE": str(root), "MO_DOCS_SECRET_KEY": "realdb-test",
-                    "MO_DOCS_WATCH_INTERVAL_MINUTES": "59",
-                    **{f"MO_DOCS_{k}": str(v) for k, v in settings.items()}}
-        for name, value in self.env.items():
-            monkeypatch.setenv(name, value)
-        self.app = create_app()
-        self.ws = self.app.extensions["workspace"]
-        self.huey = self.app.extensions["huey"]
-        self.tasks = self.app.extensions["tasks"]
-        self.workers: list[tuple[subprocess.Popen, Path]] = []
-
-    def start_worker(self) -> subprocess.Popen:
-        log = self.root / f"worker-{len(self.workers) + 1}.log"
-        with open(log, "wb") as fh:
-            proc = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=REPO,
-                                    env={**os.environ, **self.env}, stdout=fh, stderr=subprocess.STDOUT)
-        self.workers.append((proc, log))
-        return proc
-
-    def logs(self) -> str:
-        return "\n".join(f"----- worker pid {p.pid} (exit {p.poll()}) -----\n"
-                         f"{log.read_text(errors='replace')[-6000:] if log.exists() else ''}"
-                         for p, log in self.workers)
-
-    def stop(self) -> None:
-        for proc, _ in self.workers:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        self.ws.engine.dispose()
-
-    def wait_for(self, what: str, condition, timeout: float = 30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            for proc, _ in self.workers:
-                if proc.poll() is not None:
-                    raise AssertionError(f"a worker exited while waiting for {what}\n{self.logs()}")
-            time.sleep(0.05)
-        raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{self.logs()}")
-
-    def job(self, job_id: str):
-        return records.get(self.ws.sf, job_id)
-
-    def queued(self) -> list[str]:
-        """Job ids of the run_job messages waiting in Redis."""
-        return [t.args[0] for t in self.huey.pending() if t.name == "run_job"]
-
-    def add_association(self):
-        folder = self.root / "workbooks"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = association("zdvinsky-mmo").save(folder / "mmo-matematikov.xlsx")
-        return self.ws.add_association(str(path), "Петрова А.И.")
-
-    def generate(self, a, **params) -> str:
-        """Record a generate job and put its id on the queue, as the web service does."""
-        job, created = records.enqueue(self.ws.sf, "generate", association_id=a.id, params=params,
-                                       requested_by="Иванова М.П.",
-                                       dedupe_key=f"generate:{a.id}:{sorted(params.items())}:{a.source_sha256}")
-        assert created
-        self.tasks.dispatch(job.id)
-        return job.id
 
 
 @pytest.fixture
-def service(tmp_path, monkeypatch, redis_url, pg_url):
-    made: list[Service] = []
+def service(make_instance, redis_url, pg_url):
+    """An instance whose queue is the real Redis and whose database is the real PostgreSQL."""
+    return lambda **settings: make_instance(QUEUE_URL=redis_url, DATABASE_URL=pg_url, **settings)
 
-    def make(**settings) -> Service:
-        s = Service(tmp_path / f"instance-{len(made) + 1}", monkeypatch, QUEUE_URL=redis_url, DATABASE_URL=pg_url,
-                    **settings)
-        made.append(s)
-        return s
 
-    yield make
-    for s in made:
-        s.stop()
-        print(s.logs())                    # shown by pytest only when the test failed
+def generate(svc, a, **params) -> str:
+    job, created = svc.request(a, **params)
+    assert created
+    return job.id
 
 
 def test_create_huey_speaks_to_the_real_redis(redis_url):
@@ -137,8 +52,8 @@ def test_a_worker_takes_a_generate_job_from_redis_and_files_one_document(service
     svc = service(WORKERS=1)
     assert isinstance(svc.huey, RedisHuey) and svc.ws.engine.dialect.name == "postgresql"
     a = svc.add_association()
-    job_id = svc.generate(a, kind="protocol", meeting=1)
-    assert svc.queued() == [job_id]                       # the message waits in Redis; nobody consumes it yet
+    job_id = generate(svc, a, kind="protocol", meeting=1)
+    assert svc.queued_jobs() == [job_id]                       # the message waits in Redis; nobody consumes it yet
     assert svc.job(job_id).state == records.QUEUED
 
     started = time.monotonic()
@@ -153,7 +68,7 @@ def test_a_worker_takes_a_generate_job_from_redis_and_files_one_document(service
     assert [(v.kind, v.number, v.version, v.location) for v in svc.ws.documents(a)] == [
         ("protocol", "1", 1, str(location))]
     assert sorted(Path(svc.ws.settings["DOCUMENTS_DIR"]).rglob("*.docx")) == [location]
-    assert svc.queued() == []
+    assert svc.queued_jobs() == []
     svc.wait_for("the association to be unlocked", lambda: svc.ws.by_id(a.id).lock_owner is None, timeout=5)
 
 
@@ -163,8 +78,8 @@ def test_jobs_of_one_busy_association_wait_their_turn_through_redis(service):
     delay), never costs an attempt, and no two of them overlap."""
     svc = service(WORKERS=2, FAULT_DELAY_SECONDS=0.5, JOB_LEASE_SECONDS=30)
     a = svc.add_association()
-    job_ids = [svc.generate(a, kind="protocol", meeting=n) for n in (1, 2)] + [svc.generate(a, kind="work-plan")]
-    assert sorted(svc.queued()) == sorted(job_ids)
+    job_ids = [generate(svc, a, kind="protocol", meeting=n) for n in (1, 2)] + [generate(svc, a, kind="work-plan")]
+    assert sorted(svc.queued_jobs()) == sorted(job_ids)
     svc.start_worker()
     svc.wait_for("all three jobs to end", lambda: all(svc.job(j).state in (records.DONE, records.FAILED)
                                                       for j in job_ids), timeout=40)
