@@ -297,3 +297,14 @@ def _clean_environment(monkeypatch):
         if name.startswith("MO_DOCS_"):
             monkeypatch.delenv(name)
 
+
+@pytest.fixture
+def sf(pg_url):
+    """A session factory on this test's own PostgreSQL database."""
+    from sqlalchemy.orm import sessionmaker
+
+    from service.db import make_engine
+
+    engine = make_engine(pg_url)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()

@@ -1,6 +1,7 @@
 """The service on a real PostgreSQL server (MO_DOCS_DATABASE_URL=postgresql+psycopg://…):
 the whole web path (add an association, ask for a document through the API, follow
-its job, list the documents), the job-record state machine's races, and the times
+its job, list the documents), races the job-record suite (tests/realdb/test_jobs_postgresql.py
+runs the whole of tests/workspace/test_jobs.py here) does not cover, and the times
 the API gives.  Every test has a database of its own on the session's server, which
 tests/realdb/conftest.py starts; the server's time zone is not UTC on purpose."""
 from __future__ import annotations
@@ -10,18 +11,17 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select, text
 
 from service import create_app
-from service.db import DocumentVersion, make_engine, utcnow
+from service.db import DocumentVersion, utcnow
 from service.workspace import jobs
 from service.workspace.models import Association, AuditEvent, Job
 from tests.factories import association
 from tests.realdb.conftest import PG_TIMEZONE
 from tests.web.helpers import Contract, docx_text, upload
 from tests.workspace import aware
-from tests.workspace.test_jobs import LEASE, all_jobs, in_parallel, new_job, row
+from tests.workspace.test_jobs import LEASE, in_parallel, new_job, row
 
 API = "/api/v1"
 ROUNDS = 10                  # each race is run this many times, on fresh rows
@@ -50,22 +50,6 @@ def client(app):
 @pytest.fixture
 def contract(client) -> Contract:
     return Contract(client.get(f"{API}/openapi.json").get_json())
-
-
-@pytest.fixture
-def sf(pg_url):
-    engine = make_engine(pg_url)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
-
-
-@pytest.fixture
-def association_id(sf) -> int:
-    with sf() as s, s.begin():
-        a = Association(slug="mmo", name="ММО математиков", source="/nowhere.xlsx")
-        s.add(a)
-        s.flush()
-        return a.id
 
 
 def add(ws, tmp_path: Path, book=None) -> Association:
@@ -158,48 +142,6 @@ def test_a_refused_document_fails_with_its_findings(ws, client, contract, tmp_pa
 
 
 @POSTGRESQL
-def test_the_pages_render_from_postgresql(ws, client, tmp_path):
-    a = add(ws, tmp_path)
-    client.post(f"{API}/associations/{a.slug}/documents", json={"kind": "work-plan"})
-    assert client.get("/").status_code == 200
-    page = client.get(f"/a/{a.slug}")
-    assert page.status_code == 200 and "План работы" in page.get_data(as_text=True)
-
-
-# ---------------------------------------------------------------- the job-record races
-
-@POSTGRESQL
-def test_eight_simultaneous_identical_requests_make_one_job(sf):
-    for n in range(ROUNDS):
-        key = f"check:1:race-{n}"
-        results, errors = in_parallel(8, lambda: jobs.enqueue(sf, "check", association_id=1, dedupe_key=key))
-        assert errors == []
-        assert len({job.id for job, _ in results}) == 1
-        assert sum(created for _, created in results) == 1
-    assert len(all_jobs(sf)) == ROUNDS
-
-
-@POSTGRESQL
-def test_two_claims_one_wins(sf):
-    job_id = new_job(sf)
-    assert jobs.claim(sf, job_id, "w1", LEASE)
-    assert not jobs.claim(sf, job_id, "w2", LEASE)
-    r = row(sf, job_id)
-    assert (r.state, r.worker, r.attempts) == (jobs.RUNNING, "w1", 1)
-
-
-@POSTGRESQL
-def test_claim_is_exclusive_under_a_race(sf):
-    for n in range(ROUNDS):
-        job_id = new_job(sf)
-        names = iter(range(100))
-        results, errors = in_parallel(8, lambda: jobs.claim(sf, job_id, f"w{n}-{next(names)}", LEASE))
-        assert errors == []
-        assert sorted(results) == [False] * 7 + [True]
-        assert row(sf, job_id).attempts == 1
-
-
-@POSTGRESQL
 def test_an_expired_lease_is_taken_over_by_exactly_one_worker(sf):
     for n in range(ROUNDS):
         job_id = new_job(sf)
@@ -238,53 +180,6 @@ def test_finish_and_a_late_claim_race_leaves_one_consistent_end(sf):
             assert r.state == jobs.DONE and r.worker == "owner" and r.result == {"n": n} and not any(claims)
         else:
             assert r.state == jobs.RUNNING and r.worker != "owner" and claims.count(True) == 1
-
-
-@POSTGRESQL
-def test_fail_never_overwrites_a_claim_made_by_another_worker_meanwhile(sf):
-    job_id = new_job(sf, "k")
-    start = utcnow()
-    jobs.claim(sf, job_id, "w1", dt.timedelta(seconds=1), now=start)
-    engine = sf.kw["bind"]
-    taken, armed = [], [True]
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def w2_claims_first(conn, cursor, statement, parameters, context, executemany):
-        if armed and statement.lstrip().upper().startswith("UPDATE JOBS"):
-            armed.clear()
-            taken.append(jobs.claim(sf, job_id, "w2", LEASE, now=start + dt.timedelta(seconds=5)))
-
-    try:
-        state = jobs.fail(sf, job_id, "w1", {"code": "job.error", "message": "сбой"}, retry=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", w2_claims_first)
-    assert taken == [True]
-    r = row(sf, job_id)
-    assert (r.state, r.worker, r.attempts, state) == (jobs.RUNNING, "w2", 2, jobs.RUNNING)
-
-
-@POSTGRESQL
-def test_association_lock_admits_one_worker_at_a_time(sf, association_id):
-    assert jobs.lock_association(sf, association_id, "w1", LEASE)
-    assert not jobs.lock_association(sf, association_id, "w2", LEASE)
-    assert jobs.lock_association(sf, association_id, "w1", LEASE)       # the owner may renew it
-    jobs.unlock_association(sf, association_id, "w2")                    # not w2's to release
-    assert not jobs.lock_association(sf, association_id, "w2", LEASE)
-    jobs.unlock_association(sf, association_id, "w1")
-    assert jobs.lock_association(sf, association_id, "w2", LEASE)
-
-
-@POSTGRESQL
-def test_association_lock_under_a_race(sf, association_id):
-    for n in range(ROUNDS):
-        names = iter(range(100))
-        results, errors = in_parallel(8, lambda: jobs.lock_association(sf, association_id, f"w{n}-{next(names)}",
-                                                                       LEASE))
-        assert errors == [] and sorted(results) == [False] * 7 + [True]
-        with sf() as s:
-            owner = s.get(Association, association_id).lock_owner
-        assert owner.startswith(f"w{n}-")
-        jobs.unlock_association(sf, association_id, owner)
 
 
 @POSTGRESQL

@@ -6,7 +6,6 @@ from sqlalchemy.orm import sessionmaker
 
 from service.db import make_engine
 from service.settings import load_settings
-from service.workspace.models import Association
 from service.workspace.service import Workspace
 
 
@@ -28,12 +27,3 @@ def ws(settings):
     workspace = Workspace(settings)
     yield workspace
     workspace.engine.dispose()
-
-
-@pytest.fixture
-def association_id(sf) -> int:
-    with sf() as s, s.begin():
-        a = Association(slug="mmo", name="ММО математиков", source="/nowhere.xlsx")
-        s.add(a)
-        s.flush()
-        return a.id
