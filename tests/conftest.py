@@ -9,6 +9,15 @@ from tests.factories import association
 pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_rows"]
 
 
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    """Settings and reader limits come from MO_DOCS_* variables: none of the machine's
+    leak into a test (a test sets its own with monkeypatch)."""
+    for name in list(os.environ):
+        if name.startswith("MO_DOCS_"):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def book():
     """A compliant association (zdvinsky-mmo, 2024-2025) to change in a test."""

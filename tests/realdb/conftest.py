@@ -288,16 +288,6 @@ def redis_url(redis_server) -> str:
     return redis_server.url
 
 
-# ---------------------------------------------------------------- settings
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch):
-    """No MO_DOCS_* variable of the machine leaks into a test."""
-    for name in list(os.environ):
-        if name.startswith("MO_DOCS_"):
-            monkeypatch.delenv(name)
-
-
 @pytest.fixture
 def sf(pg_url):
     """A session factory on this test's own PostgreSQL database."""

@@ -28,9 +28,6 @@ class ServiceInstance:
             "MO_DOCS_WATCH_INTERVAL_MINUTES": "59",
             **{f"MO_DOCS_{k}": str(v) for k, v in settings.items()},
         }
-        for name in list(os.environ):
-            if name.startswith("MO_DOCS_"):
-                monkeypatch.delenv(name)
         for name, value in self.env.items():
             monkeypatch.setenv(name, value)
         from service import create_app

@@ -3,21 +3,12 @@ inline (MemoryHuey, immediate), an app whose jobs wait on a queue nobody consume
 the workspace.  Helpers are in helpers.py."""
 from __future__ import annotations
 
-import os
 
 import pytest
 
 from service import create_app
 
 BASE = {"TESTING": True, "QUEUE_URL": "memory://", "SECRET_KEY": "test"}
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch):
-    """Settings and reader limits come from MO_DOCS_* variables: none leak into a test."""
-    for name in list(os.environ):
-        if name.startswith("MO_DOCS_"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture
