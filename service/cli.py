@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="веб-служба и обработчик вместе, с демонстрационными данными (make run)")
     r.set_defaults(func=cmd_run)
 
+    db = sub.add_parser("db", help="база данных службы: обновить схему до текущей версии")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    up = db_sub.add_parser("upgrade", help="применить миграции (то же делается при каждом запуске)")
+    up.set_defaults(func=cmd_db_upgrade)
+    cur = db_sub.add_parser("current", help="показать версию схемы базы")
+    cur.set_defaults(func=cmd_db_current)
+
     d = sub.add_parser("demo", help="создать и проверить примерные книги трёх объединений")
     d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
     d.add_argument("--dir", default="instance/demo", help="куда положить примерные книги (в папку workbooks/)")
@@ -192,6 +199,42 @@ def cmd_run(args) -> int:
     os.environ.setdefault("MO_DOCS_ENV", "development")
     os.environ.setdefault("MO_DOCS_DEMO", "true")
     return run_all(_app())
+
+
+def _database_url() -> str:
+    from service.settings import SettingsError, load_settings
+
+    instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
+    try:
+        return load_settings(instance, {"TESTING": True})["DATABASE_URL"]
+    except SettingsError as err:
+        raise UsageError(str(err))
+
+
+def cmd_db_upgrade(args) -> int:
+    from sqlalchemy import create_engine
+
+    from service.migrations import current, upgrade
+
+    engine = create_engine(_database_url())
+    before = current(engine)
+    after = upgrade(engine)
+    if before == after:
+        print(f"Схема базы уже последней версии ({after}).")
+    else:
+        print(f"Схема базы обновлена: {before or 'без версии'} → {after}.")
+    return EXIT_OK
+
+
+def cmd_db_current(args) -> int:
+    from sqlalchemy import create_engine
+
+    from service.migrations import current, head
+
+    version = current(create_engine(_database_url()))
+    state = "последняя" if version == head() else f"последняя — {head()}"
+    print(f"{version or 'без версии (база не создана или создана версией 0.1.0)'} ({state})")
+    return EXIT_OK
 
 
 def cmd_demo(args) -> int:

@@ -1,8 +1,9 @@
 """The database: SQLAlchemy models and engine creation.
 
 SQLite by default (WAL, so readers never wait for the writer), PostgreSQL by URL.
-The CLI uses a registry database beside the documents; the web service (next issue)
-uses one in its instance folder.  Tables are created on first use.
+The CLI uses a registry database beside the documents; the web service uses one in
+its instance folder.  The schema comes from Alembic migrations (service/migrations),
+run by `make_engine` so every process starts on the newest schema.
 """
 from __future__ import annotations
 
@@ -61,5 +62,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=10000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
-    Base.metadata.create_all(engine)
+    from service.migrations import upgrade
+
+    upgrade(engine)
     return engine

@@ -115,7 +115,6 @@ class DriveFiler:
         self.service_account_email = service_account_email
         self._execute = execute or default_execute
         self.id_batch = max(1, id_batch)
-        Base.metadata.create_all(registry.engine, tables=[DriveDocument.__table__])
         if callable(drive) and not hasattr(drive, "files"):
             self._factory, self._shared = drive, None
         else:

@@ -76,7 +76,6 @@ class SqlTokenStore:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        Base.metadata.create_all(engine, tables=[ChangeToken.__table__])
 
     def get(self, name: str) -> str | None:
         with Session(self.engine) as s:
@@ -320,7 +319,6 @@ class MemoryChannelStore:
 class SqlChannelStore:
     def __init__(self, engine: Engine):
         self.engine = engine
-        Base.metadata.create_all(engine, tables=[GoogleChannel.__table__])
 
     @staticmethod
     def _record(row: GoogleChannel) -> ChannelRecord:

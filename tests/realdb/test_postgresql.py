@@ -269,3 +269,18 @@ def test_a_long_short_name_is_accepted_on_sqlite(tmp_path):
 
 def test_a_long_short_name_is_accepted_on_postgresql(app, tmp_path):
     upload_long_named_and_generate(app, tmp_path)
+
+
+@POSTGRESQL
+def test_migrations_make_the_models_schema_on_postgresql(pg_url):
+    from service.db import make_engine
+    from service.migrations import current, head
+    from tests.migrations.test_upgrade import schema_drift
+
+    engine = make_engine(pg_url)
+    try:
+        assert current(engine) == head()
+        assert schema_drift(engine) == []
+        assert make_engine(pg_url) is not None          # a second start finds it current
+    finally:
+        engine.dispose()
