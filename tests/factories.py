@@ -142,7 +142,7 @@ def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int 
             "Дата включения": D(y0, 9, 1),
         })
     head, secretary = members[0]["ФИО"], members[2]["ФИО"]
-    dates = [D(y0, 10, 15), D(y0, 12, 10), D(y1, 2, 18), D(y1, 5, 20)]
+    dates = [D(y0, 9, 24), D(y0, 12, 10), D(y1, 2, 18), D(y1, 5, 20)]
     meetings = [{"№": n, "Дата": d, "Форма": "очная", "Место": "МБОУ СОШ №1, каб. 12", "Председатель": head,
                  "Секретарь": secretary, "Тема": f"Тема заседания {n}"} for n, d in enumerate(dates, start=1)]
     agenda = []
