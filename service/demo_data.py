@@ -183,7 +183,7 @@ def novokuznetsk_history(year: SchoolYear) -> dict[str, list[list[Any]]]:
     for i, (fio, school, pos, role, cat) in enumerate(people, start=1):
         members.append([fio, school, pos, role, cat, D(2022, 5, 10) if cat not in ("нет",) else None,
                         f"{4 + 2 * i} лет", f"{10 + i}.0{i}.19{80 + i}",
-                        f"history{i}@nkz-edu.ru" if i != 6 else "egorova@nkz", D(y0, 9, 5)])
+                        f"history{i}@nkz-edu.ru" if i != 6 else "egorova@nkz", D(y0, 9, 1)])
     meetings = [["Заседания ГПМО"],
                 ["№", "Дата", "Форма", "Место", "Председатель", "Секретарь"],
                 [1, f"{10}.09.{y0}", "очная", "МАУ ДПО ИПК", "Афанасьева Л.Б.", "Борисов К.И."],
