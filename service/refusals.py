@@ -51,8 +51,8 @@ def _member_errors(report: Report, members: list[Member], printed: tuple[str, ..
     shown = _cells(members, printed)
     blocking, notes = [], []
     for f in report.findings:
-        if f.severity != ERROR or f.sheet != sheet:
-            continue
+        if f.severity != ERROR or f.sheet != sheet or not _is_data(f):
+            continue                  # breaches of the regulation (roles, categories) are judged per document
         if f.cell is None or f.cell in shown or f.code in ("member.duplicate", "member.left_before_joined"):
             blocking.append(f)
         else:
@@ -214,9 +214,13 @@ def _gap(wb: Workbook, key: str, text: str) -> Finding:
 
 # ---------------------------------------------------------------- plan and analysis
 
-def _printed_meeting_cells(wb: Workbook) -> set[str]:
-    cells = {c for m in wb.meetings for k, c in m.cells.items() if k in ("number", "date", "topic", "status")}
-    cells |= {c for a in wb.agenda for k, c in a.cells.items() if k in ("meeting", "number", "question", "heard")}
+def _printed_meeting_cells(wb: Workbook) -> set[tuple[str | None, str]]:
+    """(sheet, cell) of what a plan prints of «Заседания» and «Повестка»."""
+    meetings, agenda = wb.sheets.get("meetings"), wb.sheets.get("agenda")
+    cells = {(meetings, c) for m in wb.meetings for k, c in m.cells.items() if k in ("number", "date", "topic", "status")}
+    cells |= {(meetings, u.cell) for u in wb.undated_meetings.values()}
+    cells |= {(agenda, c) for a in wb.agenda for k, c in a.cells.items() if k in ("meeting", "number", "question",
+                                                                                 "heard")}
     return cells
 
 
@@ -225,7 +229,7 @@ def _work_plan(report: Report, today: dt.date, **_) -> Problems:
     plan_sheet = wb.sheets.get("plan")
     printed = _printed_meeting_cells(wb)
     blocking = [f for f in report.findings if f.severity == ERROR and (
-        f.sheet == plan_sheet or f.code == "plan.missing" or (_is_data(f) and f.cell in printed))]
+        f.sheet == plan_sheet or f.code == "plan.missing" or (_is_data(f) and (f.sheet, f.cell) in printed))]
     stamps = report.regulation.stamps("work-plan") if report.regulation else ()
     if any(s.signer == "head" for s in stamps) and not any(m.role == HEAD for m in wb.members_on(
             min(today, report.year.last_day))):

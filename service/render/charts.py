@@ -41,6 +41,17 @@ def _png(fig) -> bytes:
 def count_bars(rows: list[dict], unit: str) -> bytes:
     """Horizontal bars, one per row (`label`, `count`, optional `percent`), in the order
     given, top to bottom; the axis counts `unit` («человек») in whole numbers."""
+    return _png(count_bars_figure(rows, unit))
+
+
+def attendance_bars(rows: list[dict], quorum_share: float | None) -> bytes:
+    """Members present at each held meeting (`number`, `date`, `present`, `total`,
+    `percent`) as a share of the membership, with the quorum line where the regulation
+    sets one."""
+    return _png(attendance_bars_figure(rows, quorum_share))
+
+
+def count_bars_figure(rows: list[dict], unit: str) -> Figure:
     fig, ax = _figure(0.5 + 0.35 * max(len(rows), 2))
     labels = [r["label"] for r in rows][::-1]
     counts = [r["count"] for r in rows][::-1]
@@ -52,12 +63,10 @@ def count_bars(rows: list[dict], unit: str) -> bytes:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(unit)
     _style(ax)
-    return _png(fig)
+    return fig
 
 
-def attendance_bars(rows: list[dict], quorum_share: float | None) -> bytes:
-    """Members present at each held meeting (`number`, `date`, `present`, `total`) as a
-    share of the membership, with the quorum line where the regulation sets one."""
+def attendance_bars_figure(rows: list[dict], quorum_share: float | None) -> Figure:
     fig, ax = _figure(2.6)
     labels = [f"№{r['number']}\n{r['date']:%d.%m}" for r in rows]
     ax.bar(labels, [r["percent"] for r in rows], color=GREEN)
@@ -70,4 +79,4 @@ def attendance_bars(rows: list[dict], quorum_share: float | None) -> bytes:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("% членов")
     _style(ax)
-    return _png(fig)
+    return fig
