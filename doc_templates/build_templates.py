@@ -326,10 +326,12 @@ class Template:
                 _check_run(text)
                 para.add_run(text)
 
+        # Each cell ends with an empty paragraph outside the conditions: a table cell must
+        # keep at least one paragraph, or Word reports the file as damaged.
         for text in ("{%p if considered %}", "РАССМОТРЕН", "{{ considered.where }}",
                      "(протокол от {% if considered.date %}{{ considered.date|date }}{% else %}________{% endif %}"
                      " № {% if considered.number %}{{ considered.number }}{% else %}____{% endif %})",
-                     "{%p endif %}"):
+                     "{%p endif %}", ""):
             line(left, text)
         first = True
         for text in ("{%p if approval %}", "{{ approval.title }}", "{%p if approval.act %}", "{{ approval.act }}",
@@ -338,9 +340,8 @@ class Template:
                      "______________________________{% endif %}",
                      "{%p if approval.person %}", f"{BLANK_SIGN} " + "{{ approval.person.full_name|signature }}",
                      "{%p else %}", f"{BLANK_SIGN} / {BLANK_NAME}", "{%p endif %}", BLANK_DATE,
-                     "{%p endif %}", "{%p endif %}"):
+                     "{%p endif %}", "{%p endif %}", ""):
             line(right, text)
-        self.blank()
         self.tag("{%p endif %}")
         return table
 
@@ -509,13 +510,13 @@ def _aims(t: Template, section: str | None = None):
         t.tag("{%p if theme or aim or tasks %}")
         t.p(section, style="MOSection")
     t.tag("{%p if theme %}")
-    t.p(Run("Методическая тема: ", bold=True), "«{{ theme }}».", style="MOText")
+    t.p(Run("Методическая тема: ", bold=True), "«{{ theme }}».", style="MOItem")
     t.tag("{%p endif %}")
     t.tag("{%p if aim %}")
-    t.p(Run("Цель: ", bold=True), "{{ aim }}", style="MOText")
+    t.p(Run("Цель: ", bold=True), "{{ aim }}", style="MOItem")
     t.tag("{%p endif %}")
     t.tag("{%p if tasks %}")
-    t.p(Run("Задачи:", bold=True), style="MOText", keep=True)
+    t.p(Run("Задачи:", bold=True), style="MOItem", keep=True)
     t.tag("{%p for task in tasks %}")
     t.p("{{ loop.index }}. {{ task }}", style="MOItem")
     t.tag("{%p endfor %}")
@@ -721,8 +722,7 @@ def work_plan() -> Template:
              ("Ответственные", 40, "left")], [
         "{%tr for m in meetings %}",
         ["{{ m.number }}", "{{ m.date|date }}",
-         ["{%p if m.topic %}", "{{ m.topic }}", "{%p endif %}",
-          "{%p for q in m.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}"],
+         ["{{ m.topic }}", "{%p for q in m.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}"],
          "{{ m.responsible }}"],
         "{%tr endfor %}",
     ])
@@ -791,10 +791,9 @@ def annual_report() -> Template:
                        "{% if r.met %}выполнено{% elif not r.ended %}период не завершён{% else %}не выполнено"
                        "{% endif %}"])
     t.captioned_table("meetings", [("№", 10, "center"), ("Дата", 25, "center"),
-                                   ("Тема и рассмотренные вопросы", 95, "left"), ("Присутствовали", 35, "center")],
+                                   ("Тема и рассмотренные вопросы", 88, "left"), ("Присутствовали", 42, "center")],
                       ["{{ r.number }}", "{{ r.date|date }}",
-                       ["{%p if r.topic %}", "{{ r.topic }}", "{%p endif %}",
-                        "{%p for q in r.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}"],
+                       ["{{ r.topic }}", "{%p for q in r.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}"],
                        "{% if r.present is not none %}{{ r.present }} из {{ r.total }}{% else %}—{% endif %}"])
     t.figure("attendance")
 

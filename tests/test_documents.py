@@ -200,3 +200,19 @@ def test_pdf_says_plainly_when_libreoffice_is_missing(monkeypatch, tmp_path):
         pdf.to_pdf(tmp_path / "x.docx")
 
 
+
+
+# ---------------------------------------------------------------- valid for Word
+
+@pytest.mark.parametrize("reg", ["zdvinsky-mmo", "kamensk-uralsky-cpmss", "novokuznetsk-gpmo", "zalesovo-mmo"])
+@pytest.mark.parametrize("kind, request_", [("protocol", {"meeting": 1}), ("registration-sheet", {"meeting": 1}),
+                                           ("order", {}), ("work-plan", {}), ("annual-report", {})])
+def test_every_table_cell_keeps_a_paragraph(generator, tmp_path, reg, kind, request_):
+    """Conditional paragraphs inside table cells (approval marks, topics) must not leave a
+    cell with no paragraph at all: Word reports such a file as damaged."""
+    book = association(reg)
+    book.meeting(1)["Тема"] = None
+    outcome, d = make(generator, tmp_path, book, kind, **request_)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    cells = list(d.element.body.iter(f"{w}tc"))
+    assert cells and all(tc.find(f"{w}p") is not None for tc in cells)
