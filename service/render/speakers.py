@@ -28,9 +28,10 @@ class Part:
     case: str = "nomn"        # how it names them: "nomn" («Гусев А.В.») or "accs" («Гусева А.В.»)
 
 
-class _Names:
+class Names:
     """Members by their names in the nominative (as lists are kept) and in the accusative
-    (as protocols are typed), so «Гусева А.В.» is found as Гусев in the accusative."""
+    (as protocols are typed), so «Гусева А.В.» is found as Гусев in the accusative.
+    Built once per document: every agenda item is read against the same members."""
 
     def __init__(self, members: list[Member]):
         self.nominative, self.accusative = NameIndex(), NameIndex()
@@ -57,10 +58,14 @@ def _looks_like_a_name(text: str) -> bool:
     return bool(_INITIALS.search(text)) or (1 < len(words) <= 3 and all(w[:1].isupper() for w in words))
 
 
-def parts(text: str, members: list[Member]) -> list[Part | str]:
+def _names(members: list[Member] | Names) -> Names:
+    return members if isinstance(members, Names) else Names(members)
+
+
+def parts(text: str, members: list[Member] | Names) -> list[Part | str]:
     """The «Слушали» text split into names and positions (`Part`) and the separators
     between them (str), so that joining everything gives the text back."""
-    names = _Names(members)
+    names = _names(members)
     out: list[Part | str] = []
     for piece in _SEPARATORS.split(text.strip()):
         if _SEPARATORS.fullmatch(piece) or not piece:
@@ -74,7 +79,7 @@ def parts(text: str, members: list[Member]) -> list[Part | str]:
     return out
 
 
-def accusative(text: str, members: list[Member]) -> str:
+def accusative(text: str, members: list[Member] | Names) -> str:
     """«Иванова М.П., руководитель ММО» → «Иванову М.П., руководителя ММО»."""
     out, after_name = [], False
     for p in parts(text, members):
@@ -100,7 +105,7 @@ def ends_with_apposition(text: str) -> bool:
     return len(pieces) > 1 and pieces[-1][:1].islower()
 
 
-def named_members(text: str, members: list[Member]) -> list[str]:
+def named_members(text: str, members: list[Member] | Names) -> list[str]:
     """The members a «Слушали» cell names, as «Фамилия И.О.», in order, once each."""
     seen, out = set(), []
     for p in parts(text, members):

@@ -8,7 +8,7 @@ import datetime as dt
 from service.pipeline import Report
 from service.render.contexts.common import common_context
 from service.render.contexts.stamps import stamps_context
-from service.render.speakers import named_members
+from service.render.speakers import Names, named_members
 from service.russian.initials import initials_after
 from service.russian.sentence import as_sentence
 from service.schema.records import CANCELLED
@@ -25,7 +25,7 @@ def planned_meetings(report: Report, today: dt.date, head: dict | None) -> list[
     members heard on them as responsible (else the head)."""
     wb = report.data
     rows = []
-    members = wb.members
+    members = Names(wb.members)
     for m in sorted((m for m in wb.meetings if m.state(today) != CANCELLED), key=lambda m: (m.date, m.number)):
         items = wb.agenda_of(m.number)
         speakers: list[str] = []

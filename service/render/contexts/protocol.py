@@ -34,12 +34,13 @@ def protocol_context(report: Report, number: int, today: dt.date, warnings: list
         threshold = Fraction(report.regulation.quorum)
         quorum = {"present": present_count, "total": total, "has": has_quorum(present_count, total, threshold)}
     agenda = []
+    names = speakers.Names(wb.members)
     for item in wb.agenda_of(number):
         votes = None
         if item.has_votes:
             votes = {"yes": item.votes_for or 0, "no": item.votes_against or 0,
                      "abstained": item.votes_abstained or 0}
-        heard = speakers.accusative(item.heard, wb.members) if item.heard else ""
+        heard = speakers.accusative(item.heard, names) if item.heard else ""
         agenda.append({"number": item.number, "question": item.question, "heard": heard,
                        "heard_comma": speakers.ends_with_apposition(heard),
                        "about": lower_first(item.question) if heard else item.question,
