@@ -72,3 +72,10 @@ def rows(document, header: str) -> list[list[str]]:
 
 def paragraph(document, starts: str) -> Paragraph:
     return next(p for p in document.paragraphs if p.text.startswith(starts))
+
+
+def stamp(document) -> tuple[list[str], list[str]]:
+    """(left cell, right cell) of the approval marks at the top of the first page:
+    «РАССМОТРЕН …» and «УТВЕРЖДАЮ/СОГЛАСОВАНО/УТВЕРЖДЁН …», their non-empty lines."""
+    left, right = document.tables[0].rows[0].cells
+    return [p.text for p in left.paragraphs if p.text], [p.text for p in right.paragraphs if p.text]

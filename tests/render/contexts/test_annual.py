@@ -92,17 +92,6 @@ def test_without_a_submission_date_the_regulations_deadline_or_a_blank(generator
     assert "01.09.2025" not in ls[:8]                                # never the day it was printed
 
 
-@pytest.mark.parametrize("reg, position, where", [
-    ("novokuznetsk-gpmo", "Заместитель председателя КОиН",
-     "на заседании организационно-методического совета муниципальной методической службы"),
-    ("novokuznetsk-rpmo", "Руководитель ГПМО", "на заседании ГПМО"),
-])
-def test_novokuznetsk_analysis_is_agreed(generator, tmp_path, reg, position, where):
-    _, d = analysis(generator, tmp_path, association(reg))
-    left, right = ([p.text for p in c.paragraphs if p.text] for c in d.tables[0].rows[0].cells)
-    assert right[:2] == ["СОГЛАСОВАНО", position] and left == ["РАССМОТРЕН", where, "(протокол от ________ № ____)"]
-
-
 @pytest.mark.parametrize("reg", ["zdvinsky-mmo", "kamensk-uralsky-cpmss", "zalesovo-mmo"])
 def test_other_analyses_carry_no_stamp(generator, tmp_path, reg):
     _, d = analysis(generator, tmp_path, association(reg))
