@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from service.domain.rules.roles import ROLE_CODES
+from service.domain.rules.roles import ROLE_CODES, ROLE_GENITIVE
 from service.pipeline import Report
 from service.render.contexts.order import order_day
 from service.schema.findings import ERROR, WARNING, Finding, finding
@@ -21,8 +21,6 @@ from service.schema.regulations import OrderSpec
 # Findings about the data itself, as opposed to breaches of the regulation, which an
 # analysis reports on rather than being stopped by.
 DATA_CODES = ("cell.", "ref.", "member.", "sheet.", "column.", "meeting.duplicate", "agenda.duplicate")
-_ROLE_GENITIVE = {HEAD: "руководителя", "заместитель руководителя": "заместителя руководителя",
-                  "секретарь": "секретаря"}
 
 
 class BadRequest(ValueError):
@@ -182,7 +180,7 @@ def _order(report: Report, today: dt.date, order_date: dt.date | None, **_) -> P
     for role in spec.appoints:
         holders = [m for m in members if m.role == role]
         if not holders:
-            blocking.append(finding(ROLE_CODES[role], f"На {day} в составе нет {_ROLE_GENITIVE[role]}: приказу "
+            blocking.append(finding(ROLE_CODES[role], f"На {day} в составе нет {ROLE_GENITIVE[role]}: приказу "
                                     f"некого назначить; укажите «{role}» в столбце «Роль в МО» (и «Дата включения»)"
                                     + (f" ({spec.clause} Положения)." if spec.clause else ".") + later,
                                     sheet=sheet, clause=spec.clause))
