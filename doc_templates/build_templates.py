@@ -492,6 +492,13 @@ HEAD_SIGNATURE = ("Руководитель " + BODY,
                   "{% if head %}{{ head.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")
 
 
+# A meeting's topic, then its questions numbered; a cell keeps one paragraph even when
+# the meeting has neither (a table cell without a paragraph is a damaged file for Word).
+TOPIC_AND_QUESTIONS = ["{%p if r.topic %}", "{{ r.topic }}", "{%p endif %}",
+                       "{%p for q in r.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}",
+                       "{%p if not r.topic and not r.questions %}", "", "{%p endif %}"]
+
+
 def _cap(expr: str) -> str:
     return CAP % expr
 
@@ -720,14 +727,12 @@ def work_plan() -> Template:
     t.tag("{%p if meetings %}")
     t.table([("№", 10, "center"), ("Дата", 25, "center"), ("Тема и вопросы", 90, "left"),
              ("Ответственные", 40, "left")], [
-        "{%tr for m in meetings %}",
-        ["{{ m.number }}", "{{ m.date|date }}",
-         ["{{ m.topic }}", "{%p for q in m.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}"],
-         "{{ m.responsible }}"],
+        "{%tr for r in meetings %}",
+        ["{{ r.number }}", "{{ r.date|date }}", TOPIC_AND_QUESTIONS, "{{ r.responsible }}"],
         "{%tr endfor %}",
     ])
     t.tag("{%p else %}")
-    t.p("Заседания на листе «Заседания» не запланированы.", style="MOText")
+    t.p("Заседания не запланированы.", style="MOText")
     t.tag("{%p endif %}")
 
     t.p("2. Методические мероприятия", style="MOSection")
@@ -792,9 +797,12 @@ def annual_report() -> Template:
                        "{% endif %}"])
     t.captioned_table("meetings", [("№", 10, "center"), ("Дата", 25, "center"),
                                    ("Тема и рассмотренные вопросы", 88, "left"), ("Присутствовали", 42, "center")],
-                      ["{{ r.number }}", "{{ r.date|date }}",
-                       ["{{ r.topic }}", "{%p for q in r.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}"],
+                      ["{{ r.number }}", "{{ r.date|date }}", TOPIC_AND_QUESTIONS,
                        "{% if r.present is not none %}{{ r.present }} из {{ r.total }}{% else %}—{% endif %}"])
+    t.tag("{%p if cancelled %}")
+    t.p("Не состоялись (отменены): ", "{% for c in cancelled %}заседание №{{ c.number }} от {{ c.date|date }}"
+        "{% if not loop.last %}, {% endif %}{% endfor %}.", style="MOText", before=6)
+    t.tag("{%p endif %}")
     t.figure("attendance")
 
     t.p("{{ sections.plan }}. Выполнение плана работы", style="MOSection")
@@ -802,8 +810,7 @@ def annual_report() -> Template:
         "{{ plan.done }}", " (", "{{ plan.percent_done }}", "%).", style="MOText")
     t.captioned_table("plan", [("Отметка о выполнении", 95, "left")] + shares, share_cells)
     t.tag("{%p if plan.late %}")
-    t.p("Не выполнены в срок (перенесённые мероприятия считаются невыполненными в срок):", style="MOText",
-        before=6, keep=True)
+    t.p("Не выполнены в срок (в том числе перенесённые):", style="MOText", before=6, keep=True)
     t.tag("{%p for o in plan.late %}")
     t.p("{{ loop.index }}. {{ o.event }} (срок – {{ o.due }}; {{ o.mark }}).", style="MOItem")
     t.tag("{%p endfor %}")

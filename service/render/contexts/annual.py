@@ -20,6 +20,7 @@ from service.render.contexts.stamps import stamps_context
 from service.render.numbering import Numbering
 from service.russian.plural import count
 from service.russian.sentence import as_sentence
+from service.schema.records import CANCELLED
 
 PEOPLE = ("педагог", "педагога", "педагогов")
 
@@ -42,7 +43,8 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
     quorum = float(Fraction(report.regulation.quorum)) if report.regulation and report.regulation.quorum else None
 
     staff = statistics.staff(members, on)
-    periods = statistics.meetings_by_period(wb, year, today, rules)
+    periods = [{**p, "period": p["period"].replace(year.label, year.label.replace("-", "/"))}
+               for p in statistics.meetings_by_period(wb, year, today, rules)]
     held = statistics.meetings_held(wb, today)
     attendance = [r for r in held if r["present"] is not None]
     plan = statistics.plan_execution(wb, today)
@@ -87,6 +89,8 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
         "staff": {"total": staff["total"], "with_category": staff["with_category"],
                   "with_category_percent": round(100 * staff["with_category"] / staff["total"]) if staff["total"] else 0},
         "meetings_held": len(held),
+        "cancelled": [{"number": m.number, "date": m.date} for m in sorted(wb.meetings, key=lambda m: m.date)
+                      if m.state(today) == CANCELLED],
         "attendance_average": round(sum(r["percent"] for r in attendance) / len(attendance)) if attendance else None,
         "quorum_share": quorum,
         "plan": {k: plan[k] for k in ("total", "done", "percent_done", "late")},

@@ -164,6 +164,15 @@ def test_no_register_diagnostics_inside(generator, tmp_path):
     outcome, d = analysis(generator, tmp_path, book)
     t = text(d)
     assert ["январь – март 2025 г.", "1", "0", "не выполнено"] in rows(d, "Период")
+    assert "Не состоялись (отменены): заседание №3 от 18.02.2025." in t
     assert "за январь – март 2025 г. проведено 0 при норме 1" in t
     assert "not-an-address" not in t and "K6" not in t and not re.search(r"\b[a-z]+\.[a-z_]+\b", t)
     assert "Замечания" not in t and "ВНИМАНИЕ" not in t
+
+
+def test_a_school_year_period_is_written_as_in_office_documents(generator, tmp_path):
+    book = association("zalesovo-mmo")
+    book.meeting(2)["Статус"] = "отменено"
+    _, d = analysis(generator, tmp_path, book)
+    assert rows(d, "Период") == [["2024/2025 учебный год", "4", "3", "не выполнено"]]
+    assert "за 2024/2025 учебный год проведено 3 при норме 4" in text(d)

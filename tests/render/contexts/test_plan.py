@@ -2,6 +2,8 @@
 theme, aim and tasks, the directions of Здвинский п. 5.2(5), the year's meetings."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from service.documents import DocumentRefused
@@ -102,3 +104,15 @@ def test_a_plan_error_refuses_the_plan(generator, tmp_path):
     with pytest.raises(DocumentRefused) as refused:
         plan(generator, tmp_path, book)
     assert [f.cell for f in refused.value.findings] == ["F3"]
+
+
+def test_a_meeting_without_topic_or_questions_keeps_an_empty_cell(generator, tmp_path):
+    book = association("zdvinsky-mmo")
+    book.meeting(4)["Тема"] = None
+    book.agenda = [a for a in book.agenda if a["№ заседания"] != 4]
+    book.meeting(4)["Статус"] = "запланировано"
+    _, d = make(generator, tmp_path, book, "work-plan", as_of=dt.date(2025, 3, 1))
+    cell = d.tables[1].rows[4].cells[2]
+    assert [p.text for p in cell.paragraphs] == [""]
+    first = d.tables[1].rows[1].cells[2]
+    assert [p.text for p in first.paragraphs][0] == "Тема заседания 1"
