@@ -716,7 +716,8 @@ def work_plan() -> Template:
     t.head_block("{{ org.name|upper }}", "ПЛАН РАБОТЫ", None, None, PLACE, ["на ", "{{ year }}", " учебный год"])
     _aims(t)
     t.tag("{%p if directions %}")
-    t.p(Run("Направления работы", bold=True), "{% if directions.clause %} ({{ directions.clause }} Положения){% endif %}",
+    t.p(Run("Направления работы", bold=True),
+        "{% if directions.clause %} ({{ directions.clause }} Положения){% endif %}",
         Run(":", bold=True), style="MOText", keep=True)
     t.tag("{%p for d in directions.points %}")
     t.p("– {{ d }}{% if loop.last %}.{% else %};{% endif %}", style="MOItem")

@@ -193,11 +193,13 @@ def _order(report: Report, today: dt.date, order_date: dt.date | None, **_) -> P
         blocking.append(finding("document.missing_data", f"На {day} в составе никого нет: приказу нечего "
                                                          f"утверждать.{later}", sheet=sheet))
     if not wb.info.founder and not (reg and reg.founder):
-        blocking.append(finding("document.missing_data", "Не указан «Учредитель» в «Сведениях»: неясно, кто издаёт приказ.",
+        blocking.append(finding("document.missing_data",
+                                "Не указан «Учредитель» в «Сведениях»: неясно, кто издаёт приказ.",
                                 sheet=wb.sheets.get("info"), cell=wb.info.cells.get("founder")))
     if spec.curator and not wb.info.curator:
         blocking.append(finding("document.missing_data",
-                                f"Не указан «Куратор» в «Сведениях»: приказом назначается куратор ({spec.clause} Положения).",
+                                f"Не указан «Куратор» в «Сведениях»: приказом назначается куратор "
+                                f"({spec.clause} Положения).",
                                 sheet=wb.sheets.get("info"), cell=wb.info.cells.get("curator"), clause=spec.clause))
     if spec.direction and not wb.info.theme:
         notes.append(_gap(wb, "theme", "«Методическая тема»: направление деятельности в приказе останется пустым "
@@ -215,7 +217,8 @@ def _gap(wb: Workbook, key: str, text: str) -> Finding:
 def _printed_meeting_cells(wb: Workbook) -> set[tuple[str | None, str]]:
     """(sheet, cell) of what a plan prints of «Заседания» and «Повестка»."""
     meetings, agenda = wb.sheets.get("meetings"), wb.sheets.get("agenda")
-    cells = {(meetings, c) for m in wb.meetings for k, c in m.cells.items() if k in ("number", "date", "topic", "status")}
+    cells = {(meetings, c) for m in wb.meetings for k, c in m.cells.items()
+             if k in ("number", "date", "topic", "status")}
     cells |= {(meetings, u.cell) for u in wb.undated_meetings.values()}
     cells |= {(agenda, c) for a in wb.agenda for k, c in a.cells.items() if k in ("meeting", "number", "question",
                                                                                  "heard")}

@@ -137,7 +137,8 @@ def _approval(raw: dict | None) -> Approval | None:
     if not raw:
         return None
     _known(raw, {"act", "date", "number", "note"}, "approved")
-    return Approval(act=raw["act"], date=raw.get("date"), number=None if raw.get("number") is None else str(raw["number"]),
+    number = raw.get("number")
+    return Approval(act=raw["act"], date=raw.get("date"), number=None if number is None else str(number),
                     note=raw.get("note"))
 
 

@@ -87,7 +87,8 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
         "sections": sections,
         "next_year": f"{year.start + 1}/{year.start + 2}",
         "staff": {"total": staff["total"], "with_category": staff["with_category"],
-                  "with_category_percent": round(100 * staff["with_category"] / staff["total"]) if staff["total"] else 0},
+                  "with_category_percent": round(100 * staff["with_category"] / staff["total"])
+                  if staff["total"] else 0},
         "meetings_held": len(held),
         "cancelled": [{"number": m.number, "date": m.date} for m in sorted(wb.meetings, key=lambda m: m.date)
                       if m.state(today) == CANCELLED],

@@ -42,7 +42,8 @@ def test_the_sections_of_a_methodists_analysis(generator, tmp_path):
 def test_tables_and_figures_are_numbered_and_captioned(generator, tmp_path):
     outcome, d = analysis(generator, tmp_path, association("zdvinsky-mmo"))
     tables = captions(d, "МО: название таблицы")
-    assert tables[:4] == ["Таблица 1 – Уровень образования педагогов", "Таблица 2 – Квалификационные категории педагогов",
+    assert tables[:4] == ["Таблица 1 – Уровень образования педагогов",
+                          "Таблица 2 – Квалификационные категории педагогов",
                           "Таблица 3 – Педагогический стаж", "Таблица 4 – Возраст педагогов"]
     assert [int(re.match(r"Таблица (\d+)", c).group(1)) for c in tables] == list(range(1, len(tables) + 1))
     assert captions(d, "МО: подпись рисунка") == ["Рисунок 1 – Квалификационные категории педагогов",
