@@ -70,7 +70,9 @@ STYLES = {
     "MOTableHead": ("МО: таблица, шапка", dict(align="center", size=TABLE_PT, bold=True)),
     "MOWarning": ("МО: внимание", dict(align="left", bold=True, color=RED)),
     "MOWarningItem": ("МО: внимание, пункт", dict(align="left", color=RED)),
-    "MOPicture": ("МО: рисунок", dict(align="center", before=6, after=6)),
+    "MOPicture": ("МО: рисунок", dict(align="center", before=6, keep=True)),
+    "MOTableCaption": ("МО: название таблицы", dict(align="left", before=12, after=6, keep=True)),
+    "MOFigureCaption": ("МО: подпись рисунка", dict(align="center", after=12)),
 }
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -217,6 +219,10 @@ class Run:
     bold: bool = False
 
 
+class Kept(list):
+    """A table row whose paragraphs keep with the next one."""
+
+
 def _check_run(text: str) -> None:
     """A run holds whole tags only: every opening has its closing within the run."""
     depth = 0
@@ -296,44 +302,90 @@ class Template:
         self.p(place, style="MOCenter")
         self.p(*heading, style="MOHeading")
 
-    def approval(self, title: str, position: str, person_if: str, person: str, date: str = BLANK_DATE):
-        """Гриф утверждения / согласования, upper right."""
-        self.p(title, style="MOStamp")
-        self.p(position, style="MOStamp")
-        self.tag("{%p if " + person_if + " %}")
-        self.p(f"{BLANK_SIGN} ", person, style="MOStamp")
-        self.tag("{%p else %}")
-        self.p(f"{BLANK_SIGN} / {BLANK_NAME}", style="MOStamp")
+    def stamps(self):
+        """Approval marks, upper part of the first page, in a borderless table: on the left
+        «РАССМОТРЕН на заседании … (протокол от … № …)», on the right the stamp —
+        «УТВЕРЖДАЮ»/«СОГЛАСОВАНО» with position, signature, name and date, or «УТВЕРЖДЁН
+        приказом … от … № …».  Context: `considered` and `approval` (either may be empty)."""
+        self.tag("{%p if approval or considered %}")
+        table = self.doc.add_table(rows=1, cols=2)
+        table.autofit = False
+        widths = (Mm(75), Mm(90))
+        _grid(table, widths)
+        left, right = table.rows[0].cells
+        for cell, width in zip((left, right), widths):
+            cell.width = width
+        first = True
+
+        def line(cell, *runs):
+            nonlocal first
+            para = cell.paragraphs[0] if first else cell.add_paragraph()
+            first = False
+            para.style = self.doc.styles[STYLES["MOPlain"][0]]
+            for text in runs:
+                _check_run(text)
+                para.add_run(text)
+
+        # Each cell ends with an empty paragraph outside the conditions: a table cell must
+        # keep at least one paragraph, or Word reports the file as damaged.
+        for text in ("{%p if considered %}", "РАССМОТРЕН", "{{ considered.where }}",
+                     "(протокол от {% if considered.date %}{{ considered.date|date }}{% else %}________{% endif %}"
+                     " № {% if considered.number %}{{ considered.number }}{% else %}____{% endif %})",
+                     "{%p endif %}", ""):
+            line(left, text)
+        first = True
+        for text in ("{%p if approval %}", "{{ approval.title }}", "{%p if approval.act %}", "{{ approval.act }}",
+                     "от ________ № ____", "{%p else %}",
+                     "{% if approval.position %}" + _cap("approval.position") + "{% else %}"
+                     "______________________________{% endif %}",
+                     "{%p if approval.person %}", f"{BLANK_SIGN} " + "{{ approval.person.full_name|signature }}",
+                     "{%p else %}", f"{BLANK_SIGN} / {BLANK_NAME}", "{%p endif %}", BLANK_DATE,
+                     "{%p endif %}", "{%p endif %}", ""):
+            line(right, text)
         self.tag("{%p endif %}")
-        self.p(date, style="MOStamp")
+        return table
+
+    def kept_last(self, *runs: str | Run, style: str = "MOText", **fmt):
+        """A paragraph repeated by a `{%p for %}` loop whose last instance keeps with the
+        next paragraph: the last lines of a text stay on the page with the signature."""
+        self.tag("{%p if loop.last %}")
+        self.p(*runs, style=style, keep=True, **fmt)
+        self.tag("{%p else %}")
+        self.p(*runs, style=style, **fmt)
+        self.tag("{%p endif %}")
 
     def signatures(self, rows: list[tuple[str, str]], before: bool = True):
         """Position — a blank for the handwritten signature — «И.О. Фамилия», in a borderless table."""
         if before:
-            self.blank()
-            self.blank()
+            self.blank().paragraph_format.keep_with_next = True
+            self.blank().paragraph_format.keep_with_next = True
         table = self.doc.add_table(rows=0, cols=3)
         table.autofit = False
         widths = (Mm(80), Mm(35), Mm(50))
         _grid(table, widths)
-        for position, name in rows:
-            cells = table.add_row().cells
-            for cell, width, text, align in zip(cells, widths, (position, BLANK_SIGN, name),
+        for i, (position, name) in enumerate(rows):
+            row = table.add_row()
+            _row_flag(row, "w:cantSplit")
+            for cell, width, text, align in zip(row.cells, widths, (position, BLANK_SIGN, name),
                                                 ("left", "center", "right")):
                 cell.width = width
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
                 para = cell.paragraphs[0]
                 para.style = self.doc.styles[STYLES["MOSign"][0]]
                 para.alignment = ALIGN[align]
+                if i < len(rows) - 1:
+                    para.paragraph_format.keep_with_next = True     # signature rows stay together
                 _check_run(text)
                 para.add_run(text)
         return table
 
     # tables ----------------------------------------------------------------------
-    def table(self, columns: list[tuple[str, int, str]], rows: list[str | list[str]],
+    def table(self, columns: list[tuple[str, int, str]], rows: list[str | list],
               row_height: float | None = None):
         """A bordered data table, 12 pt.  `columns`: (header, width in mm, alignment);
-        `rows`: a string is a `{%tr … %}` tag row, a list is one row of cells."""
+        `rows`: a string is a `{%tr … %}` tag row, a list is one row of cells (a cell is a
+        string, or a list of strings for several paragraphs); a `Kept` row keeps with
+        the next paragraph (the last row before a signature)."""
         assert sum(c[1] for c in columns) == TEXT_WIDTH_MM, columns
         table = self.doc.add_table(rows=1, cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
@@ -362,15 +414,33 @@ class Template:
             assert len(texts) == len(columns), texts
             for cell, text, (_, width, align) in zip(row.cells, texts, columns):
                 cell.width = Mm(width)
-                para = cell.paragraphs[0]
-                para.style = self.doc.styles[STYLES["MOTable"][0]]
-                if not isinstance(spec, str):
-                    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                    para.alignment = ALIGN[align]
-                if text:
-                    _check_run(text)
-                    para.add_run(text)
+                for k, piece in enumerate(text if isinstance(text, list) else [text]):
+                    para = cell.paragraphs[0] if k == 0 else cell.add_paragraph()
+                    para.style = self.doc.styles[STYLES["MOTable"][0]]
+                    if not isinstance(spec, str):
+                        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                        para.alignment = ALIGN[align]
+                    if isinstance(spec, Kept):
+                        para.paragraph_format.keep_with_next = True
+                    if piece:
+                        _check_run(piece)
+                        para.add_run(piece)
         return table
+
+    def captioned_table(self, name: str, columns: list[tuple[str, int, str]], cells: list):
+        """A table the context numbers (`tables.<name>`: number, caption, rows), left out
+        with its caption when the context has no rows for it."""
+        self.tag("{%p if tables." + name + " %}")
+        self.p("{{ tables." + name + ".caption }}", style="MOTableCaption")
+        self.table(columns, ["{%tr for r in tables." + name + ".rows %}", cells, "{%tr endfor %}"])
+        self.tag("{%p endif %}")
+
+    def figure(self, name: str):
+        """A chart (`chart_<name>`, drawn from `figures.<name>`) with its caption under it."""
+        self.tag("{%p if chart_" + name + " %}")
+        self.p("{{ chart_" + name + " }}", style="MOPicture")
+        self.p("{{ figures." + name + ".caption }}", style="MOFigureCaption")
+        self.tag("{%p endif %}")
 
     def save(self, path: Path) -> Path:
         buf = io.BytesIO()
@@ -417,12 +487,49 @@ def _reproducible(data: bytes) -> bytes:
 
 BODY = "{{ org.short_name or org.body }}"
 CAP = "{{ %s|capfirst }}"                        # first letter up, the rest as typed («МКУО» stays)
+PLACE = "{% if org.place %}{{ org.place }}{% else %}______________________{% endif %}"
 HEAD_SIGNATURE = ("Руководитель " + BODY,
                   "{% if head %}{{ head.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")
 
 
+# A meeting's topic, then its questions numbered; a cell keeps one paragraph even when
+# the meeting has neither (a table cell without a paragraph is a damaged file for Word).
+TOPIC_AND_QUESTIONS = ["{%p if r.topic %}", "{{ r.topic }}", "{%p endif %}",
+                       "{%p for q in r.questions %}", "{{ loop.index }}. {{ q }}", "{%p endfor %}",
+                       "{%p if not r.topic and not r.questions %}", "", "{%p endif %}"]
+
+
 def _cap(expr: str) -> str:
     return CAP % expr
+
+
+def _or_blank(expr: str, blank: str) -> str:
+    return "{% if " + expr + " %}{{ " + expr + " }}{% else %}" + blank + "{% endif %}"
+
+
+def _date_or_blank(expr: str) -> str:
+    return "{% if " + expr + " %}{{ " + expr + "|date }}{% else %}________{% endif %}"
+
+
+def _aims(t: Template, section: str | None = None):
+    """Theme, aim and tasks from «Сведения», each only where it is filled in."""
+    if section:
+        t.tag("{%p if theme or aim or tasks %}")
+        t.p(section, style="MOSection")
+    t.tag("{%p if theme %}")
+    t.p(Run("Методическая тема: ", bold=True), "«{{ theme }}».", style="MOItem")
+    t.tag("{%p endif %}")
+    t.tag("{%p if aim %}")
+    t.p(Run("Цель: ", bold=True), "{{ aim }}", style="MOItem")
+    t.tag("{%p endif %}")
+    t.tag("{%p if tasks %}")
+    t.p(Run("Задачи:", bold=True), style="MOItem", keep=True)
+    t.tag("{%p for task in tasks %}")
+    t.p("{{ loop.index }}. {{ task }}", style="MOItem")
+    t.tag("{%p endfor %}")
+    t.tag("{%p endif %}")
+    if section:
+        t.tag("{%p endif %}")
 
 
 # --- the five templates ------------------------------------------------------------
@@ -431,7 +538,7 @@ def protocol() -> Template:
     t = Template("Протокол заседания")
     t.warnings()
     t.head_block("{{ org.name|upper }}", "ПРОТОКОЛ", "{{ meeting.date|date }}", "{{ meeting.number }}",
-                 "{{ org.territory }}", ["заседания ", BODY])
+                 PLACE, ["заседания ", BODY])
     t.tag("{%p if meeting.topic %}")
     t.p("Тема: ", "{{ meeting.topic }}", style="MOPlain")
     t.tag("{%p endif %}")
@@ -442,8 +549,10 @@ def protocol() -> Template:
     t.tag("{%p if meeting.place %}")
     t.p("Место проведения: ", "{{ meeting.place }}", style="MOPlain")
     t.tag("{%p endif %}")
-    t.p("Председатель – ", "{{ chair.full_name|signature }}", style="MOPlain", before=12)
-    t.p("Секретарь – ", "{{ secretary_of_meeting.full_name|signature }}", style="MOPlain")
+    t.p("Председатель – ", "{{ chair.full_name|signature }}", "{% if chair_role %}, {{ chair_role }}{% endif %}",
+        style="MOPlain", before=12)
+    t.p("Секретарь – ", "{{ secretary_of_meeting.full_name|signature }}",
+        "{% if secretary_role %}, {{ secretary_role }}{% endif %}", style="MOPlain")
     t.p("Присутствовали: ", "{{ present_count|count('человек', 'человека', 'человек') }}",
         "{% if list_attached %} (список прилагается — лист регистрации){% endif %}.",
         style="MOPlain")
@@ -466,7 +575,7 @@ def protocol() -> Template:
     t.p(Run("Кворума нет: ", bold=True),
         "{{ quorum.present|plural('присутствует', 'присутствуют', 'присутствуют') }}", " ",
         "{{ quorum.present }}", " из ", "{{ quorum.total }}", " ",
-        "{{ quorum.total|plural('члена', 'членов', 'членов') }}", ". Решения не правомочны.", style="MOPlain")
+        "{{ quorum.total|plural('члена', 'членов', 'членов') }}", ". Решения неправомочны.", style="MOPlain")
     t.tag("{%p endif %}")
     t.tag("{%p endif %}")
 
@@ -477,20 +586,22 @@ def protocol() -> Template:
 
     t.tag("{%p for item in agenda %}")
     t.p(Run("{{ item.number }}", bold=True), Run(". СЛУШАЛИ: ", bold=True),
-        "{{ item.heard }}{% if item.heard and item.question %} — {% endif %}{{ item.question }}",
-        style="MOText", before=12)
+        "{{ item.heard }}{% if item.heard_comma %},{% endif %}{% if item.heard and item.about %} — {% endif %}"
+        "{{ item.about }}", style="MOText", before=12, keep=True)
     t.tag("{%p if item.spoke %}")
-    t.p(Run("ВЫСТУПИЛИ: ", bold=True), "{{ item.spoke }}", style="MOText")
+    t.p(Run("ВЫСТУПИЛИ: ", bold=True), "{{ item.spoke }}", style="MOText", keep=True)
     t.tag("{%p endif %}")
-    t.p(Run("РЕШИЛИ: ", bold=True), "{{ item.decided }}", style="MOText")
     t.tag("{%p if item.votes %}")
-    t.p("Голосовали: «за» – ", "{{ item.votes.yes }}", ", «против» – ", "{{ item.votes.no }}",
-        ", «воздержались» – ", "{{ item.votes.abstained }}", ".", style="MOText")
+    t.p(Run("РЕШИЛИ: ", bold=True), "{{ item.decided }}", style="MOText", keep=True)
+    t.kept_last("Голосовали: «за» – ", "{{ item.votes.yes }}", ", «против» – ", "{{ item.votes.no }}",
+                ", «воздержались» – ", "{{ item.votes.abstained }}", ".", style="MOText")
+    t.tag("{%p else %}")
+    t.kept_last(Run("РЕШИЛИ: ", bold=True), "{{ item.decided }}", style="MOText")
     t.tag("{%p endif %}")
     t.tag("{%p endfor %}")
 
-    t.signatures([("Председатель", "{{ chair.full_name|signature }}"),
-                  ("Секретарь", "{{ secretary_of_meeting.full_name|signature }}")])
+    t.signatures([("{{ signatures.chair }}", "{{ chair.full_name|signature }}"),
+                  ("{{ signatures.secretary }}", "{{ secretary_of_meeting.full_name|signature }}")])
     return t
 
 
@@ -499,10 +610,13 @@ def registration_sheet() -> Template:
     t.warnings()
     t.p("{{ org.name|upper }}", style="MOOrg")
     t.p("ЛИСТ РЕГИСТРАЦИИ", style="MOType")
-    t.p("{{ org.territory }}", style="MOCenter")
+    t.p(PLACE, style="MOCenter")
     t.p("{{ event.title }}", style="MOHeading")
     t.tag("{%p if event.topic %}")
     t.p("Тема: ", "{{ event.topic }}", style="MOPlain")
+    t.tag("{%p endif %}")
+    t.tag("{%p if event.form %}")
+    t.p("Форма проведения: ", "{{ event.form }}", style="MOPlain")
     t.tag("{%p endif %}")
     t.p("Дата проведения: ", "{% if event.date %}{{ event.date|date_words }}{% else %}" + BLANK_DATE + "{% endif %}",
         style="MOPlain")
@@ -518,7 +632,11 @@ def registration_sheet() -> Template:
         ["{{ r.number }}", "{{ r.full_name }}", "{{ r.organisation }}", "{{ r.position }}", ""],
         "{%tr endfor %}",
         "{%tr for n in spare_rows %}",
+        "{%tr if loop.last %}",
+        Kept(["{{ n }}", "", "", "", ""]),
+        "{%tr else %}",
         ["{{ n }}", "", "", "", ""],
+        "{%tr endif %}",
         "{%tr endfor %}",
     ], row_height=0.9)
     t.signatures([("Ответственный",
@@ -531,38 +649,55 @@ def order() -> Template:
     t.warnings()
     order_date = "{% if order.date %}{{ order.date|date }}{% else %}" + BLANK_DATE + "{% endif %}"
     order_number = "{{ order.number or '____' }}"
-    t.head_block("{{ org.founder|upper }}", "ПРИКАЗ", order_date, order_number, "{{ order.place }}",
-                 ["О составе и руководстве ", BODY, " на ", "{{ year }}", " учебный год"])
-    t.p("В соответствии с ", "{{ regulation.title_ablt or 'Положением' }}",
-        "{% if regulation.approved_by_ablt %}, утверждённым {{ regulation.approved_by_ablt }}{% endif %}",
-        ", в целях организации методической работы в ", "{{ year }}", " учебном году", style="MOText")
+    t.head_block("{{ org.founder|upper }}", "ПРИКАЗ", order_date, order_number, PLACE,
+                 ["{{ order.heading }} ", "{{ org.name_gent }}", " на ", "{{ year }}", " учебный год"])
+    t.p("В соответствии с ", "{{ regulation.title_ablt or 'Положением' }}", ", утверждённым ",
+        "{% if regulation.approved %}{{ regulation.approved.act }} от "
+        + _date_or_blank("regulation.approved.date") + " № "
+        + _or_blank("regulation.approved.number", "____")
+        + "{% if regulation.approved.note %} ({{ regulation.approved.note }}){% endif %}"
+        "{% else %}приказом ______________________ от ________ № ____{% endif %}",
+        ", в целях организации методической работы в ", "{{ year }}", " учебном году,", style="MOText")
     t.p(Run("ПРИКАЗЫВАЮ:", bold=True), style="MOPlain", before=6)
-    t.p("Утвердить состав ", BODY, " на ", "{{ year }}", " учебный год (приложение).", style="MOList")
-    for who, role in (("head", "руководителем"), ("deputy", "заместителем руководителя"),
-                      ("secretary", "секретарём")):
-        t.tag("{%p if " + who + " %}")
-        t.p(f"Назначить {role} ", BODY, " ",
-            "{{ %s.full_name|name_case('accs') }}" % who,
-            "{%% if %s.position %%}, {{ %s.position|phrase_case('accs') }}{%% endif %%}" % (who, who),
-            "{%% if %s.organisation %%} {{ %s.organisation }}{%% endif %%}" % (who, who),
-            ".", style="MOList")
-        t.tag("{%p endif %}")
+    t.p("Утвердить состав ", "{{ org.name_gent }}", " (далее – ", BODY, ") на ", "{{ year }}",
+        " учебный год (приложение).", style="MOList")
+    t.tag("{%p if direction %}")
+    t.p("Определить направлением деятельности ", BODY, " на ", "{{ year }}", " учебный год работу по методической "
+        "теме «", _or_blank("direction.theme", "______________________________________________"), "».",
+        style="MOList")
+    t.tag("{%p endif %}")
+    t.tag("{%p if appoint_curator %}")
+    t.p("Назначить куратором ", BODY, " ", "{{ curator.full_name|name_case('accs') }}",
+        "{% if curator.position %}, {{ curator.position|phrase_case('accs') }}{% endif %}", ".", style="MOList")
+    t.tag("{%p endif %}")
+    t.tag("{%p for a in appointed %}")
+    t.p("Назначить ", "{{ a.as }}", " ", BODY, " ", "{{ a.full_name|name_case('accs') }}",
+        "{% if a.position %}, {{ a.position|phrase_case('accs') }}{% endif %}",
+        "{% if a.organisation %} {{ a.organisation }}{% endif %}", ".", style="MOList")
+    t.tag("{%p endfor %}")
     t.tag("{%p if control %}")
-    t.p("Контроль за исполнением приказа возложить на ", "{{ control.full_name|name_case('accs') }}",
-        "{% if control.position %}, {{ control.position|phrase_case('accs') }}{% endif %}", ".", style="MOList")
+    t.p("Контроль за исполнением приказа возложить на ",
+        "{% if control.full_name %}{{ control.full_name|name_case('accs') }}"
+        "{% if control.position %}, {{ control.position|phrase_case('accs') }}{% endif %}"
+        "{% else %}{{ control.position|phrase_case('accs') }}{% endif %}", ".", style="MOList", keep=True)
     t.tag("{%p else %}")
-    t.p("Контроль за исполнением приказа оставляю за собой.", style="MOList")
+    t.p("Контроль за исполнением приказа оставляю за собой.", style="MOList", keep=True)
+    t.tag("{%p endif %}")
+    t.tag("{%p if basis %}")
+    t.p("Основание: протокол заседания ", BODY, " от ", _date_or_blank("basis.date"), " № ",
+        _or_blank("basis.number", "____"), ".", style="MOPlain", before=12, keep=True)
     t.tag("{%p endif %}")
     t.signatures([("{% if founder_head and founder_head.position %}" + _cap("founder_head.position")
                    + "{% else %}______________________________{% endif %}",
                    "{% if founder_head %}{{ founder_head.full_name|signature }}{% else %}" + BLANK_NAME
                    + "{% endif %}")])
 
-    # Annex: a new page with the annex mark and the list.
+    # Annex: a new page with the annex mark and the list, officers first.
     t.p("Приложение", style="MOStamp", page_break=True)
-    t.p("к приказу от ", "{% if order.date %}{{ order.date|date }}{% else %}__________{% endif %}",
+    t.p("к приказу ", "{{ org.founder_gent }}", style="MOStamp")
+    t.p("от ", "{% if order.date %}{{ order.date|date }}{% else %}__________{% endif %}",
         " № ", order_number, style="MOStamp")
-    t.p("Состав ", BODY, " на ", "{{ year }}", " учебный год", style="MOHeading")
+    t.p("Состав ", "{{ org.name_gent }}", " на ", "{{ year }}", " учебный год", style="MOHeading")
     columns = [("№", 10, "center"), ("Фамилия, имя, отчество", 50, "left"), ("ОО", 40, "left"),
                ("Должность", 35, "left"), ("Роль", 30, "left")]
     t.table(columns, [
@@ -577,145 +712,168 @@ def order() -> Template:
 def work_plan() -> Template:
     t = Template("План работы")
     t.warnings()
-    t.approval("{{ approval.title }}",
-               "{% if approval.position %}" + _cap("approval.position")
-               + "{% else %}______________________________{% endif %}",
-               "approval.person", "{{ approval.person.full_name|signature }}")
-    t.blank()
-    t.head_block("{{ org.name|upper }}", "ПЛАН РАБОТЫ", None, None, "{{ org.territory }}",
-                 [BODY, " на ", "{{ year }}", " учебный год"])
-    columns = [("№", 10, "center"), ("Мероприятие", 60, "left"), ("Форма", 30, "left"),
-               ("Срок", 30, "center"), ("Ответственный", 35, "left")]
-    t.table(columns, [
+    t.stamps()
+    t.head_block("{{ org.name|upper }}", "ПЛАН РАБОТЫ", None, None, PLACE, ["на ", "{{ year }}", " учебный год"])
+    _aims(t)
+    t.tag("{%p if directions %}")
+    t.p(Run("Направления работы", bold=True),
+        "{% if directions.clause %} ({{ directions.clause }} Положения){% endif %}",
+        Run(":", bold=True), style="MOText", keep=True)
+    t.tag("{%p for d in directions.points %}")
+    t.p("– {{ d }}{% if loop.last %}.{% else %};{% endif %}", style="MOItem")
+    t.tag("{%p endfor %}")
+    t.tag("{%p endif %}")
+
+    t.p("1. Заседания ", BODY, style="MOSection")
+    t.tag("{%p if meetings %}")
+    t.table([("№", 10, "center"), ("Дата", 25, "center"), ("Тема и вопросы", 90, "left"),
+             ("Ответственные", 40, "left")], [
+        "{%tr for r in meetings %}",
+        ["{{ r.number }}", "{{ r.date|date }}", TOPIC_AND_QUESTIONS, "{{ r.responsible }}"],
+        "{%tr endfor %}",
+    ])
+    t.tag("{%p else %}")
+    t.p("Заседания не запланированы.", style="MOText")
+    t.tag("{%p endif %}")
+
+    t.p("2. Методические мероприятия", style="MOSection")
+    t.table([("№", 10, "center"), ("Мероприятие", 60, "left"), ("Форма", 30, "left"),
+             ("Срок", 30, "center"), ("Ответственный", 35, "left")], [
         "{%tr for i in items %}",
+        "{%tr if loop.last %}",
+        Kept(["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"]),
+        "{%tr else %}",
         ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"],
+        "{%tr endif %}",
         "{%tr endfor %}",
     ])
     t.signatures([HEAD_SIGNATURE])
     return t
 
 
-def _shares(t: Template, caption: str, label: str, rows: str, total: str | None = None):
-    t.p(caption, style="MOPlain", before=6, keep=True)
-    body = ["{%tr for r in " + rows + " %}", ["{{ r.label }}", "{{ r.count }}", "{{ r.percent }}%"],
-            "{%tr endfor %}"]
-    if total:
-        body.append(["Всего", "{{ %s }}" % total, "{%% if %s %%}100%%{%% else %%}—{%% endif %%}" % total])
-    t.table([(label, 95, "left"), ("Количество", 35, "center"), ("Доля", 35, "center")], body)
+def _list_section(t: Template, title: str, items: str, empty: str | None = None):
+    t.tag("{%p if " + items + " %}")
+    t.p(title, style="MOText", keep=True)
+    t.tag("{%p for x in " + items + " %}")
+    t.kept_last("{{ loop.index }}. {{ x }}", style="MOItem")
+    t.tag("{%p endfor %}")
+    if empty:
+        t.tag("{%p else %}")
+        t.p(empty, style="MOText")
+    t.tag("{%p endif %}")
 
 
 def annual_report() -> Template:
     t = Template("Анализ работы за учебный год")
     t.warnings()
-    t.head_block("{{ org.name|upper }}", "АНАЛИЗ РАБОТЫ", "{{ today|date }}", None, "{{ org.territory }}",
-                 [BODY, " за ", "{{ year }}", " учебный год"])
+    t.stamps()
+    t.head_block("{{ org.name|upper }}", "АНАЛИЗ РАБОТЫ",
+                 "{% if report_date %}{{ report_date|date }}{% else %}" + BLANK_DATE + "{% endif %}", None, PLACE,
+                 ["за ", "{{ year }}", " учебный год"])
 
-    t.p("1. Кадровый состав", style="MOSection")
-    t.p("В составе ", BODY, " ", "{{ staff.total|count('педагог', 'педагога', 'педагогов') }}", ".", style="MOText")
-    _shares(t, "Образование", "Уровень образования", "staff.education", "staff.total")
-    _shares(t, "Квалификационные категории", "Категория", "staff.categories", "staff.total")
-    t.tag("{%p if chart_categories %}")
-    t.p("{{ chart_categories }}", style="MOPicture")
-    t.tag("{%p endif %}")
-    _shares(t, "Педагогический стаж", "Стаж", "staff.experience", "staff.total")
-    _shares(t, "Возраст", "Возраст", "staff.age", "staff.total")
+    _aims(t, "{{ sections.aims }}. Методическая тема, цель и задачи")
 
-    t.p("2. Заседания", style="MOSection")
-    t.p("Проведено заседаний за учебный год: ", "{{ meetings_held }}", ".", style="MOText")
-    t.tag("{%p if periods %}")
-    t.p("Выполнение требований Положения к периодичности заседаний:", style="MOText", keep=True)
-    t.table([("Период", 65, "left"), ("Требуется", 30, "center"), ("Проведено", 30, "center"),
-             ("Выполнение", 40, "center")], [
-        "{%tr for r in periods %}",
-        ["{{ r.period }}", "{{ r.required }}", "{{ r.held }}",
-         "{% if r.met %}выполнено{% elif not r.ended %}период не завершён{% else %}не выполнено{% endif %}"],
-        "{%tr endfor %}",
-    ])
-    t.tag("{%p else %}")
-    t.p("Положение не устанавливает периодичность заседаний.", style="MOText")
-    t.tag("{%p endif %}")
+    t.p("{{ sections.staff }}. Кадровый состав", style="MOSection")
+    t.p("В составе ", BODY, " ", "{{ staff.total|count('педагог', 'педагога', 'педагогов') }}",
+        "{% if staff.total %}; квалификационную категорию имеют {{ staff.with_category }} "
+        "({{ staff.with_category_percent }}%){% endif %}.", style="MOText")
+    shares = [("Количество", 35, "center"), ("Доля", 35, "center")]
+    share_cells = ["{{ r.label }}", "{{ r.count }}", "{{ r.percent }}%"]
+    t.captioned_table("education", [("Уровень образования", 95, "left")] + shares, share_cells)
+    t.captioned_table("categories", [("Категория", 95, "left")] + shares, share_cells)
+    t.figure("categories")
+    t.captioned_table("experience", [("Педагогический стаж", 95, "left")] + shares, share_cells)
+    t.figure("experience")
+    t.captioned_table("age", [("Возраст", 95, "left")] + shares, share_cells)
 
-    t.p("3. Посещаемость заседаний", style="MOSection")
-    t.tag("{%p if attendance %}")
-    t.table([("Заседание №", 25, "center"), ("Дата", 30, "center"), ("Присутствовали", 40, "center"),
-             ("Всего членов", 35, "center"), ("Посещаемость", 35, "center")], [
-        "{%tr for r in attendance %}",
-        ["{{ r.number }}", "{{ r.date|date }}", "{{ r.present }}", "{{ r.total }}", "{{ r.percent }}%"],
-        "{%tr endfor %}",
-    ])
-    t.p("Средняя посещаемость заседаний – ", "{{ attendance_average }}", "%.", style="MOText", before=6)
-    t.tag("{%p else %}")
-    t.p("Сведений о посещаемости проведённых заседаний нет.", style="MOText")
+    t.p("{{ sections.meetings }}. Заседания", style="MOSection")
+    t.p("За учебный год проведено ", "{{ meetings_held|count('заседание', 'заседания', 'заседаний') }}",
+        "{% if attendance_average is not none %}; средняя посещаемость – {{ attendance_average }}%{% endif %}",
+        "{% if quorum_share %} (кворум по Положению – присутствие более {{ (100 * quorum_share)|round|int }}% "
+        "членов){% endif %}.", style="MOText")
+    t.captioned_table("periods", [("Период", 65, "left"), ("Требуется", 30, "center"), ("Проведено", 30, "center"),
+                                  ("Выполнение", 40, "center")],
+                      ["{{ r.period }}", "{{ r.required }}", "{{ r.held }}",
+                       "{% if r.met %}выполнено{% elif not r.ended %}период не завершён{% else %}не выполнено"
+                       "{% endif %}"])
+    t.captioned_table("meetings", [("№", 10, "center"), ("Дата", 25, "center"),
+                                   ("Тема и рассмотренные вопросы", 88, "left"), ("Присутствовали", 42, "center")],
+                      ["{{ r.number }}", "{{ r.date|date }}", TOPIC_AND_QUESTIONS,
+                       "{% if r.present is not none %}{{ r.present }} из {{ r.total }}{% else %}—{% endif %}"])
+    t.tag("{%p if cancelled %}")
+    t.p("Не состоялись (отменены): ", "{% for c in cancelled %}заседание №{{ c.number }} от {{ c.date|date }}"
+        "{% if not loop.last %}, {% endif %}{% endfor %}.", style="MOText", before=6)
     t.tag("{%p endif %}")
-    t.tag("{%p if quorum_share %}")
-    t.p("Кворум по Положению – присутствие более ", "{{ (100 * quorum_share)|round|int }}", "% членов.",
-        style="MOText")
-    t.tag("{%p endif %}")
-    t.tag("{%p if chart_attendance %}")
-    t.p("{{ chart_attendance }}", style="MOPicture")
-    t.tag("{%p endif %}")
+    t.figure("attendance")
 
-    t.p("4. Выполнение плана работы", style="MOSection")
+    t.p("{{ sections.plan }}. Выполнение плана работы", style="MOSection")
     t.p("В плане ", "{{ plan.total|count('мероприятие', 'мероприятия', 'мероприятий') }}", ", выполнено ",
         "{{ plan.done }}", " (", "{{ plan.percent_done }}", "%).", style="MOText")
-    t.tag("{%p if plan.rows %}")
-    t.table([("Отметка о выполнении", 95, "left"), ("Количество", 35, "center"), ("Доля", 35, "center")], [
-        "{%tr for r in plan.rows %}",
-        ["{{ r.label }}", "{{ r.count }}", "{{ r.percent }}%"],
-        "{%tr endfor %}",
-    ])
-    t.tag("{%p endif %}")
-    t.tag("{%p if plan.overdue %}")
-    t.p("Не выполнены в срок:", style="MOText", before=6)
-    t.tag("{%p for o in plan.overdue %}")
-    t.p("{{ o.number }}", ". ", "{{ o.event }}", " (срок – ", "{{ o.due }}",
-        "{% if o.mark %}; {{ o.mark }}{% endif %}", ")", style="MOItem")
+    t.captioned_table("plan", [("Отметка о выполнении", 95, "left")] + shares, share_cells)
+    t.tag("{%p if plan.late %}")
+    t.p("Не выполнены в срок (в том числе перенесённые):", style="MOText", before=6, keep=True)
+    t.tag("{%p for o in plan.late %}")
+    t.p("{{ loop.index }}. {{ o.event }} (срок – {{ o.due }}; {{ o.mark }}).", style="MOItem")
     t.tag("{%p endfor %}")
     t.tag("{%p else %}")
-    t.p("Мероприятий, не выполненных в срок, нет.", style="MOText", before=6)
+    t.p("Все мероприятия, срок которых наступил, выполнены в срок.", style="MOText", before=6)
     t.tag("{%p endif %}")
 
-    t.p("5. Достижения педагогов", style="MOSection")
-    t.p("Всего достижений: ", "{{ achievements.total }}", ".", style="MOText")
-    t.tag("{%p if achievements.total %}")
-    _shares(t, "По уровням", "Уровень", "achievements.by_level")
-    t.p("Перечень достижений", style="MOPlain", before=6, keep=True)
-    t.table([("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
-             ("Результат", 30, "left"), ("Дата", 24, "center")], [
-        "{%tr for a in achievements.entries %}",
-        ["{{ a.full_name|initials }}", "{{ a.kind }}{% if a.kind and a.title %}: {% endif %}{{ a.title }}",
-         "{{ a.level }}", "{{ a.result }}", "{{ a.date|date }}"],
-        "{%tr endfor %}",
-    ])
+    t.tag("{%p if tables.events %}")
+    t.p("{{ sections.events }}. Семинары, открытые уроки и другие мероприятия", style="MOSection")
+    t.captioned_table("events", [("Мероприятие", 70, "left"), ("Форма", 35, "left"), ("Срок", 30, "center"),
+                                 ("Отметка", 30, "center")],
+                      ["{{ r.event }}", "{{ r.form }}", "{{ r.due }}", "{{ r.mark }}"])
     t.tag("{%p endif %}")
 
-    t.p("6. Аттестация в следующем учебном году", style="MOSection")
-    t.tag("{%p if attestation %}")
-    t.table([("Педагог", 65, "left"), ("Что истекает", 65, "left"), ("Срок", 35, "center")], [
-        "{%tr for a in attestation %}",
-        ["{{ a.full_name }}", "{{ a.what }}", "{{ a.due|date }}{% if a.expired %} (истёк){% endif %}"],
-        "{%tr endfor %}",
-    ])
+    t.p("{{ sections.young }}. Работа с молодыми специалистами", style="MOSection")
+    t.tag("{%p if young.count %}")
+    t.p("В составе ", "{{ young.count|count('молодой специалист', 'молодых специалиста', 'молодых специалистов') }}",
+        " (педагогический стаж менее 3 лет).", style="MOText")
+    t.captioned_table("young", [("Педагог", 55, "left"), ("ОО", 45, "left"), ("Должность", 45, "left"),
+                                ("Стаж, лет", 20, "center")],
+                      ["{{ r.full_name }}", "{{ r.organisation }}", "{{ r.position }}", "{{ r.experience }}"])
+    t.tag("{%p else %}")
+    t.p("Молодых специалистов (педагогический стаж менее 3 лет) в составе нет.", style="MOText")
+    t.tag("{%p endif %}")
+    t.tag("{%p if young.events %}")
+    t.p("Мероприятия для молодых специалистов:", style="MOText", keep=True)
+    t.tag("{%p for e in young.events %}")
+    t.p("{{ loop.index }}. {{ e.event }} (срок – {{ e.due }}; {{ e.mark }}).", style="MOItem")
+    t.tag("{%p endfor %}")
+    t.tag("{%p endif %}")
+
+    t.p("{{ sections.achievements }}. Достижения педагогов", style="MOSection")
+    t.tag("{%p if achievements_total %}")
+    t.p("За учебный год педагогами получено достижений: ", "{{ achievements_total }}", ".", style="MOText")
+    t.captioned_table("levels", [("Уровень", 95, "left")] + shares, share_cells)
+    t.captioned_table("achievements", [("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
+                                       ("Результат", 30, "left"), ("Дата", 24, "center")],
+                      ["{{ r.full_name|initials }}",
+                       "{{ r.kind }}{% if r.kind and r.title %}: {% endif %}{{ r.title }}",
+                       "{{ r.level }}", "{{ r.result }}", "{{ r.date|date }}"])
+    t.tag("{%p else %}")
+    t.p("Достижений педагогов за учебный год не отмечено.", style="MOText")
+    t.tag("{%p endif %}")
+
+    t.p("{{ sections.attestation }}. Аттестация в следующем учебном году", style="MOSection")
+    t.tag("{%p if tables.attestation %}")
+    t.captioned_table("attestation", [("Педагог", 65, "left"), ("Что истекает", 65, "left"), ("Срок", 35, "center")],
+                      ["{{ r.full_name }}", "{{ r.what }}", "{{ r.due|date }}{% if r.expired %} (истёк){% endif %}"])
     t.tag("{%p else %}")
     t.p("Сроки аттестации до конца следующего учебного года не истекают.", style="MOText")
     t.tag("{%p endif %}")
 
-    t.p("7. Замечания по ведению документации", style="MOSection")
-    t.tag("{%p if findings %}")
-    t.table([("Важность", 35, "left"), ("Лист", 20, "left"), ("Ячейка", 20, "center"),
-             ("Замечание", 90, "left")], [
-        "{%tr for f in findings %}",
-        ["{{ f.severity }}", "{{ f.sheet }}", "{{ f.cell }}", "{{ f.message }}"],
-        "{%tr endfor %}",
-    ])
-    t.tag("{%p else %}")
-    t.p("Замечаний нет.", style="MOText")
-    t.tag("{%p endif %}")
-
-    t.p("8. Выводы", style="MOSection")
+    t.p("{{ sections.conclusions }}. Выводы", style="MOSection")
     t.tag("{%p for c in conclusions %}")
-    t.p("{{ c }}", style="MOText")
+    t.kept_last("{{ c }}", style="MOText")
     t.tag("{%p endfor %}")
+
+    t.tag("{%p if problems or next_tasks %}")
+    t.p("{{ sections.problems }}. Проблемы и задачи на следующий учебный год", style="MOSection")
+    _list_section(t, "Проблемы:", "problems")
+    _list_section(t, "Задачи на {{ next_year }} учебный год:", "next_tasks")
+    t.tag("{%p endif %}")
 
     t.signatures([HEAD_SIGNATURE])
     return t

@@ -1,5 +1,6 @@
-"""Pictures for the README: the first page of a generated protocol (LibreOffice +
-pdftoppm).  `make images`; the web dashboard screenshot is added by the browser test."""
+"""Pictures for the README: the first page of a generated protocol, order, work plan and
+annual report of the clean demo association (LibreOffice + pdftoppm).  `make images`;
+the web dashboard screenshot is added by the browser test."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +19,13 @@ from service.schema.cells import SchoolYear
 from service.sources.xlsx import XlsxSource
 
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
+AS_OF = dt.date(2025, 9, 1)
+PICTURES = {
+    "protocol": Request("protocol", meeting=1),
+    "order": Request("order", order_number="45-ОД", order_date=dt.date(2024, 9, 26)),
+    "work_plan": Request("work-plan"),
+    "annual_report": Request("annual-report"),
+}
 
 
 def main() -> int:
@@ -27,13 +35,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         paths = write_samples(tmp / "wb", SchoolYear(2024))
-        report = check(XlsxSource(paths[0]), as_of=dt.date(2025, 9, 1))
-        outcome = Generator().generate(report, Request("protocol", meeting=1), LocalFiler(tmp / "out"),
-                                       today=dt.date(2025, 9, 1))
-        pdf = to_pdf(Path(outcome.filed.location))
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(IMG / "protocol")], check=True)
-    print(IMG / "protocol.png")
+        report = check(XlsxSource(paths[0]), as_of=AS_OF)
+        generator = Generator()
+        for name, request in PICTURES.items():
+            outcome = generator.generate(report, request, LocalFiler(tmp / "out"), today=AS_OF)
+            pdf = to_pdf(Path(outcome.filed.location))
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                            str(IMG / name)], check=True)
+            print(IMG / f"{name}.png")
     return 0
 
 

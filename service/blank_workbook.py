@@ -24,7 +24,7 @@ LISTS = "Списки"
 ROWS_WITH_LISTS = 500
 ATTENDANCE_COLUMNS = 10
 WIDTHS = {"date": 14, "integer": 10, "choice": 22, "email": 26, "phone": 18, "text": 30, "person": 28,
-          "meeting": 12, "due": 18, "mark": 8, "school_year": 14}
+          "meeting": 12, "due": 18, "mark": 8, "school_year": 14, "text_list": 40}
 MARK_VALUES = ["+", "н", "у"]
 
 INSTRUCTIONS = [
@@ -40,6 +40,10 @@ INSTRUCTIONS = [
     "   «н» или пусто — не был, «у» — уважительная причина (для кворума считается отсутствием).",
     "6. «План»: мероприятия, срок (дата, месяц или «в течение года») и отметка о выполнении.",
     "7. «Достижения» — по желанию: конкурсы, публикации, награды, курсы.",
+    "8. Для приказа, плана и анализа работы заполните в «Сведениях» «Место составления» (например, «с. Здвинск»),",
+    "   «Методическая тема», «Цель», «Задачи», «Проблемы», «Задачи на следующий год» — задачи по одной на строке",
+    "   (Alt+Enter) или через «;». «Контроль исполнения» — на кого возложить контроль по приказу",
+    "   (пусто — «Контроль … оставляю за собой»).",
     "",
     "Порядок столбцов можно менять, лишние столбцы и строки-заголовки над таблицей не мешают.",
     "Проверить книгу: кнопка «Проверить» на странице МО или команда mo-docs validate ФАЙЛ.",
@@ -139,6 +143,8 @@ def _info_tab(ws, tab, regulation_id: str | None, year: SchoolYear) -> None:
         ws.append([column.header, value])
         if column.type == "date":
             ws.cell(row=ws.max_row, column=2).number_format = "DD.MM.YYYY"
+        if column.type == "text_list":             # one item per line (Alt+Enter)
+            ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
         if column.required:
             ws.cell(row=ws.max_row, column=1).font = BOLD
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "Положение")

@@ -137,11 +137,17 @@ def cmd_generate(args) -> int:
     try:
         outcome = Generator().generate(report, request, LocalFiler(Path(args.out)), today=args.as_of)
     except DocumentRefused as refused:
-        print("Документ не сформирован: в книге ошибки, которые попали бы в него.")
+        print("Документ не сформирован." if refused.final else
+              "Документ не сформирован: в книге ошибки, которые попали бы в него.")
         for f in refused.findings:
             print(f"  {f.sheet or ''} {f.cell or ''}  {f.message}  [{f.code}]".replace("   ", " "))
-        print("Исправьте их в таблице или добавьте --force, чтобы сформировать документ с предупреждением.")
+        if not refused.final:
+            print("Исправьте их в таблице или добавьте --force, чтобы сформировать документ с предупреждением.")
         return EXIT_FINDINGS
+    if outcome.notes:
+        print("Внимание: в книге есть замечания, которые не попали в документ, но их стоит исправить:", file=sys.stderr)
+        for f in outcome.notes:
+            print(f"  {f.sheet or ''} {f.cell or ''}  {f.message}  [{f.code}]".replace("   ", " "), file=sys.stderr)
     if outcome.blocking:
         print(f"Внимание: документ сформирован с нарушениями ({len(outcome.blocking)}), "
               "предупреждение добавлено в его начало.", file=sys.stderr)

@@ -63,11 +63,15 @@ class Book:
         return next(m for m in self.members if m.get("Роль в МО") == role)
 
     def mark(self, number: int, present: int, excused: int = 0) -> None:
-        """Make exactly `present` members present at meeting `number`."""
+        """Make exactly `present` members present at meeting `number`, its chair and
+        secretary first (a protocol is signed by people who were there)."""
         header = f"№{number}"
         if header not in self.attendance_headers:
             self.attendance_headers.append(header)
-        for i, m in enumerate(self.members):
+        signers = [self.meeting(number).get(k) for k in ("Председатель", "Секретарь")] \
+            if any(m["№"] == number for m in self.meetings) else []
+        order = sorted(self.members, key=lambda m: m["ФИО"] not in signers)
+        for i, m in enumerate(order):
             row = self.attendance.setdefault(m["ФИО"], {})
             row[header] = "+" if i < present else ("у" if i < present + excused else "")
 
@@ -142,7 +146,7 @@ def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int 
             "Дата включения": D(y0, 9, 1),
         })
     head, secretary = members[0]["ФИО"], members[2]["ФИО"]
-    dates = [D(y0, 10, 15), D(y0, 12, 10), D(y1, 2, 18), D(y1, 5, 20)]
+    dates = [D(y0, 9, 24), D(y0, 12, 10), D(y1, 2, 18), D(y1, 5, 20)]
     meetings = [{"№": n, "Дата": d, "Форма": "очная", "Место": "МБОУ СОШ №1, каб. 12", "Председатель": head,
                  "Секретарь": secretary, "Тема": f"Тема заседания {n}"} for n, d in enumerate(dates, start=1)]
     agenda = []
@@ -159,7 +163,13 @@ def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int 
               "Учредитель": "Управление образования", "Руководитель учредителя": "Сидоров Иван Петрович",
               "Должность руководителя учредителя": "начальник управления образования",
               "Дата актуализации банка данных": D(y0, 9, 25),
-              "Дата представления анализа работы": D(y1, 5, 2)},
+              "Дата представления анализа работы": D(y1, 5, 2),
+              "Место составления": "с. Здвинск",
+              "Методическая тема": "Формирование функциональной грамотности обучающихся на уроках математики",
+              "Цель": "Повышение профессиональной компетентности учителей математики",
+              "Задачи": "1. Изучать и внедрять эффективные практики;\n2. Обобщать опыт педагогов.",
+              "Проблемы": "Низкая активность в конкурсах; мало открытых уроков",
+              "Задачи на следующий год": "Подготовить двух участников конкурса «Учитель года»"},
         members=members, meetings=meetings, agenda=agenda,
         plan=[{"№": i + 1, "Мероприятие": f"Мероприятие {i + 1}", "Форма": "семинар",
                "Срок": s, "Ответственный": head, "Отметка о выполнении": "выполнено"}

@@ -55,8 +55,22 @@ def test_blank_reads_back_with_only_the_findings_of_an_empty_register(tmp_path):
     # No structural complaint: every sheet and column is recognised, empty columns prepared
     # for future meetings on «Посещаемость» are not errors.
     assert not any(c.startswith(("sheet.", "column.", "ref.")) for c in codes), codes
+    # July–September is over on 22 November (an error), October–December is still open (a warning)
     assert codes == sorted(["cell.required", "cell.required", "role.no_head", "role.no_deputy",
-                            "meetings.too_few", "plan.missing"])
+                            "meetings.too_few", "meetings.too_few", "plan.missing", "info.place_missing"])
+
+
+def test_blank_has_the_keys_the_documents_need(tmp_path):
+    """«Сведения» of the blank list every key the order, plan and analysis read, and the
+    list keys («Задачи») wrap so a head types one task per line."""
+    path = write_blank_workbook(tmp_path / "blank.xlsx", "zdvinsky-mmo")
+    ws = openpyxl.load_workbook(path)["Сведения"]
+    keys = [r[0].value for r in ws.iter_rows(min_row=2)]
+    for key in ("Место составления", "Контроль исполнения", "Методическая тема", "Цель", "Задачи", "Проблемы",
+                "Задачи на следующий год", "Дата представления анализа работы"):
+        assert key in keys, key
+    row = keys.index("Задачи") + 2
+    assert ws.cell(row=row, column=2).alignment.wrap_text
 
 
 def test_no_partial_file_is_left_behind(tmp_path):

@@ -136,6 +136,28 @@ def test_generate_refuses_with_errors_and_force_overrides(tmp_path, capsys):
     assert code == 0 and "с нарушениями" in err and out.strip().endswith(".docx")
 
 
+def test_generate_a_cancelled_meeting_is_refused_without_offering_force(tmp_path, capsys):
+    book = association("zdvinsky-mmo")
+    book.meeting(2)["Статус"] = "отменено"
+    path = book.save(tmp_path / "mmo.xlsx")
+    argv = ["generate", "protocol", str(path), "--meeting", "2", "--out", str(tmp_path / "o"), "--as-of", "2025-09-01"]
+    for extra in ([], ["--force"]):
+        code, out, _ = run(capsys, *argv, *extra)
+        assert code == 1 and "[document.cancelled]" in out and "--force" not in out
+    assert not list(tmp_path.rglob("*.docx"))
+
+
+def test_generate_an_order_says_what_else_to_fix_without_refusing(tmp_path, capsys):
+    book = association("zdvinsky-mmo")
+    book.members[6]["Квалификационная категория"] = "главная"
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "order", str(path), "--out", str(tmp_path / "o"), "--as-of", "2025-09-01",
+                         "--date", "2024-09-02", "--number", "45-ОД")
+    assert code == 0 and out.strip().endswith(".docx")
+    assert "замечания, которые не попали в документ" in err and "G8" in err and "[cell.bad_choice]" in err
+    assert "с нарушениями" not in err
+
+
 @pytest.mark.parametrize("extra, fragment", [
     (["--meeting", "9"], "заседания №9 нет"),
     (["--year", "2023-2024", "--meeting", "1"], "в книге 2024-2025 учебный год"),

@@ -2,10 +2,14 @@
 
 Readings (the regulation files cite them):
 - school year: 1 September to 31 August;
-- half-year: 1 September – 31 December and 1 January – 31 August;
-- quarter: calendar quarters of the school year, with September joined to
-  October–December (its calendar quarter is otherwise summer holidays) and
-  July–August carrying no requirement (holidays; the quarter straddles two years).
+- half-year: calendar half-years, July–December and January–June; the second is
+  judged from 1 July, once the teaching year is over (Каменск-Уральский п. 5.2);
+- quarter: calendar quarters, four a school year: July–September, October–December,
+  January–March, April–June (Здвинский п. 5.1(5)); a meeting on 30 September covers
+  July–September, not October–December.
+Meetings of July and August after the school year belong to the next year's
+workbook; a July–August meeting typed into this one still counts for July–September
+or July–December, because the calendar says so.
 """
 from __future__ import annotations
 
@@ -45,9 +49,9 @@ def periods(year: SchoolYear, per: str) -> list[Period]:
     s = year.start
     spans = {
         "school_year": [(dt.date(s, 9, 1), dt.date(s + 1, 8, 31))],
-        "half_year": [(dt.date(s, 9, 1), dt.date(s, 12, 31)), (dt.date(s + 1, 1, 1), dt.date(s + 1, 8, 31))],
-        "quarter": [(dt.date(s, 9, 1), dt.date(s, 12, 31)), (dt.date(s + 1, 1, 1), dt.date(s + 1, 3, 31)),
-                    (dt.date(s + 1, 4, 1), dt.date(s + 1, 6, 30))],
+        "half_year": [(dt.date(s, 7, 1), dt.date(s, 12, 31)), (dt.date(s + 1, 1, 1), dt.date(s + 1, 6, 30))],
+        "quarter": [(dt.date(s, 7, 1), dt.date(s, 9, 30)), (dt.date(s, 10, 1), dt.date(s, 12, 31)),
+                    (dt.date(s + 1, 1, 1), dt.date(s + 1, 3, 31)), (dt.date(s + 1, 4, 1), dt.date(s + 1, 6, 30))],
     }
     if per not in spans:
         raise ValueError(f"unknown period kind {per!r}")

@@ -1,25 +1,31 @@
 """The numbers of the year's analysis (Анализ работы за учебный год): staff, meetings,
-attendance, plan execution, achievements, attestation ahead.  Pure functions."""
+attendance, plan execution, events, young specialists, achievements, attestation
+ahead.  Pure functions; the analysis' wording is built on them in render.contexts.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from service.domain.attestation import category_state, szd_due
+from service.domain.attestation import CATEGORIES as REAL_CATEGORIES, category_state, szd_due
 from service.domain.calendar import periods
 from service.domain.rules.quorum import presence
 from service.schema.cells import SchoolYear
-from service.schema.records import HELD, Member, Workbook
+from service.schema.records import HELD, Member, PlanItem, Workbook
 
-EXPERIENCE_BANDS = [(0, 4, "до 5 лет"), (5, 9, "5–9 лет"), (10, 19, "10–19 лет"), (20, 29, "20–29 лет"),
-                    (30, 200, "30 лет и более")]
+EXPERIENCE_BANDS = [(0, 2, "до 3 лет"), (3, 4, "3–4 года"), (5, 9, "5–9 лет"), (10, 19, "10–19 лет"),
+                    (20, 29, "20–29 лет"), (30, 200, "30 лет и более")]
 AGE_BANDS = [(0, 29, "до 30 лет"), (30, 39, "30–39 лет"), (40, 49, "40–49 лет"), (50, 59, "50–59 лет"),
              (60, 200, "60 лет и старше")]
 EDUCATION = ["высшее", "среднее профессиональное", "среднее общее"]
 CATEGORIES = ["высшая", "педагог-методист", "педагог-наставник", "первая", "нет"]
+CATEGORY_LABELS = {"нет": "без категории"}
 LEVELS = ["международный", "всероссийский", "региональный", "муниципальный", "ОО"]
+PLAN_MARKS = ["выполнено", "перенесено", "не выполнено", "нет отметки"]
 UNKNOWN = "не указано"
+YOUNG_SPECIALIST_YEARS = 3          # «молодой специалист»: less than three years at school
+MEETING_FORMS = ("заседание",)
 
 
 @dataclass(frozen=True)
@@ -36,17 +42,24 @@ class Share:
         return {"label": self.label, "count": self.count, "percent": self.percent}
 
 
-def _shares(values: list[str | None], order: list[str], total: int) -> list[dict]:
+def shares(values: list[str | None], order: list[str], labels: dict[str, str] | None = None) -> list[dict]:
     """Counts and percentages in a stable order; a value the reader could not read (None,
-    e.g. the category «главная») is counted as «не указано»."""
+    e.g. the category «главная») is counted as «не указано».  A column nobody filled in
+    gives no rows at all: «не указано — 100%» tells a curator nothing."""
+    if all(v is None for v in values):
+        return []
+    total = len(values)
     counts = Counter(UNKNOWN if v is None else v for v in values)
-    labels = [o for o in order if counts.get(o)] + sorted(k for k in counts if k not in order)
-    return [Share(label, counts[label], total).as_dict() for label in labels]
+    keys = [o for o in order if counts.get(o)] + sorted(k for k in counts if k not in order and k != UNKNOWN)
+    if counts.get(UNKNOWN):
+        keys.append(UNKNOWN)
+    names = labels or {}
+    return [Share(names.get(k, k), counts[k], total).as_dict() for k in keys]
 
 
-def _band(value: int | None, bands) -> str:
+def _band(value: int | None, bands) -> str | None:
     if value is None:
-        return UNKNOWN
+        return None
     return next(label for low, high, label in bands if low <= value <= high)
 
 
@@ -55,15 +68,20 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 
 
 def staff(members: list[Member], on: dt.date) -> dict:
-    total = len(members)
+    """Education, category, experience and age of the members on `on`.  `with_category`
+    counts real qualification categories only: «нет», an expired one and an unreadable
+    one are not categories."""
+    states = [category_state(m, on) for m in members]
+    effective = [None if m.category is None else s.effective for m, s in zip(members, states)]
     return {
-        "total": total,
-        "education": _shares([m.education or UNKNOWN for m in members], EDUCATION + [UNKNOWN], total),
-        "categories": _shares([category_state(m, on).effective for m in members], CATEGORIES, total),
-        "experience": _shares([_band(m.experience, EXPERIENCE_BANDS) for m in members],
-                              [b[2] for b in EXPERIENCE_BANDS] + [UNKNOWN], total),
-        "age": _shares([_band(age_on(m.birth_date, on) if m.birth_date else None, AGE_BANDS) for m in members],
-                       [b[2] for b in AGE_BANDS] + [UNKNOWN], total),
+        "total": len(members),
+        "with_category": sum(1 for c in effective if c in REAL_CATEGORIES),
+        "education": shares([m.education for m in members], EDUCATION),
+        "categories": shares(effective, CATEGORIES, CATEGORY_LABELS),
+        "experience": shares([_band(m.experience, EXPERIENCE_BANDS) for m in members],
+                             [b[2] for b in EXPERIENCE_BANDS]),
+        "age": shares([_band(age_on(m.birth_date, on), AGE_BANDS) if m.birth_date else None for m in members],
+                      [b[2] for b in AGE_BANDS]),
     }
 
 
@@ -79,40 +97,75 @@ def meetings_by_period(wb: Workbook, year: SchoolYear, as_of: dt.date, rules: li
     return rows
 
 
-def attendance(wb: Workbook, as_of: dt.date) -> list[dict]:
+def meetings_held(wb: Workbook, as_of: dt.date) -> list[dict]:
+    """Each held meeting with its topic, the questions it considered and who came."""
     rows = []
-    for m in sorted(wb.meetings, key=lambda m: m.number):
-        if m.state(as_of) != HELD or m.number not in wb.attendance_columns:
-            continue
-        present, total = presence(wb, m)
-        rows.append({"number": m.number, "date": m.date, "present": present, "total": total,
-                     "percent": round(100 * present / total) if total else 0})
+    for m in sorted((m for m in wb.meetings if m.state(as_of) == HELD), key=lambda m: (m.date, m.number)):
+        present, total = presence(wb, m) if m.number in wb.attendance_columns else (None, None)
+        rows.append({"number": m.number, "date": m.date, "topic": m.topic or "",
+                     "questions": [a.question for a in wb.agenda_of(m.number) if a.question],
+                     "present": present, "total": total,
+                     "percent": round(100 * present / total) if present is not None and total else None})
     return rows
 
 
+def attendance(wb: Workbook, as_of: dt.date) -> list[dict]:
+    return [r for r in meetings_held(wb, as_of) if r["present"] is not None]
+
+
+def _late(p: PlanItem, as_of: dt.date) -> bool:
+    """Not done on time: put off («перенесено» is a plan not kept), not done, or due
+    and still unmarked."""
+    if p.mark in ("перенесено", "не выполнено"):
+        return True
+    return p.mark is None and p.due is not None and p.due.last < as_of
+
+
 def plan_execution(wb: Workbook, as_of: dt.date) -> dict:
-    marks = Counter(p.mark or "нет отметки" for p in wb.plan)
     total = len(wb.plan)
-    due = [p for p in wb.plan if p.due and p.due.last < as_of]
+    done = sum(1 for p in wb.plan if p.mark == "выполнено")
+    late = [p for p in sorted(wb.plan, key=lambda p: p.number) if _late(p, as_of)]
     return {
         "total": total,
-        "rows": _shares([p.mark or "нет отметки" for p in wb.plan],
-                        ["выполнено", "перенесено", "не выполнено", "нет отметки"], total),
-        "done": marks.get("выполнено", 0),
-        "percent_done": round(100 * marks.get("выполнено", 0) / total) if total else 0,
-        "overdue": [{"number": p.number, "event": p.event, "due": p.due.text, "mark": p.mark or ""}
-                    for p in due if p.mark in (None, "не выполнено")],
+        "rows": shares([p.mark or "нет отметки" for p in wb.plan], PLAN_MARKS) if total else [],
+        "done": done,
+        "percent_done": round(100 * done / total) if total else 0,
+        "late": [{"number": p.number, "event": p.event, "due": p.due.text if p.due else "",
+                  "mark": p.mark or "нет отметки"} for p in late],
     }
+
+
+def events(wb: Workbook) -> list[dict]:
+    """Methodological events of the plan (seminars, open lessons, master classes…): plan
+    items with a form other than a meeting, with whether they took place."""
+    return [{"number": p.number, "event": p.event, "form": p.form, "due": p.due.text if p.due else "",
+             "mark": p.mark or "нет отметки"}
+            for p in sorted(wb.plan, key=lambda p: p.number)
+            if p.form and p.form.strip().lower() not in MEETING_FORMS]
+
+
+def young_specialists(members: list[Member]) -> list[dict]:
+    """Members with less than three years of teaching experience."""
+    young = [m for m in members if m.experience is not None and m.experience < YOUNG_SPECIALIST_YEARS]
+    return [{"full_name": m.full_name, "organisation": m.organisation or "", "position": m.position or "",
+             "experience": m.experience} for m in sorted(young, key=lambda m: m.full_name)]
+
+
+def for_young_specialists(wb: Workbook) -> list[dict]:
+    """Plan items meant for young specialists («молодых специалистов», «молодым педагогам»)."""
+    return [e for e in ({"number": p.number, "event": p.event, "due": p.due.text if p.due else "",
+                         "mark": p.mark or "нет отметки"} for p in sorted(wb.plan, key=lambda p: p.number))
+            if "молод" in e["event"].lower() or "наставни" in e["event"].lower()]
 
 
 def achievements(wb: Workbook) -> dict:
     total = len(wb.achievements)
     return {
         "total": total,
-        "by_level": _shares([a.level or UNKNOWN for a in wb.achievements], LEVELS + [UNKNOWN], total),
-        "by_kind": _shares([a.kind for a in wb.achievements], [], total),
+        "by_level": shares([a.level for a in wb.achievements], LEVELS) if total else [],
+        "by_kind": shares([a.kind for a in wb.achievements], []) if total else [],
         "entries": [{"full_name": a.full_name, "kind": a.kind, "title": a.title or "", "level": a.level or "",
-                   "result": a.result or "", "date": a.date} for a in wb.achievements],
+                     "result": a.result or "", "date": a.date} for a in wb.achievements],
     }
 
 

@@ -181,6 +181,35 @@ def parse_int(value: object) -> int:
     raise CellError("cell.bad_number", f"{shown(value)} — не целое число.")
 
 
+# ---------------------------------------------------------------- lists in one cell
+
+_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+_MARKER = re.compile(r"^(?:\d{1,2}\s*[.)]|[-–—•·*▪●])\s*")
+_INLINE_NUMBERS = re.compile(r"(?:^|\s)\d{1,2}\)\s")
+
+
+def parse_lines(value: object) -> list[str]:
+    """Tasks or problems typed in one cell: one per line (Alt+Enter), or separated by «;»,
+    or numbered «1) … 2) …» on one line.  Numbers and bullets are dropped (documents
+    number the items themselves), as are the «;» and «,» that ended list items."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    lines = [x for x in _NEWLINES.split(text) if clean(x)]
+    if len(lines) == 1:
+        line = lines[0]
+        if len(_INLINE_NUMBERS.findall(line)) > 1:
+            lines = [x for x in re.split(r"(?:^|\s)(?=\d{1,2}\)\s)", line) if clean(x)]
+        elif ";" in line:
+            lines = [x for x in line.split(";") if clean(x)]
+    items = []
+    for line in lines:
+        item = clean(_MARKER.sub("", clean(line))).rstrip(";, ")
+        if item:
+            items.append(item)
+    return items
+
+
 # ---------------------------------------------------------------- contacts
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")

@@ -15,7 +15,8 @@ from service.schema.cells import Choices
 from service.schema.text import key
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "sheet_schemas"
-TYPES = {"text", "date", "integer", "choice", "email", "phone", "person", "meeting", "mark", "due", "school_year"}
+TYPES = {"text", "date", "integer", "choice", "email", "phone", "person", "meeting", "mark", "due", "school_year",
+         "text_list"}
 
 
 @dataclass(frozen=True)

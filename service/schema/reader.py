@@ -12,11 +12,11 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from service.schema.cells import CellError, SchoolYear, parse_date, parse_email, parse_school_year
+from service.schema.cells import CellError, SchoolYear, parse_date, parse_email, parse_lines, parse_school_year
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
 from service.schema.records import (
-    ABSENT, Achievement, AgendaItem, AttendanceMark, Info, Meeting, Member, PlanItem, Workbook,
+    ABSENT, Achievement, AgendaItem, AttendanceMark, Info, Meeting, Member, PlanItem, UndatedMeeting, Workbook,
 )
 from service.schema.resolve import resolve_references
 from service.schema.table import CellReader, find_header, read_rows
@@ -42,7 +42,6 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
     wb = Workbook(name=raw.name, info=info, sheets={k: t.title for k, t in tabs.items()})
 
     rows = {}
-    broken: dict[str, set] = {"meetings": set()}
     for tab_key in ("members", "meetings", "agenda", "plan", "achievements"):
         raw_tab = tabs.get(tab_key)
         if raw_tab is None:
@@ -57,7 +56,9 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
         v = r.values
         if v.get("number") is None or v.get("date") is None:
             if v.get("number") is not None:
-                broken["meetings"].add(v["number"])
+                typed = r.failed.get("date")
+                wb.undated_meetings.setdefault(v["number"], UndatedMeeting(
+                    v["number"], r.cells.get("date", ""), None if typed is None else clean(str(typed))))
             continue
         wb.meetings.append(Meeting(
             row=r.number, number=v["number"], date=v["date"], form=v.get("form"), place=v.get("place"),
@@ -85,7 +86,7 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
 
     if "attendance" in tabs:
         _read_attendance(tabs["attendance"], layout, wb, findings)
-    resolve_references(wb, year, broken["meetings"], findings)
+    resolve_references(wb, year, set(wb.undated_meetings), findings)
     return wb, findings
 
 
@@ -134,12 +135,22 @@ def _read_info(raw: RawTab | None, tab: Tab, findings: list[Finding]) -> Info:
                 parsed = parse_school_year(value)
             elif column.type == "email":
                 parsed = parse_email(value)
+            elif column.type == "text_list":
+                parsed = parse_lines(value)
             else:
                 parsed = clean(str(value))
         except CellError as err:
             findings.append(finding(err.code, f"{cell}: {err.message}", sheet=raw.title, cell=cell))
             continue
         setattr(info, column.key, parsed)
+    if info.place is None:
+        cell = info.cells.get("place")
+        where = f"{cell}: не заполнено" if cell else "В «Сведениях» нет строки"
+        findings.append(finding(
+            "info.place_missing",
+            f"{where} «Место составления» — населённый пункт, где составляются документы (например, "
+            "«с. Здвинск», «г. Новокузнецк»); в документах место составления останется пустым.",
+            sheet=raw.title, cell=cell))
     for column in tab.columns:
         if column.required and getattr(info, column.key) is None:
             cell = info.cells.get(column.key)
@@ -168,6 +179,8 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
     for idx, title in header.extra.items():
         cell = a1(header.row, idx + 1)
         number = _meeting_of_header(title, by_date)
+        if number in wb.undated_meetings:
+            continue          # the meeting exists; its date finding says what to fix
         if number is None or number not in numbers:
             if not any(idx < len(v) and not is_blank(v[idx]) for v in data):
                 continue          # a column prepared for a future meeting, still empty

@@ -125,6 +125,13 @@ class Achievement:
     cells: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class UndatedMeeting:
+    number: int
+    cell: str                            # A1 of its date cell
+    typed: str | None                    # what the date cell holds, None when empty
+
+
 @dataclass
 class Info:
     name: str | None = None
@@ -140,6 +147,13 @@ class Info:
     founder_head_position: str | None = None
     databank_updated: dt.date | None = None
     analysis_submitted: dt.date | None = None
+    place: str | None = None                 # «с. Здвинск»: the place of compilation (ГОСТ Р 7.0.97)
+    control: str | None = None               # whom an order puts in charge of its execution
+    theme: str | None = None                 # the methodological theme of the year
+    aim: str | None = None
+    tasks: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    next_tasks: list[str] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)
 
 
@@ -157,6 +171,9 @@ class Workbook:
     plan: list[PlanItem] = field(default_factory=list)
     achievements: list[Achievement] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)
+    # Rows of «Заседания» with a number but no readable date: still meetings a person
+    # refers to («заседание №3»), so a request for one is answered with the date's problem.
+    undated_meetings: dict[int, "UndatedMeeting"] = field(default_factory=dict)
     _marks_index: dict[int, list[AttendanceMark]] | None = field(default=None, repr=False, compare=False)
     _marks_count: int = field(default=0, repr=False, compare=False)
 

@@ -5,6 +5,7 @@ the reading we chose (`readings`), so a curator can see why a finding appears.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,8 +13,57 @@ from pathlib import Path
 import yaml
 
 from service.schema.layout import SCHEMAS_DIR
+from service.schema.records import DEPUTY, HEAD, SECRETARY
+
+OFFICERS = (HEAD, DEPUTY, SECRETARY)
 
 REGULATIONS_DIR = SCHEMAS_DIR / "regulations"
+
+
+STAMPS = ("УТВЕРЖДАЮ", "УТВЕРЖДЁН", "СОГЛАСОВАНО")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """How the Положение itself was approved, for «утверждённым приказом … от … № …»;
+    None where the seed does not say (the order then leaves blanks)."""
+    act: str                        # «приказом директора ЦПМСС»
+    date: dt.date | None
+    number: str | None
+    note: str | None = None         # «приложение № 1»
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    """What the order on composition does under this regulation (приказ о составе).
+
+    `appoints`: roles the order appoints, in that order; `elected`: roles the members
+    elect, so the order cites the protocol of the election as its basis; `curator`: the
+    order names the curator; `direction`: it sets the direction of work (the theme);
+    `control`: a position the regulation puts in control (else «оставляю за собой»)."""
+    clause: str | None = None
+    heading: str = "О составе и руководстве"
+    appoints: tuple[str, ...] = (HEAD,)
+    elected: tuple[str, ...] = ()
+    elected_clause: str | None = None
+    curator: bool = False
+    direction: bool = False
+    control_position: str | None = None
+    control_clause: str | None = None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One approval mark of a plan or report: a signed stamp («УТВЕРЖДАЮ» by a signer,
+    «СОГЛАСОВАНО» by a position), a stamp by an act («УТВЕРЖДЁН приказом … от … № …»),
+    or a note that the document was considered at a meeting («Рассмотрен на заседании …»)."""
+    clause: str | None
+    stamp: str | None = None         # None for «considered»
+    signer: str | None = None        # "head": the association's head signs
+    position: str | None = None      # a position outside the workbook: its holder signs by hand
+    act: str | None = None
+    considered: str | None = None    # «на заседании МО»
+    own: bool = False                # considered at the association's own meeting: its protocol is found
 
 
 @dataclass(frozen=True)
@@ -22,18 +72,31 @@ class Regulation:
     title: str
     body: str                       # «МО», «ММО», «ГПМО», «РПМО»
     seed: str
-    approved_by: str | None
+    approved: Approval | None
     founder: str | None
     quorum: str | None              # «1/2» where a quorum is set
     retention_years: int | None
     documents: tuple[str, ...]
     readings: tuple[str, ...]
     rules: tuple[dict, ...] = field(default_factory=tuple)
-    plan_approval: dict = field(default_factory=dict)
-    short_title: str = ""            # «Здвинский район»: how people name it on the dashboard   # title, by (head | founder | a position), clause
+    order: OrderSpec = field(default_factory=OrderSpec)
+    approvals: dict[str, tuple[Stamp, ...]] = field(default_factory=dict)    # document kind -> stamps
+    protocol_signatures: dict = field(default_factory=dict)                  # chair, secretary, clause
+    plan_directions: dict = field(default_factory=dict)                      # clause, items
+    short_title: str = ""            # «Здвинский район»: how people name it on the dashboard
 
     def rule_specs(self, kind: str) -> list[dict]:
         return [r for r in self.rules if r["kind"] == kind]
+
+    def stamps(self, kind: str) -> tuple[Stamp, ...]:
+        return self.approvals.get(kind, ())
+
+    def report_deadline(self) -> tuple[int, int] | None:
+        """(month, day) by which the year's analysis is due, where the regulation sets it."""
+        for r in self.rule_specs("report_deadline"):
+            month, day = (int(p) for p in str(r["by"]).split("-"))
+            return month, day
+        return None
 
 
 class UnknownRegulation(KeyError):
@@ -58,13 +121,56 @@ def load_regulation(reg_id: str) -> Regulation:
         raise ValueError(f"{path.name}: id {data['id']!r} differs from the file name")
     return Regulation(
         id=data["id"], title=data["title"], body=data["body"], seed=str(data["seed"]),
-        approved_by=data.get("approved_by"), founder=data.get("founder"),
+        approved=_approval(data.get("approved")), founder=data.get("founder"),
         quorum=data.get("quorum"), retention_years=data.get("retention_years"),
         documents=tuple(data.get("documents", [])), readings=tuple(data.get("readings", [])),
         rules=tuple(data.get("rules", [])),
         short_title=data.get("short_title") or data["id"],
-        plan_approval=dict(data.get("plan_approval") or {"title": "УТВЕРЖДАЮ", "by": "founder"}),
+        order=_order(data.get("order") or {}),
+        approvals={kind: tuple(_stamp(s) for s in stamps) for kind, stamps in (data.get("approvals") or {}).items()},
+        protocol_signatures=dict((data.get("protocol") or {}).get("signatures") or {}),
+        plan_directions=dict((data.get("plan") or {}).get("directions") or {}),
     )
+
+
+def _approval(raw: dict | None) -> Approval | None:
+    if not raw:
+        return None
+    _known(raw, {"act", "date", "number", "note"}, "approved")
+    number = raw.get("number")
+    return Approval(act=raw["act"], date=raw.get("date"), number=None if number is None else str(number),
+                    note=raw.get("note"))
+
+
+def _order(raw: dict) -> OrderSpec:
+    _known(raw, {"clause", "heading", "appoints", "elected", "curator", "direction", "control"}, "order")
+    elected = raw.get("elected") or {}
+    control = raw.get("control") or {}
+    appoints = tuple(raw.get("appoints", (HEAD,)))
+    for role in appoints + tuple(elected.get("roles", ())):
+        if role not in OFFICERS:
+            raise ValueError(f"order: unknown role {role!r}")
+    return OrderSpec(clause=raw.get("clause"), heading=raw.get("heading") or OrderSpec.heading, appoints=appoints,
+                     elected=tuple(elected.get("roles", ())), elected_clause=elected.get("clause"),
+                     curator=bool(raw.get("curator")), direction=bool(raw.get("direction")),
+                     control_position=control.get("position"), control_clause=control.get("clause"))
+
+
+def _stamp(raw: dict) -> Stamp:
+    _known(raw, {"stamp", "signer", "position", "act", "considered", "own", "clause"}, "approvals")
+    if raw.get("stamp") not in STAMPS + (None,) or (raw.get("stamp") is None) == (raw.get("considered") is None):
+        raise ValueError(f"approvals: a stamp is one of {STAMPS} or a «considered» note: {raw}")
+    if raw.get("signer") not in (None, "head"):
+        raise ValueError(f"approvals: signer must be «head»: {raw}")
+    return Stamp(clause=raw.get("clause"), stamp=raw.get("stamp"), signer=raw.get("signer"),
+                 position=raw.get("position"), act=raw.get("act"), considered=raw.get("considered"),
+                 own=bool(raw.get("own")))
+
+
+def _known(raw: dict, keys: set[str], where: str) -> None:
+    unknown = set(raw) - keys
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
 
 
 def load_all() -> list[Regulation]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from service.schema.cells import SchoolYear
 from service.schema.findings import WARNING, Finding, finding
 from service.schema.names import NameIndex, NameKey
-from service.schema.records import Member, Workbook
+from service.russian.declension import name_gender
+from service.schema.records import CANCELLED, EXCUSED, PRESENT, Member, Workbook
 
 
 def resolve_references(wb: Workbook, year: SchoolYear, broken_meetings: set[int],
@@ -76,6 +77,31 @@ def resolve_references(wb: Workbook, year: SchoolYear, broken_meetings: set[int]
     for a in wb.achievements:
         a.member = person(a.full_name, sheets["achievements"], a.cells.get("full_name"), "педагог", severity=WARNING,
                           note="; достижение учтено, но не привязано к члену МО")
+    findings.extend(_absent_signers(wb))
+
+
+def _absent_signers(wb: Workbook):
+    """A protocol is signed by the chair and the secretary who were there: «Посещаемость»
+    marking either of them absent contradicts «Заседания», and one of the two is wrong."""
+    for m in wb.meetings:
+        if m.status == CANCELLED:
+            continue
+        marks = {id(a.member): a for a in wb.marks_of(m.number) if a.member is not None}
+        for field_key, who, role, whom in (("chair", m.chair, "председатель", "председателя"),
+                                           ("secretary", m.secretary, "секретарь", "секретаря")):
+            mark = marks.get(id(who)) if who is not None else None
+            if mark is None or mark.mark == PRESENT:
+                continue
+            female = name_gender(who.full_name) == "femn"
+            was = "отсутствовала" if female else "отсутствовал"
+            why = " по уважительной причине" if mark.mark == EXCUSED else ""
+            cell = m.cells.get(field_key)
+            yield finding(
+                "meeting.signer_absent",
+                f"{cell}: {role} заседания №{m.number} от {m.date:%d.%m.%Y} — {who.full_name}, а по листу "
+                f"«{wb.sheets.get('attendance', 'Посещаемость')}» ({mark.cell}) {'она' if female else 'он'} {was}{why}: "
+                f"укажите верного {whom} заседания или исправьте отметку.",
+                sheet=wb.sheets.get("meetings"), cell=cell, meeting=m.number, member=who.full_name)
 
 
 def _members(wb: Workbook, findings: list[Finding]) -> NameIndex:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from service.schema.cells import (
-    CellError, Choices, SchoolYear, parse_date, parse_due, parse_email, parse_int,
+    CellError, Choices, SchoolYear, parse_date, parse_due, parse_email, parse_int, parse_lines,
     parse_phone, parse_school_year,
 )
 from service.schema.findings import Finding, finding
@@ -31,7 +31,7 @@ class Row:
     number: int
     values: dict[str, Any] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
-    failed: set[str] = field(default_factory=set)   # fields present but unreadable
+    failed: dict[str, Any] = field(default_factory=dict)   # fields present but unreadable: what was typed
 
 
 @dataclass
@@ -100,6 +100,7 @@ class CellReader:
             "phone": lambda v, c: parse_phone(v),
             "due": lambda v, c: parse_due(v, self.year),
             "school_year": lambda v, c: parse_school_year(v),
+            "text_list": lambda v, c: parse_lines(v),
         }
 
     def read(self, value: Any, column: Column) -> Any:
@@ -134,7 +135,7 @@ def read_rows(raw: RawTab, tab: Tab, header: Header, reader: CellReader,
             try:
                 row.values[field_key] = reader.read(value, column)
             except CellError as err:
-                row.failed.add(field_key)
+                row.failed[field_key] = value
                 row.values[field_key] = None
                 findings.append(finding(err.code, f"{cell}: {err.message}", sheet=raw.title, cell=cell))
         if not seen_any:

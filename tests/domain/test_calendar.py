@@ -22,43 +22,53 @@ def test_school_year():
 
 
 def test_half_years():
-    """Каменск-Уральский п. 5.2: 1 September – 31 December and 1 January – 31 August."""
+    """Каменск-Уральский п. 5.2: calendar half-years, July–December and January–June."""
     assert spans("half_year") == [
-        (D(2024, 9, 1), D(2024, 12, 31), "сентябрь – декабрь 2024 г."),
-        (D(2025, 1, 1), D(2025, 8, 31), "январь – август 2025 г."),
+        (D(2024, 7, 1), D(2024, 12, 31), "июль – декабрь 2024 г."),
+        (D(2025, 1, 1), D(2025, 6, 30), "январь – июнь 2025 г."),
     ]
 
 
 def test_quarters():
-    """Здвинский п. 5.1(5): September joined to October–December; July–August carry no requirement."""
+    """Здвинский п. 5.1(5): four calendar quarters a school year."""
     assert spans("quarter") == [
-        (D(2024, 9, 1), D(2024, 12, 31), "сентябрь – декабрь 2024 г."),
+        (D(2024, 7, 1), D(2024, 9, 30), "июль – сентябрь 2024 г."),
+        (D(2024, 10, 1), D(2024, 12, 31), "октябрь – декабрь 2024 г."),
         (D(2025, 1, 1), D(2025, 3, 31), "январь – март 2025 г."),
         (D(2025, 4, 1), D(2025, 6, 30), "апрель – июнь 2025 г."),
     ]
 
 
-@pytest.mark.parametrize("per", ["school_year", "half_year", "quarter"])
-def test_periods_lie_inside_the_school_year_without_overlap(per):
+@pytest.mark.parametrize("per", ["half_year", "quarter"])
+def test_calendar_periods_follow_each_other_without_gaps(per):
     ps = periods(Y, per)
-    assert ps[0].first == Y.first_day
-    assert all(Y.contains(p.first) and Y.contains(p.last) for p in ps)
+    assert ps[0].first == D(2024, 7, 1) and ps[-1].last == D(2025, 6, 30)
     assert all(a.last + dt.timedelta(days=1) == b.first for a, b in zip(ps, ps[1:]))
 
 
-@pytest.mark.parametrize("per, last", [("school_year", D(2025, 8, 31)), ("half_year", D(2025, 8, 31)),
-                                       ("quarter", D(2025, 6, 30))])
-def test_last_period_ends(per, last):
-    assert periods(Y, per)[-1].last == last
+def test_school_year_is_one_period():
+    (p,) = periods(Y, "school_year")
+    assert (p.first, p.last) == (Y.first_day, Y.last_day)
+
+
+def test_30_september_is_in_the_summer_quarter_not_the_autumn_one():
+    summer, autumn = periods(Y, "quarter")[:2]
+    assert summer.contains(D(2024, 9, 30)) and not autumn.contains(D(2024, 9, 30))
+    assert autumn.contains(D(2024, 10, 1))
+
+
+def test_second_half_year_is_judged_from_1_july():
+    second = periods(Y, "half_year")[1]
+    assert not second.ended_by(D(2025, 6, 30)) and second.ended_by(D(2025, 7, 1))
 
 
 @pytest.mark.parametrize("day", [D(2025, 7, 1), D(2025, 7, 15), D(2025, 8, 31)])
-def test_summer_is_in_no_quarter(day):
-    assert not any(p.contains(day) for p in periods(Y, "quarter"))
+def test_the_summer_after_the_school_year_is_in_no_period_of_it(day):
+    assert not any(p.contains(day) for q in ("quarter", "half_year") for p in periods(Y, q))
 
 
 def test_labels_follow_the_year():
-    assert spans("quarter", SchoolYear(2025))[1][2] == "январь – март 2026 г."
+    assert spans("quarter", SchoolYear(2025))[2][2] == "январь – март 2026 г."
     assert spans("school_year", SchoolYear(2025))[0][2] == "2025-2026 учебный год"
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from service.schema.findings import ERROR, WARNING
 from tests.domain import (
-    BIYSK, D, GPMO, KAMENSK, MEETINGS, RPMO, ZALESOVO, ZDVINSKY, cancel, cited, compliant, only, regs_with,
+    BIYSK, D, GPMO, KAMENSK, MEETINGS, RPMO, ZALESOVO, ZDVINSKY, cancel, cited, compliant, of, only, regs_with,
     regs_without, remove_meeting, rule, run,
 )
 
@@ -37,10 +37,10 @@ def test_the_regulation_files_set_these_frequencies():
 
 # ---------------------------------------------------------------- half-year (Каменск-Уральский, п. 5.2)
 
-def test_kamensk_no_meeting_between_1_january_and_31_august():
+def test_kamensk_no_meeting_between_1_january_and_30_june():
     book = compliant(KAMENSK)
     cancel(book, 3, 4)                       # 18.02.2025 and 20.05.2025
-    f = too_few(run(book), KAMENSK, "январь – август 2025 г.")
+    f = too_few(run(book), KAMENSK, "январь – июнь 2025 г.")
     assert "не проведено ни одного заседания" in f.message
 
 
@@ -48,7 +48,7 @@ def test_kamensk_no_meeting_in_the_autumn_half_year():
     book = compliant(KAMENSK)
     remove_meeting(book, 1)
     remove_meeting(book, 2)
-    too_few(run(book), KAMENSK, "сентябрь – декабрь 2024 г.")
+    too_few(run(book), KAMENSK, "июль – декабрь 2024 г.")
 
 
 def test_kamensk_one_meeting_per_half_year_is_enough():
@@ -57,19 +57,28 @@ def test_kamensk_one_meeting_per_half_year_is_enough():
     assert run(book) == []
 
 
-def test_kamensk_meeting_on_31_august_counts_for_the_second_half_year():
+def test_kamensk_meeting_in_august_does_not_rescue_january_june():
+    """Reading of п. 5.2: calendar half-years; a meeting of August belongs to July–December."""
     book = compliant(KAMENSK)
     cancel(book, 3, 4)
-    book.meetings.append({**book.meeting(4), "№": 5, "Дата": D(2025, 8, 31), "Статус": None})
+    book.meetings.append({**book.meeting(4), "№": 5, "Дата": D(2025, 8, 28), "Статус": None})
     book.agenda.append({**book.agenda[-1], "№ заседания": 5, "№ вопроса": 1})
     book.mark(5, present=9)
-    assert run(book) == []
+    too_few(run(book), KAMENSK, "январь – июнь 2025 г.")
+
+
+def test_kamensk_second_half_year_is_judged_from_1_july():
+    book = compliant(KAMENSK)
+    cancel(book, 3, 4)
+    assert of(run(book, D(2025, 6, 30)), "meetings.too_few")[0].severity == WARNING   # still open on 30 June
+    too_few(run(book, D(2025, 7, 1)), KAMENSK, "январь – июнь 2025 г.")               # over on 1 July
 
 
 # ---------------------------------------------------------------- quarter (Здвинский, п. 5.1(5))
 
 @pytest.mark.parametrize("numbers, period", [
-    ((1, 2), "сентябрь – декабрь 2024 г."),
+    ((1,), "июль – сентябрь 2024 г."),
+    ((2,), "октябрь – декабрь 2024 г."),
     ((3,), "январь – март 2025 г."),
     ((4,), "апрель – июнь 2025 г."),
 ])
@@ -80,15 +89,29 @@ def test_zdvinsky_quarter_without_a_meeting(numbers, period):
     assert f.message.startswith(f"За {period}: не проведено ни одного заседания")
 
 
-def test_zdvinsky_september_belongs_to_the_autumn_quarter():
-    """Reading of п. 5.1(5): September is joined to October–December."""
+def test_zdvinsky_meeting_on_30_september_does_not_cover_october_december():
+    """Reading of п. 5.1(5): calendar quarters; 30 September is the last day of July–September."""
     book = compliant(ZDVINSKY)
     cancel(book, 2)
-    book.meeting(1)["Дата"] = D(2024, 9, 20)
-    assert run(book) == []
+    book.meeting(1)["Дата"] = D(2024, 9, 30)
+    too_few(run(book), ZDVINSKY, "октябрь – декабрь 2024 г.")
 
 
-def test_zdvinsky_july_and_august_require_nothing_and_count_for_nothing():
+def test_zdvinsky_meeting_on_1_october_leaves_july_september_without_one():
+    book = compliant(ZDVINSKY)
+    cancel(book, 2)
+    book.meeting(1)["Дата"] = D(2024, 10, 1)
+    too_few(run(book), ZDVINSKY, "июль – сентябрь 2024 г.")
+
+
+def test_zdvinsky_four_quarters_a_school_year():
+    book = compliant(ZDVINSKY)
+    cancel(book, 1, 2, 3, 4)
+    assert [f.period for f in of(run(book), "meetings.too_few")] == [
+        "июль – сентябрь 2024 г.", "октябрь – декабрь 2024 г.", "январь – март 2025 г.", "апрель – июнь 2025 г."]
+
+
+def test_zdvinsky_july_and_august_after_the_year_count_for_nothing_in_it():
     book = compliant(ZDVINSKY)
     book.meeting(4)["Дата"] = D(2025, 7, 10)      # moved out of April–June into the holidays
     too_few(run(book), ZDVINSKY, "апрель – июнь 2025 г.")
@@ -138,7 +161,7 @@ def test_a_meeting_with_empty_status_counts_once_its_day_has_come(reg):
 # ---------------------------------------------------------------- a period still running
 
 @pytest.mark.parametrize("reg, as_of, cancelled, period", [
-    (KAMENSK, D(2025, 3, 1), (3, 4), "январь – август 2025 г."),
+    (KAMENSK, D(2025, 3, 1), (3, 4), "январь – июнь 2025 г."),
     (ZDVINSKY, D(2025, 2, 1), (3,), "январь – март 2025 г."),
     (GPMO, D(2025, 3, 1), (4,), "2024-2025 учебный год"),
     (RPMO, D(2025, 3, 1), (4,), "2024-2025 учебный год"),
@@ -180,7 +203,7 @@ def test_period_not_yet_started_is_not_judged():
 def test_last_day_of_the_period_is_still_open():
     book = compliant(KAMENSK)
     cancel(book, 3, 4)
-    too_few(run(book, D(2025, 8, 31)), KAMENSK, "январь – август 2025 г.", severity=WARNING)
+    too_few(run(book, D(2025, 6, 30)), KAMENSK, "январь – июнь 2025 г.", severity=WARNING)
 
 
 # ---------------------------------------------------------------- no frequency rule

@@ -83,7 +83,7 @@ def test_generate_job_runs_to_done_with_a_result_location(ws, tasks, workbooks):
     r = job(ws, job_id)
     assert (r.state, r.attempts, r.error, r.dedupe_key, r.lease_until) == (records.DONE, 1, None, None, None)
     location = Path(r.result["location"])
-    assert location.is_file() and location.name == "Протокол №1 от 15.10.2024.docx"
+    assert location.is_file() and location.name == "Протокол №1 от 24.09.2024.docx"
     assert r.result["version"] == 1 and r.result["changed"] is True and r.result["forced"] == []
     assert docx_files(ws) == [location]
     assert lock_of(ws, a) == (None, None)                      # the association is free again

@@ -64,7 +64,7 @@ def test_a_worker_takes_a_generate_job_from_redis_and_files_one_document(service
     assert (done.state, done.attempts, done.error) == (records.DONE, 1, None), done.error
     assert f":{worker.pid}:" in done.worker                # run by the worker process, not inline
     location = Path(done.result["location"])
-    assert location.name == "Протокол №1 от 15.10.2024.docx" and location.is_file()
+    assert location.name == "Протокол №1 от 24.09.2024.docx" and location.is_file()
     assert [(v.kind, v.number, v.version, v.location) for v in svc.ws.documents(a)] == [
         ("protocol", "1", 1, str(location))]
     assert sorted(Path(svc.ws.settings["DOCUMENTS_DIR"]).rglob("*.docx")) == [location]

@@ -30,7 +30,7 @@ README = TEMPLATES / "README.md"
 AS_OF = dt.date(2025, 9, 1)
 NAMES = ["protocol.docx", "registration_sheet.docx", "order.docx", "work_plan.docx", "annual_report.docx"]
 FAST = NAMES[:4]                                  # the annual report adds images: docxtpl's slow path
-CHARTS = {"chart_categories", "chart_attendance"}
+CHARTS = {"chart_categories", "chart_experience", "chart_attendance"}
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TAG = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
@@ -56,7 +56,7 @@ def build_context(report, name: str, warnings=()) -> dict:
         return order_context(report, AS_OF, warnings=warnings)
     if name == "work_plan.docx":
         return work_plan_context(report, AS_OF, warnings)
-    return {**annual_report_context(report, AS_OF, warnings), "chart_categories": None, "chart_attendance": None}
+    return {**annual_report_context(report, AS_OF, warnings), **{c: None for c in CHARTS}}
 
 
 def documented() -> dict[str, set[str]]:
@@ -217,25 +217,18 @@ def test_fast_path_renders_a_document_word_can_open(report, fast):
 
 
 def test_annual_report_renders_with_charts(report):
-    from docx.shared import Mm as DocxMm
-    from docxtpl import InlineImage
-
-    from service.render import charts
+    from service.render.numbering import images
 
     context = annual_report_context(report, AS_OF)
-    images = {
-        "chart_categories": lambda tpl: InlineImage(
-            tpl, io.BytesIO(charts.categories_chart(context["staff"]["categories"])), width=DocxMm(150)),
-        "chart_attendance": lambda tpl: InlineImage(
-            tpl, io.BytesIO(charts.attendance_chart(context["attendance"], context["quorum_share"])),
-            width=DocxMm(150)),
-    }
-    data = render_with_docxtpl(TEMPLATES / "annual_report.docx", context, make_environment(), images=images)
+    data = render_with_docxtpl(TEMPLATES / "annual_report.docx", context, make_environment(),
+                               images=images(context["figures"]))
     doc = docx.Document(io.BytesIO(data))
-    assert len(doc.inline_shapes) == 2
+    assert len(doc.inline_shapes) == 3
+    captions = [p.text for p in doc.paragraphs if p.style.name == "МО: подпись рисунка"]
+    assert captions == ["Рисунок 1 – Квалификационные категории педагогов", "Рисунок 2 – Педагогический стаж",
+                        "Рисунок 3 – Посещаемость заседаний"]
     # and without charts through the fast path
-    CompiledTemplate(TEMPLATES / "annual_report.docx").render({**context, "chart_categories": None,
-                                                               "chart_attendance": None})
+    CompiledTemplate(TEMPLATES / "annual_report.docx").render({**context, **{c: None for c in CHARTS}})
 
 
 # --- the generator ----------------------------------------------------------------

@@ -372,3 +372,27 @@ def test_any_month_name_falls_inside_its_school_year(start, month):
     assert due.first.month == month == due.last.month
     assert due.first.day == 1 and (due.last + dt.timedelta(days=1)).day == 1
     assert year.contains(due.first) and year.contains(due.last)
+
+
+# ---------------------------------------------------------------- lists in one cell («Задачи»)
+
+@pytest.mark.parametrize("typed", [
+    "1. Изучать практики;\n2. Обобщать опыт.",
+    "1) Изучать практики 2) Обобщать опыт",
+    "Изучать практики; Обобщать опыт",
+    "- Изучать практики\n- Обобщать опыт",
+    "• Изучать практики,\r\n• Обобщать опыт",
+])
+def test_a_list_typed_in_one_cell_reads_item_by_item(typed):
+    from service.schema.cells import parse_lines
+
+    items = parse_lines(typed)
+    assert [i.rstrip(".") for i in items] == ["Изучать практики", "Обобщать опыт"]
+
+
+def test_a_single_item_and_numbers_inside_the_text_stay():
+    from service.schema.cells import parse_lines
+
+    assert parse_lines("Подготовить 2 участников конкурса в 2025 году.") == [
+        "Подготовить 2 участников конкурса в 2025 году."]
+    assert parse_lines("  \n  ") == []

@@ -120,7 +120,7 @@ def test_meetings_table_and_document_buttons(client, ws, tmp_path):
     a = add(ws, tmp_path, protocol_book())
     body = main(client.get(f"/a/{a.slug}").get_data(as_text=True))
     meetings = body.split('id="meetings"', 1)[1].split("</table>", 1)[0]
-    for n, (day, held) in enumerate([("15.10.2024", True), ("10.12.2024", True), ("18.02.2025", True),
+    for n, (day, held) in enumerate([("24.09.2024", True), ("10.12.2024", True), ("18.02.2025", True),
                                      ("20.05.2025", False)], start=1):
         row = row_of(meetings, f"<td>{n}</td><td>{day}</td>")
         assert f"Тема заседания {n}" in visible(row)

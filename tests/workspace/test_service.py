@@ -236,15 +236,15 @@ def test_a_file_saved_during_a_check_is_still_a_change(ws, workbooks, monkeypatc
 
 def test_next_deadline_from_the_regulation(ws, workbooks):
     """Новокузнецк ГПМО, п. 4.6: the data bank is brought up to date by 1 October."""
-    a = add(ws, workbooks, association("novokuznetsk-gpmo"), today=D(2024, 9, 20))
+    a = add(ws, workbooks, association("novokuznetsk-gpmo"), today=D(2024, 9, 25))   # meeting №1 was on 24.09
     assert (a.next_deadline, a.next_deadline_what) == (D(2024, 10, 1), "актуализация банка данных")
 
 
 def test_next_deadline_moves_on_to_a_planned_meeting(ws, workbooks):
-    a = add(ws, workbooks, association("novokuznetsk-gpmo"), today=D(2024, 9, 20))
+    a = add(ws, workbooks, association("novokuznetsk-gpmo"), today=D(2024, 9, 25))
     ws.check(a.id, today=D(2024, 10, 2))
     row = ws.by_id(a.id)
-    assert (row.next_deadline, row.next_deadline_what) == (D(2024, 10, 15), "заседание №1")
+    assert (row.next_deadline, row.next_deadline_what) == (D(2024, 12, 10), "заседание №2")
 
 
 def test_next_deadline_is_a_planned_meeting(ws, workbooks):

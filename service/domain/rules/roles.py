@@ -10,7 +10,7 @@ from service.russian.lists import join_or
 from service.schema.records import DEPUTY, HEAD, SECRETARY
 
 ROLE_CODES = {HEAD: "role.no_head", SECRETARY: "role.no_secretary", DEPUTY: "role.no_deputy"}
-_ROLE_GENITIVE = {HEAD: "руководителя", SECRETARY: "секретаря", DEPUTY: "заместителя руководителя"}
+ROLE_GENITIVE = {HEAD: "руководителя", SECRETARY: "секретаря", DEPUTY: "заместителя руководителя"}
 
 
 class RoleRequired(Rule):
@@ -22,7 +22,7 @@ class RoleRequired(Rule):
         sheet = ctx.sheet("members", "Состав")
         if not holders:
             yield finding(ROLE_CODES[self.role], self.cite(
-                f"В составе нет {_ROLE_GENITIVE[self.role]}: укажите «{self.role}» в столбце «Роль в МО»"),
+                f"В составе нет {ROLE_GENITIVE[self.role]}: укажите «{self.role}» в столбце «Роль в МО»"),
                 sheet=sheet, clause=self.clause)
         elif self.role == HEAD and len(holders) > 1:
             names = ", ".join(m.full_name for m in holders)

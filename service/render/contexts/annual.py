@@ -1,57 +1,121 @@
-"""Анализ работы за учебный год: the year in numbers, against the regulation."""
+"""Анализ работы за учебный год: a methodist's analysis of the year, not a dump of the
+register.  Theme, aim and tasks; staff with numbered tables and charts; the meetings
+held and what they considered; plan execution; events; young specialists;
+achievements; attestation ahead; conclusions; problems and next year's tasks.
+
+Data problems of the workbook are not printed here (no cells, no codes): they refuse
+or warn when the analysis is generated (service.refusals).
+"""
 from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
 
 from service.domain import statistics
+from service.domain.calendar import deadline_in
 from service.pipeline import Report
-from service.render.contexts.common import common_context
+from service.render.contexts.common import common_context, reference_day
+from service.render.contexts.plan import aims_context
+from service.render.contexts.stamps import stamps_context
+from service.render.numbering import Numbering
 from service.russian.plural import count
-from service.schema.findings import ERROR, WARNING, without_cell
+from service.russian.sentence import as_sentence
+from service.schema.records import CANCELLED
+
+PEOPLE = ("педагог", "педагога", "педагогов")
+
+
+def report_date(report: Report) -> dt.date | None:
+    """The analysis is dated when it was submitted («Дата представления анализа работы»),
+    else by the regulation's deadline for it, else left blank — never the day it was
+    printed."""
+    if report.data.info.analysis_submitted:
+        return report.data.info.analysis_submitted
+    deadline = report.regulation.report_deadline() if report.regulation else None
+    return deadline_in(report.year, *deadline) if deadline else None
 
 
 def annual_report_context(report: Report, today: dt.date, warnings: list[str] = ()) -> dict:
     wb, year = report.data, report.year
-    on = min(today, year.last_day)
+    on = reference_day(report, today)
     members = wb.members_on(on)
     rules = report.regulation.rule_specs("meeting_frequency") if report.regulation else []
+    quorum = float(Fraction(report.regulation.quorum)) if report.regulation and report.regulation.quorum else None
+
     staff = statistics.staff(members, on)
-    periods = statistics.meetings_by_period(wb, year, today, rules)
-    attendance = statistics.attendance(wb, today)
+    periods = [{**p, "period": p["period"].replace(year.label, year.label.replace("-", "/"))}
+               for p in statistics.meetings_by_period(wb, year, today, rules)]
+    held = statistics.meetings_held(wb, today)
+    attendance = [r for r in held if r["present"] is not None]
     plan = statistics.plan_execution(wb, today)
+    events = statistics.events(wb)
+    young = statistics.young_specialists(members)
+    for_young = statistics.for_young_specialists(wb)
     achievements = statistics.achievements(wb)
     ahead = statistics.attestation_ahead(members, year, today)
-    open_findings = [{"severity": "ошибка" if f.severity == ERROR else "предупреждение", "sheet": f.sheet or "",
-                      "cell": f.cell or "", "message": without_cell(f.message, f.cell),
-                      "clause": f.clause or ""}
-                     for f in report.findings if f.severity in (ERROR, WARNING)]
-    held = sum(1 for r in attendance)
+
+    info = wb.info
+    n = Numbering()
+    sections = {"aims": n.section(bool(info.theme or info.aim or info.tasks)), "staff": n.section(),
+                "meetings": n.section(), "plan": n.section(), "events": n.section(bool(events)),
+                "young": n.section(), "achievements": n.section(), "attestation": n.section(),
+                "conclusions": n.section(), "problems": n.section(bool(info.problems or info.next_tasks))}
+    tables = {
+        "education": n.table("Уровень образования педагогов", staff["education"]),
+        "categories": n.table("Квалификационные категории педагогов", staff["categories"]),
+    }
+    figures = {"categories": n.figure("Квалификационные категории педагогов", "count_bars", staff["categories"],
+                                      unit="педагогов")}
+    tables["experience"] = n.table("Педагогический стаж", staff["experience"])
+    figures["experience"] = n.figure("Педагогический стаж", "count_bars", staff["experience"], unit="педагогов")
+    tables["age"] = n.table("Возраст педагогов", staff["age"])
+    tables["periods"] = n.table("Выполнение требований Положения к периодичности заседаний", periods)
+    tables["meetings"] = n.table("Проведённые заседания", held)
+    figures["attendance"] = n.figure("Посещаемость заседаний", "attendance_bars", attendance, quorum_share=quorum)
+    tables["plan"] = n.table("Выполнение плана работы", plan["rows"])
+    tables["events"] = n.table("Семинары, открытые уроки и другие мероприятия", events)
+    tables["young"] = n.table("Молодые специалисты", young)
+    tables["levels"] = n.table("Достижения педагогов по уровням", achievements["by_level"])
+    tables["achievements"] = n.table("Достижения педагогов", achievements["entries"])
+    tables["attestation"] = n.table("Сроки аттестации до конца следующего учебного года", ahead)
+
     ctx = common_context(report, today, list(warnings))
+    ctx.update(aims_context(report))
+    ctx.update(stamps_context(report, "annual-report", ctx, today))
     ctx.update({
-        "staff": staff,
-        "periods": periods,
-        "meetings_held": len([m for m in wb.meetings if m.state(today) == "проведено"]),
-        "attendance": attendance,
-        "attendance_average": round(sum(r["percent"] for r in attendance) / held) if held else 0,
-        "plan": plan,
-        "achievements": achievements,
-        "attestation": ahead,
-        "findings": open_findings,
-        "conclusions": conclusions(staff, periods, attendance, plan, ahead, open_findings),
-        "quorum_share": float(Fraction(report.regulation.quorum)) if report.regulation and report.regulation.quorum
-        else None,
+        "report_date": report_date(report),
+        "sections": sections,
+        "next_year": f"{year.start + 1}/{year.start + 2}",
+        "staff": {"total": staff["total"], "with_category": staff["with_category"],
+                  "with_category_percent": round(100 * staff["with_category"] / staff["total"])
+                  if staff["total"] else 0},
+        "meetings_held": len(held),
+        "cancelled": [{"number": m.number, "date": m.date} for m in sorted(wb.meetings, key=lambda m: m.date)
+                      if m.state(today) == CANCELLED],
+        "attendance_average": round(sum(r["percent"] for r in attendance) / len(attendance)) if attendance else None,
+        "quorum_share": quorum,
+        "plan": {k: plan[k] for k in ("total", "done", "percent_done", "late")},
+        "young": {"count": len(young), "events": for_young},
+        "achievements_total": achievements["total"],
+        "tables": tables,
+        "figures": figures,
+        "conclusions": conclusions(staff, periods, attendance, plan, young, achievements, ahead),
+        "problems": [as_sentence(p) for p in info.problems],
+        "next_tasks": [as_sentence(t) for t in info.next_tasks],
     })
     return ctx
 
 
-def conclusions(staff, periods, attendance, plan, ahead, findings) -> list[str]:
+def conclusions(staff, periods, attendance, plan, young, achievements, ahead) -> list[str]:
     out = []
+    if staff["total"]:
+        out.append(f"Квалификационную категорию имеют {staff['with_category']} из "
+                   f"{count(staff['total'], *PEOPLE)} ({round(100 * staff['with_category'] / staff['total'])}%).")
     missed = [p for p in periods if p["ended"] and not p["met"]]
     if periods:
         if missed:
             out.append("Требования Положения к периодичности заседаний не выполнены: "
-                       + "; ".join(f"{p['period']} — проведено {p['held']} при норме {p['required']}" for p in missed)
+                       + "; ".join(f"за {p['period']} проведено {p['held']} при норме {p['required']}" for p in missed)
                        + ".")
         else:
             out.append("Требования Положения к периодичности заседаний выполнены.")
@@ -60,19 +124,20 @@ def conclusions(staff, periods, attendance, plan, ahead, findings) -> list[str]:
         low = [r for r in attendance if r["percent"] <= 50]
         text = f"Средняя посещаемость заседаний — {avg}%."
         if low:
-            text += " Посещаемость не выше половины состава: " + ", ".join(f"заседание №{r['number']}" for r in low) + "."
+            text += " Присутствовало не больше половины состава на " + ", ".join(
+                f"заседании №{r['number']}" for r in low) + "."
         out.append(text)
     if plan["total"]:
-        out.append(f"План работы выполнен на {plan['percent_done']}%: выполнено {plan['done']} из "
-                   f"{count(plan['total'], 'мероприятия', 'мероприятий', 'мероприятий')}.")
-    qualified = sum(r["count"] for r in staff["categories"] if r["label"] != "нет")
-    if staff["total"]:
-        out.append(f"Квалификационную категорию имеют {qualified} из {staff['total']} педагогов "
-                   f"({round(100 * qualified / staff['total'])}%).")
+        text = (f"План работы выполнен на {plan['percent_done']}%: выполнено {plan['done']} из "
+                f"{count(plan['total'], 'мероприятия', 'мероприятий', 'мероприятий')}")
+        late = len(plan["late"])
+        out.append(text + (f"; не выполнено в срок — {late}." if late else "."))
+    if young:
+        out.append(f"В составе {count(len(young), 'молодой специалист', 'молодых специалиста', 'молодых специалистов')}"
+                   " (стаж менее 3 лет).")
+    if achievements["total"]:
+        out.append(f"Достижений педагогов за учебный год: {achievements['total']}.")
     if ahead:
         out.append(f"До конца следующего учебного года истекают сроки аттестации: "
-                   f"{count(len(ahead), 'случай', 'случая', 'случаев')} (см. раздел 6).")
-    errors = sum(1 for f in findings if f["severity"] == "ошибка")
-    if errors:
-        out.append(f"Не устранено замечаний по ведению документации: {errors} (см. раздел 7).")
+                   f"{count(len(ahead), 'случай', 'случая', 'случаев')}.")
     return out

@@ -20,14 +20,15 @@ def registration_context(report: Report, today: dt.date, meeting: int | None = N
             raise KeyError(meeting)
         day = m.date
         event = {"title": f"Заседание {ctx['org']['short_name'] or ctx['org']['body']} №{m.number}",
-                 "topic": m.topic or "", "date": m.date, "place": m.place or "", "number": m.number}
+                 "topic": m.topic or "", "form": m.form or "", "date": m.date, "place": m.place or "",
+                 "number": m.number}
         responsible = person(m.secretary) or ctx["secretary"] or ctx["head"]
     else:
         item = next((p for p in wb.plan if p.number == plan_item), None)
         if item is None:
             raise KeyError(plan_item)
         day = item.due.first if item.due and item.due.first == item.due.last else min(today, report.year.last_day)
-        event = {"title": item.event, "topic": item.form or "", "date": item.due.first if item.due and
+        event = {"title": item.event, "topic": "", "form": item.form or "", "date": item.due.first if item.due and
                  item.due.first == item.due.last else None, "place": "", "number": item.number}
         responsible = ctx["head"]
     members = sorted(wb.members_on(day), key=lambda m: sort_key(m.full_name))

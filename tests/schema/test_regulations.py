@@ -1,0 +1,43 @@
+"""Regulation files: what each says about its documents loads as data, and a typo in a
+file is refused when it is loaded, not when a curator's document is made."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from service.schema import regulations
+from service.schema.regulations import load_all, load_regulation
+
+
+def test_every_regulation_says_how_its_plan_is_approved_and_whom_the_order_appoints():
+    for reg in load_all():
+        assert reg.stamps("work-plan"), reg.id
+        assert reg.order.appoints and reg.order.appoints[0] == "руководитель", reg.id
+        assert all(r for r in reg.readings)
+
+
+def test_the_approval_of_a_regulation_is_dated():
+    kamensk = load_regulation("kamensk-uralsky-cpmss").approved
+    assert (kamensk.act, kamensk.date, kamensk.number) == ("приказом директора ЦПМСС", dt.date(2024, 9, 2), "46-Д")
+    assert load_regulation("zdvinsky-mmo").approved is None
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"order": {"appoint": ["руководитель"]}}, "unknown keys"),
+    ({"order": {"appoints": ["председатель"]}}, "unknown role"),
+    ({"approvals": {"work-plan": [{"stamp": "УТВЕРЖДЕНО"}]}}, "a stamp is one of"),
+    ({"approvals": {"work-plan": [{"stamp": "УТВЕРЖДАЮ", "signer": "founder"}]}}, "signer must be"),
+])
+def test_mistakes_in_a_regulation_file_are_refused(tmp_path, monkeypatch, raw, message):
+    import yaml
+
+    data = {"id": "broken", "title": "Положение", "body": "МО", "seed": "9", **raw}
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(regulations, "REGULATIONS_DIR", tmp_path)
+    load_regulation.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=message):
+            load_regulation("broken")
+    finally:
+        load_regulation.cache_clear()
