@@ -83,6 +83,11 @@ class Filer(Protocol):
         returns where it went, for people."""
         ...
 
+    def notices(self, association: str) -> list[str]:
+        """What people must know about this association's documents in the storage (a
+        curator who could not be given access, and what to do), one sentence each."""
+        ...
+
 
 class FilingError(Exception):
     """The storage refused or could not be reached.  `message` is one Russian sentence

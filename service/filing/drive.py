@@ -491,7 +491,7 @@ class DriveFiler:
         except IntegrityError:
             pass                                       # another worker recorded it first
 
-    def share_problems(self, association: str) -> list[str]:
+    def notices(self, association: str) -> list[str]:
         """Why curators could not be given access to this association's documents (one
         sentence per address), for the association's page."""
         with self._session() as s:

@@ -216,6 +216,9 @@ class VersionedFiler:
     def _url(self, path: str) -> str:
         return self.store.link(path) or ""
 
+    def notices(self, association: str) -> list[str]:
+        return []                          # nothing is shared with anyone: nothing can fail for people
+
     def attach(self, filed: Filed, filename: str, content: bytes) -> str:
         folder = self.folder_path(filed.key)
         path = f"{folder}/{safe_name(filename)}"

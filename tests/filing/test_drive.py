@@ -187,7 +187,7 @@ def test_a_curator_without_a_google_account_is_told_once_what_to_do(drive, tmp_p
     second = filer.file(KEY, NAME, b"v2", "s2")
     assert second.share_error is None                                  # not asked again
     assert sum(1 for c in drive.calls if c[1].endswith("/permissions")) == 1
-    assert filer.share_problems("ММО математиков") == [first.share_error]
+    assert filer.notices("ММО математиков") == [first.share_error]
     with Session(filer.registry.engine) as s:
         row = s.scalars(select(DriveShare)).one()
     assert (row.state, row.code) == ("failed", "share.no_google_account")
