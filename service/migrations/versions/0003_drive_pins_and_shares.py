@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("file_id", "revision_id"),
     )
     op.create_index("ix_drive_pins_file_id", "drive_pins", ["file_id"])
-    shares = op.create_table(
+    op.create_table(
         "drive_shares",
         sa.Column("file_id", sa.String(200), primary_key=True),
         sa.Column("email", sa.String(320), primary_key=True),
@@ -38,12 +38,9 @@ def upgrade() -> None:
         sa.Column("message", sa.Text),
         sa.Column("created_at", UTC_TIME, nullable=False),
     )
-    bind = op.get_bind()
-    done = bind.execute(sa.text("SELECT file_id, shared_with, updated_at FROM drive_documents "
-                                "WHERE shared_with IS NOT NULL AND state = 'filed'")).all()
-    if done:
-        op.bulk_insert(shares, [{"file_id": f, "email": e, "state": "shared", "code": None, "message": None,
-                                 "created_at": at} for f, e, at in done])
+    op.execute("INSERT INTO drive_shares (file_id, email, state, created_at) "
+               "SELECT DISTINCT file_id, shared_with, 'shared', updated_at FROM drive_documents "
+               "WHERE shared_with IS NOT NULL AND state = 'filed'")
     with op.batch_alter_table("drive_documents") as batch:
         batch.add_column(sa.Column("mime_type", sa.String(100)))
         batch.add_column(sa.Column("web_link", sa.String(500)))
