@@ -252,11 +252,12 @@ class GoogleServices:
             self.credentials), share_with=share_with, root_folder_id=root_folder_id, shared_drive_id=shared_drive_id)
 
     def sync(self, engine, *, limits=None):
-        """A SheetSync whose page token lives in the service database (keep it: it
-        remembers failed reads to retry)."""
-        from service.google.changes import ChangeFeed, SheetSync, SqlTokenStore
+        """A SheetSync whose page token and versions read live in the service database:
+        a restart re-reads nothing unchanged, and failed reads are tried again."""
+        from service.google.changes import ChangeFeed, SheetSync, SqlSheetVersions, SqlTokenStore
 
-        return SheetSync(ChangeFeed(self.drive(), SqlTokenStore(engine)), self.reader(limits), self.cache)
+        return SheetSync(ChangeFeed(self.drive(), SqlTokenStore(engine)), self.reader(limits), self.cache,
+                         known=SqlSheetVersions(engine))
 
 
 def drive_filer(settings: GoogleSettings, credentials, registry, *,

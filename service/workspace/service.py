@@ -245,18 +245,35 @@ class Workspace:
 
     def changed_google_sheets(self) -> dict[int, str]:
         """Associations whose Google Sheet changed, from one changes.list call (the change
-        feed's page token is kept in the database): {association id: new version}."""
+        feed's page token and the versions read are kept in the database, so a restart
+        re-reads nothing unchanged): {association id: new version}.  A sheet whose check
+        is still waiting in the queue is left out: that check reads the newest version
+        when it runs, so a head typing for ten minutes costs one check, not twenty."""
+        from service.google.push import sync_started
         from service.sources.gsheets import is_gsheet_location, parse_spreadsheet_id
 
         if self.google is None:
             return {}
+        sync_started(self.engine)                 # notifications from now on ask for the next pass
         watched = {parse_spreadsheet_id(a.source): a.id for a in self.associations() if is_gsheet_location(a.source)}
         if not watched:
             return {}
         if getattr(self, "_sheet_sync", None) is None:
             self._sheet_sync = self.google.sync(self.engine, limits=self.limits)
         result = self._sheet_sync.sync(list(watched))
-        return {watched[sid]: version or "" for sid, version in result.changed.items() if sid in watched}
+        changed = {watched[sid]: version or "" for sid, version in result.changed.items() if sid in watched}
+        waiting = self._checks_waiting(list(changed))
+        return {aid: version for aid, version in changed.items() if aid not in waiting}
+
+    def _checks_waiting(self, association_ids: list[int]) -> set[int]:
+        from service.workspace import jobs
+        from service.workspace.models import Job
+
+        if not association_ids:
+            return set()
+        with self.sf() as s:
+            return set(s.scalars(select(Job.association_id).where(
+                Job.kind == "check", Job.state == jobs.QUEUED, Job.association_id.in_(association_ids))))
 
     def source_changed(self, a: Association) -> str | None:
         """The new content hash when the workbook file changed since the last check, else None."""

@@ -26,6 +26,7 @@ def all_models() -> None:
     """Import every module that declares tables, so Base.metadata is the whole schema."""
     import service.filing.drive  # noqa: F401
     import service.google.changes  # noqa: F401
+    import service.google.push  # noqa: F401
     import service.workspace.models  # noqa: F401
 
 
