@@ -348,7 +348,8 @@ class DriveFiler:
         digest = sha256(content)
         with self._key_lock(key):
             last = self.registry.latest(key)
-            if last is not None and last.sha256 == digest:
+            here = last is not None and bool(_DRIVE_ID.match(last.location))   # not filed by another storage
+            if here and last.sha256 == digest:
                 doc = self._doc(key)
                 return DriveFiled(key, last.location, last.version, digest, changed=False,
                                   url=self._view_link(last.location, doc))
@@ -357,8 +358,7 @@ class DriveFiler:
             created = False
             meta: dict | None = None
             # 1. the file this key is known to have
-            known = last.location if last is not None else (
-                doc.file_id if doc is not None and doc.state == "filed" else None)
+            known = last.location if here else (doc.file_id if doc is not None and doc.state == "filed" else None)
             if known:
                 self._pin_pending(known)
                 try:

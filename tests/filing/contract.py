@@ -12,6 +12,7 @@ API in memory).  A test module subclasses `FilerContract` and provides two fixtu
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from service.filing.base import DocumentKey
 
@@ -109,3 +110,21 @@ class FilerContract:
         filer.attach(filed, "Протокол №2 от 14.11.2024.pdf", b"%PDF-1.7 again")
         assert storage.listing(FOLDER)["Протокол №2 от 14.11.2024.pdf"] == b"%PDF-1.7 again"
         assert len(filer.versions(KEY)) == 1
+
+
+class FolderView:
+    """A storage that keeps its files in a folder of this machine (a local filer's root,
+    the folder a WebDAV server serves), seen directly."""
+
+    def __init__(self, root: Path, secret: str = "\x00no-credentials", skip: str = ".mo-docs"):
+        self.root, self.secret, self.skip = root, secret, skip
+
+    def listing(self, folder: str):
+        path = self.root / folder
+        if not path.is_dir():
+            return None
+        return {p.name: p.read_bytes() for p in path.iterdir() if p.is_file()}
+
+    def paths(self):
+        return {p.relative_to(self.root).as_posix() for p in self.root.rglob("*")
+                if p.is_file() and self.skip not in p.parts}

@@ -226,3 +226,17 @@ def DocumentKey3(n):
     from service.filing.base import DocumentKey
 
     return DocumentKey(KEY3.association, KEY3.kind, KEY3.year, str(n))
+
+
+def test_a_document_filed_by_another_storage_before_is_filed_into_drive(drive, tmp_path):
+    """The municipality moved from a folder to Drive: the registry's last version names a
+    path, so even the same content is filed here, as the next version."""
+    import hashlib
+
+    filer = make_filer(drive, tmp_path)
+    same = b"v1"
+    filer.registry.add(KEY, "/srv/documents/ММО математиков/2024-2025/Протоколы/" + NAME,
+                       hashlib.sha256(same).hexdigest(), "s", "")
+    filed = filer.file(KEY, NAME, same, "s")
+    assert filed.changed and filed.version == 2 and drive.listing(FOLDER) == {NAME: b"v1"}
+    assert filer.read(filer.versions(KEY)[0]) is None           # the folder's version is not read from Drive

@@ -7,26 +7,9 @@ import pytest
 
 from service.filing.base import DocumentKey, safe_name
 from service.filing.local import LocalFiler
-from tests.filing.contract import FilerContract
+from tests.filing.contract import FilerContract, FolderView
 
 KEY = DocumentKey("ММО математиков", "protocol", "2024-2025", "2")
-
-
-class LocalView:
-    secret = "\x00no-credentials"
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def listing(self, folder: str):
-        path = self.root / folder
-        if not path.is_dir():
-            return None
-        return {p.name: p.read_bytes() for p in path.iterdir() if p.is_file()}
-
-    def paths(self):
-        return {p.relative_to(self.root).as_posix() for p in self.root.rglob("*")
-                if p.is_file() and ".mo-docs" not in p.parts}
 
 
 class TestLocalContract(FilerContract):
@@ -36,7 +19,7 @@ class TestLocalContract(FilerContract):
 
     @pytest.fixture
     def storage(self, tmp_path):
-        return LocalView(tmp_path / "documents")
+        return FolderView(tmp_path / "documents")
 
 
 def test_path_follows_association_year_and_kind(tmp_path):

@@ -14,26 +14,8 @@ from service.filing.registry import Registry
 from service.filing.remote import RemoteHttp
 from service.filing.webdav import WebDavFiler, WebDavStore
 from service.retry import RetryPolicy
-from tests.filing.contract import FOLDER, KEY, NAME, FilerContract
+from tests.filing.contract import FOLDER, KEY, NAME, FilerContract, FolderView
 from tests.support.webdav_server import PASSWORD, USER
-
-
-class DiskView:
-    """What the server holds, read from the folder it serves."""
-
-    secret = PASSWORD
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def listing(self, folder: str):
-        path = self.root / folder
-        if not path.is_dir():
-            return None
-        return {p.name: p.read_bytes() for p in path.iterdir() if p.is_file()}
-
-    def paths(self):
-        return {p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()}
 
 
 def make_filer(url: str, tmp_path: Path, *, password: str = PASSWORD, timeout: float = 10.0, sleeps=None,
@@ -53,7 +35,7 @@ class TestWebDavContract(FilerContract):
 
     @pytest.fixture
     def storage(self, webdav):
-        return DiskView(webdav.root)
+        return FolderView(webdav.root, secret=PASSWORD)
 
 
 def part_files(root: Path) -> list[Path]:

@@ -109,7 +109,7 @@ def test_the_upload_asks_to_overwrite_and_goes_without_the_token(disk, rsps, tmp
 def test_no_space_on_the_disk(disk, tmp_path):
     filer = make_filer(tmp_path)
     filer.file(KEY, NAME, b"v1", "s1")
-    disk.faults.add(507, method="PUT", url="upload-target")
+    disk.faults.add(507, method="PUT", path="upload-target")
     with pytest.raises(FilingError) as info:
         filer.file(KEY, NAME, b"v2", "s2")
     err = info.value
@@ -129,8 +129,8 @@ def test_a_revoked_token(disk, tmp_path):
 def test_a_locked_resource_and_too_many_requests_are_retried(disk, tmp_path):
     sleeps = []
     filer = make_filer(tmp_path, sleeps=sleeps)
-    disk.faults.add(429, method="GET", url="/resources/upload", headers={"Retry-After": "2"})
-    disk.faults.add(423, method="PUT", url="upload-target")
+    disk.faults.add(429, method="GET", path="/resources/upload", headers={"Retry-After": "2"})
+    disk.faults.add(423, method="PUT", path="upload-target")
     assert filer.file(KEY, NAME, b"v1", "s1").version == 1
     assert len(sleeps) == 2 and sleeps[0] >= 2
 
@@ -138,7 +138,7 @@ def test_a_locked_resource_and_too_many_requests_are_retried(disk, tmp_path):
 def test_a_resource_locked_for_long(disk, tmp_path):
     filer = make_filer(tmp_path)
     filer.file(KEY, NAME, b"v1", "s1")
-    disk.faults.add(423, method="POST", url="/resources/copy", times=10)
+    disk.faults.add(423, method="POST", path="/resources/copy", times=10)
     with pytest.raises(FilingError) as info:
         filer.file(KEY, NAME, b"v2", "s2")
     assert info.value.code == "filing.locked" and info.value.transient
@@ -154,7 +154,7 @@ def test_a_disk_folder_that_is_gone(rsps, tmp_path):
 
 def test_errors_carry_yandex_error_bodies(disk, rsps, tmp_path):
     filer = make_filer(tmp_path)
-    disk.faults.add(503, method="PUT", url="/resources", times=5)
+    disk.faults.add(503, method="PUT", path="/resources", times=5)
     with pytest.raises(FilingError) as info:
         filer.file(KEY, NAME, b"v1", "s1")
     assert info.value.code == "filing.unavailable" and "(ошибка 503)" in info.value.message

@@ -17,7 +17,7 @@ documents them (Resource, Link and Operation objects; errors as
 
 Every request must carry `Authorization: OAuth <token>` (401 UnauthorizedError otherwise),
 except the upload and download addresses, which carry their own authority.  Faults
-(`disk.faults.add(507, method="PUT", url="upload-target")`) answer what Disk answers on bad
+(`disk.faults.add(507, method="PUT", path="upload-target")`) answer what Disk answers on bad
 days; `disk.calls` logs (method, path or host) of every request.
 """
 from __future__ import annotations
@@ -29,10 +29,11 @@ import json
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import responses
+
+from tests.support.faults import Faults
 
 API = "https://cloud-api.yandex.net/v1/disk"
 UPLOADER = "https://uploader12j.disk.yandex.net:443/upload-target/"
@@ -59,33 +60,6 @@ def error(status: int, name: str | None = None, message: str | None = None) -> t
 def ok(status: int, body: dict | None = None) -> tuple[int, dict, str]:
     return status, {"Content-Type": "application/json; charset=utf-8"}, \
         json.dumps(body, ensure_ascii=False) if body is not None else ""
-
-
-@dataclass
-class Fault:
-    status: int
-    method: str | None
-    url: str | None
-    times: int
-    headers: dict
-
-
-@dataclass
-class Faults:
-    rules: list[Fault] = field(default_factory=list)
-
-    def add(self, status: int, *, method: str | None = None, url: str | None = None, times: int = 1,
-            headers: dict | None = None) -> None:
-        self.rules.append(Fault(status, method, url, times, headers or {}))
-
-    def take(self, method: str, url: str) -> Fault | None:
-        for rule in self.rules:
-            if (rule.method is None or rule.method == method) and (rule.url is None or rule.url in url):
-                rule.times -= 1
-                if rule.times <= 0:
-                    self.rules.remove(rule)
-                return rule
-        return None
 
 
 class FakeYandexDisk:

@@ -17,45 +17,16 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 
 import pytest
 
+from tests.support.faults import Faults
+
 USER, PASSWORD = "mo-docs", "app-password-Пароль-1"
 MOUNT = f"/remote.php/dav/files/{USER}"
-
-
-@dataclass
-class Fault:
-    status: int | None
-    method: str | None
-    path: str | None
-    times: int
-    delay: float
-    headers: dict
-
-
-@dataclass
-class Faults:
-    rules: list[Fault] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, status: int | None = None, *, method: str | None = None, path: str | None = None, times: int = 1,
-            delay: float = 0.0, headers: dict | None = None) -> None:
-        with self.lock:
-            self.rules.append(Fault(status, method, path, times, delay, headers or {}))
-
-    def take(self, method: str, path: str) -> Fault | None:
-        with self.lock:
-            for rule in self.rules:
-                if (rule.method is None or rule.method == method) and (rule.path is None or rule.path in path):
-                    rule.times -= 1
-                    if rule.times <= 0:
-                        self.rules.remove(rule)
-                    return rule
-        return None
 
 
 class FaultMiddleware:
@@ -145,7 +116,6 @@ def webdav(webdav_server):
     name = f"/test-{next(_collections)}"
     root = webdav_server.root / name.lstrip("/")
     root.mkdir()
-    with webdav_server.faults.lock:
-        webdav_server.faults.rules.clear()
+    webdav_server.faults.clear()
     webdav_server.requests.clear()
     return WebDavServer(root, webdav_server.port, webdav_server.faults, webdav_server.requests, name)
