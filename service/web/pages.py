@@ -136,8 +136,7 @@ def recheck(slug):
 def _version_content(a, version_id: int) -> tuple[DocumentVersion, bytes]:
     """A version of this association's document and its content, read back from wherever
     it is filed (any filer: a folder, WebDAV, Yandex Disk, Drive and its revisions).  404
-    when it is not this association's, or the storage no longer has it (a link to the
-    document in the storage, where there is one, is offered instead); a storage that
+    when it is not this association's or the storage no longer has it; a storage that
     fails gets its own sentence and code (502, or 503 when it may pass)."""
     ws = workspace()
     v = ws.registry.by_id(version_id)
@@ -149,10 +148,7 @@ def _version_content(a, version_id: int) -> tuple[DocumentVersion, bytes]:
     except FilingError as err:
         raise ApiError(503 if err.transient else 502, err.code, err.message)
     if content is None:
-        link = filer.link(v)
-        raise ApiError(404, "document.gone", "Этой версии документа больше нет в хранилище"
-                       + (f" ({filer.title})." if not link else ": откройте документ в хранилище."),
-                       {"link": link} if link else None)
+        raise ApiError(404, "document.gone", f"Этой версии документа больше нет в хранилище ({filer.title}).")
     return v, content
 
 

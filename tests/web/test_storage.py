@@ -152,7 +152,7 @@ def test_an_earlier_drive_version_downloads_its_own_revision(drive_app, tmp_path
 
     old = client.get(f"/a/{a.slug}/documents/{first.id}")
     assert old.status_code == 200 and "Решение по вопросу 1" in docx_text(old.data)
-    assert f"filename*=UTF-8''" in old.headers["Content-Disposition"]
+    assert "filename*=UTF-8''" in old.headers["Content-Disposition"]
     revision = second.stored_as.split("/revisions/")[1]
     assert ("GET", f"/drive/v3/files/{first.location}/revisions/{revision}") in drive.calls
     assert "Провести открытые уроки в марте" in docx_text(client.get(f"/a/{a.slug}/documents/{second.id}").data)
