@@ -1,7 +1,8 @@
 """mo-docs: the command line, a thin shell over `service.pipeline`.
 
 Exit codes: 0 no errors, 1 errors found (or refused to write), 2 the file or the
-arguments are wrong (one line on stderr, never a traceback).
+arguments are wrong, 3 the storage of documents failed (full, locked, unreachable,
+wrong password) — one line on stderr with a stable code, never a traceback.
 """
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import os
 import sys
 from pathlib import Path
 
+from service.filing.base import FilingError
+from service.filing.target import FilingConfigError
 from service.google.config import GoogleConfigError
 from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
 from service.sources.limits import Limits
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_STORAGE = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -58,11 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--plan-item", type=int, help="номер мероприятия плана (лист регистрации)")
     g.add_argument("--year", help="учебный год книги, например 2024-2025 (проверяется)")
     g.add_argument("--regulation", help="идентификатор Положения; по умолчанию из «Сведений»")
-    g.add_argument("--out", default="out", help="папка документов (по умолчанию ./out)")
+    g.add_argument("--out", help="папка документов; без неё — хранилище из настроек (MO_DOCS_FILING_URL, "
+                   "по умолчанию папка documents экземпляра)")
     g.add_argument("--number", help="номер приказа")
     g.add_argument("--date", type=_date, help="дата приказа ГГГГ-ММ-ДД")
     g.add_argument("--as-of", type=_date, help="дата, на которую проверяется книга (по умолчанию сегодня)")
-    g.add_argument("--pdf", action="store_true", help="также сохранить PDF (нужен LibreOffice)")
+    g.add_argument("--pdf", action="store_true", help="также сохранить копию PDF/A для архива (нужен LibreOffice)")
     g.add_argument("--force", action="store_true", help="сформировать, несмотря на ошибки (с предупреждением в документе)")
     g.add_argument("--by", default=os.environ.get("USER", ""), help="кто формирует (для реестра)")
     g.set_defaults(func=cmd_generate)
@@ -100,7 +104,8 @@ def _source(location: str):
     if os.environ.get("MO_DOCS_GOOGLE_ENABLED", "").lower() in ("1", "true", "yes", "on"):
         from service.google.config import GoogleServices, GoogleSettings
 
-        google = GoogleServices(GoogleSettings.from_mapping(os.environ))
+        instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
+        google = GoogleServices(GoogleSettings.from_mapping(os.environ), state_dir=str(instance))
     return open_source(location, Limits.from_env(), google=google)
 
 
@@ -117,10 +122,31 @@ def cmd_validate(args) -> int:
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
 
 
+def _filer(out: str | None):
+    """`--out DIR`: a folder with its own registry; otherwise the configured storage with
+    the service's registry, so documents made here appear on the association's page."""
+    if out:
+        from service.filing.local import LocalFiler
+
+        return LocalFiler(Path(out))
+    from service.db import make_engine
+    from service.filing.registry import Registry
+    from service.filing.target import FilingTarget, open_filer
+
+    settings = _settings()
+    registry = Registry(make_engine(settings["DATABASE_URL"]))
+
+    def google():
+        from service.google.config import GoogleServices, GoogleSettings
+
+        return GoogleServices(GoogleSettings.from_mapping(settings, prefix="GOOGLE_"), state_dir=settings["INSTANCE"])
+
+    return open_filer(FilingTarget.from_settings(settings), settings, registry, google=google)
+
+
 def cmd_generate(args) -> int:
     from service.documents import DocumentRefused, Generator, Request
-    from service.filing.local import LocalFiler
-    from service.pdf import PdfUnavailable, to_pdf
+    from service.pdf import PdfUnavailable, pdfa_bytes
     from service.pipeline import check
     from service.schema.cells import CellError, parse_school_year
 
@@ -134,8 +160,9 @@ def cmd_generate(args) -> int:
         raise UsageError(f"в книге {report.year.label} учебный год, а запрошен {args.year}")
     request = Request(kind=args.kind, meeting=args.meeting, plan_item=args.plan_item, order_number=args.number,
                       order_date=args.date, force=args.force, requested_by=args.by)
+    filer = _filer(args.out)
     try:
-        outcome = Generator().generate(report, request, LocalFiler(Path(args.out)), today=args.as_of)
+        outcome = Generator().generate(report, request, filer, today=args.as_of)
     except DocumentRefused as refused:
         print("Документ не сформирован." if refused.final else
               "Документ не сформирован: в книге ошибки, которые попали бы в него.")
@@ -155,10 +182,11 @@ def cmd_generate(args) -> int:
         print(f"Документ не изменился (версия {outcome.filed.version}).", file=sys.stderr)
     if args.pdf:
         try:
-            print(to_pdf(Path(outcome.filed.location)))
+            pdf = pdfa_bytes(outcome.content, outcome.filename)
+            print(filer.attach(outcome.filed, str(Path(outcome.filename).with_suffix(".pdf")), pdf))
         except PdfUnavailable as err:
             print(f"PDF не создан: {err}", file=sys.stderr)
-    print(outcome.filed.location)
+    print(outcome.filed.url or outcome.filed.location)
     return EXIT_OK
 
 
@@ -207,14 +235,19 @@ def cmd_run(args) -> int:
     return run_all(_app())
 
 
-def _database_url() -> str:
+def _settings() -> dict:
+    """The service's settings for commands that need no secret key (generate, db)."""
     from service.settings import SettingsError, load_settings
 
     instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
     try:
-        return load_settings(instance, {"TESTING": True})["DATABASE_URL"]
+        return load_settings(instance, {"TESTING": True})
     except SettingsError as err:
         raise UsageError(str(err))
+
+
+def _database_url() -> str:
+    return _settings()["DATABASE_URL"]
 
 
 def cmd_db_upgrade(args) -> int:
@@ -260,6 +293,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
     except GoogleConfigError as err:
         print(f"mo-docs: {err} [google.config]", file=sys.stderr)
+    except FilingError as err:
+        print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
+        return EXIT_STORAGE
+    except FilingConfigError as err:
+        print(f"mo-docs: {err} [filing.config]", file=sys.stderr)
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except (UsageError, ValueError) as err:

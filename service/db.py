@@ -44,12 +44,18 @@ class DocumentVersion(Base):
     year: Mapped[str] = mapped_column(String(9))
     number: Mapped[str] = mapped_column(String(40), default="")
     version: Mapped[int] = mapped_column(Integer)
-    location: Mapped[str] = mapped_column(String(1000))          # path or Drive file id
+    location: Mapped[str] = mapped_column(String(1000))          # path, storage address or Drive file id
+    name: Mapped[str | None] = mapped_column(String(255), nullable=True)   # the file name people see
     stored_as: Mapped[str | None] = mapped_column(String(1000), nullable=True)   # where the previous version went
     sha256: Mapped[str] = mapped_column(String(64))
     source_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     requested_by: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def file_name(self) -> str:
+        """The name people see: recorded since 0.2; older rows' locations end with it."""
+        return self.name or self.location.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def make_engine(url: str) -> Engine:

@@ -44,6 +44,7 @@ class Outcome:
     blocking: list[Finding] = field(default_factory=list)     # what --force overrode (in red inside)
     filename: str = ""
     notes: list[Finding] = field(default_factory=list)        # problems elsewhere in the workbook: said, not printed
+    content: bytes = b""                                      # the .docx as filed (for its PDF/A copy)
 
 
 class DocumentRefused(Exception):
@@ -64,9 +65,10 @@ class Generator:
         self.cache = TemplateCache()
 
     def generate(self, report: Report, request: Request, filer: Filer, today: dt.date | None = None,
-                 association: str | None = None) -> Outcome:
+                 association: str | None = None, share_with: str | None = None) -> Outcome:
         """`association` names the folder and key the document is filed under; by default
-        the workbook's short name (the workspace passes its unique label)."""
+        the workbook's short name (the workspace passes its unique label).  `share_with`:
+        an e-mail the filer gives read access where it can (Google Drive)."""
         today = today or dt.date.today()
         if request.kind not in KINDS:
             raise BadRequest(f"неизвестный вид документа: {request.kind}")
@@ -81,8 +83,8 @@ class Generator:
         content = self.render(request.kind, context)
         key = DocumentKey(association or report.data.info.short_name or report.data.info.name or report.workbook,
                           request.kind, report.year.label, number)
-        filed = filer.file(key, filename, content, source_hash(context), request.requested_by)
-        return Outcome(filed=filed, blocking=found.blocking, filename=filename, notes=found.notes)
+        filed = filer.file(key, filename, content, source_hash(context), request.requested_by, share_with=share_with)
+        return Outcome(filed=filed, blocking=found.blocking, filename=filename, notes=found.notes, content=content)
 
     def context(self, report: Report, request: Request, today: dt.date, warnings: list[str]):
         year = report.year.label

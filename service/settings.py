@@ -52,8 +52,17 @@ SETTINGS: list[Setting] = [
             "`<instance>/mo-docs.sqlite` (WAL). PostgreSQL: `postgresql+psycopg://user:pass@host/db`."),
     Setting("QUEUE_URL", None, "Job queue storage: default SQLite `<instance>/queue.sqlite`; `redis://host:6379/0` "
             "for several machines; `memory://` runs jobs inline (tests)."),
-    Setting("DOCUMENTS_DIR", None, "Root folder for filed documents (the local stand-in for Drive); default "
+    Setting("FILING_URL", None, "Where documents are filed: `file:///path`, `gdrive://<shared-drive-id>[/<folder-id>]`, "
+            "`webdav+https://host/path` (Nextcloud, ownCloud, Yandex 360, any WebDAV server), `yadisk://<folder>` "
+            "(Yandex Disk). Never with credentials; unset: the documents folder (see docs/storage.md)."),
+    Setting("DOCUMENTS_DIR", None, "The documents folder used when `MO_DOCS_FILING_URL` is unset; default "
             "`<instance>/documents`."),
+    Setting("WEBDAV_USERNAME", None, "Account on the WebDAV server of `MO_DOCS_FILING_URL=webdav+…`."),
+    Setting("WEBDAV_PASSWORD", None, "Its password; for Nextcloud and ownCloud an app password (Settings → Security)."),
+    Setting("YADISK_TOKEN", None, "OAuth token for `MO_DOCS_FILING_URL=yadisk://…` with `cloud_api:disk.read` and "
+            "`cloud_api:disk.write`."),
+    Setting("FILING_TIMEOUT_SECONDS", 60.0, "Longest wait for one answer of a WebDAV server or Yandex Disk; 429 and "
+            "5xx answers are retried first.", _float),
     Setting("WORKBOOKS_DIR", None, "Where uploaded workbooks are kept; default `<instance>/workbooks`."),
     Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest accepted upload; bigger ones get 413.", _int),
     Setting("WATCH_INTERVAL_MINUTES", 5, "How often the periodic job looks for changed workbooks.", _int),
@@ -70,13 +79,15 @@ SETTINGS: list[Setting] = [
     Setting("GOOGLE_SUBJECT", None, "Domain-wide delegation: act as this Workspace user (needs a key file)."),
     Setting("GOOGLE_SCOPES", None, "Comma-separated OAuth scopes; default Sheets read-only and Drive."),
     Setting("GOOGLE_SERVICE_ACCOUNT_EMAIL", None, "The address heads share their sheets with (shown in messages)."),
-    Setting("GOOGLE_SHARED_DRIVE_ID", None, "File documents into this shared drive instead of the local folder."),
-    Setting("GOOGLE_ROOT_FOLDER_ID", None, "Folder for documents inside the shared drive (default: its root)."),
+    Setting("GOOGLE_SHARED_DRIVE_ID", None, "Before 0.2: the shared drive for documents; with `MO_DOCS_GOOGLE_ENABLED` "
+            "and no `MO_DOCS_FILING_URL` it is read as `gdrive://<id>`."),
+    Setting("GOOGLE_ROOT_FOLDER_ID", None, "Before 0.2: the folder inside it; read as `gdrive://<drive>/<folder>`."),
     Setting("GOOGLE_CONVERT_TO_DOCS", False, "File documents as Google Docs instead of .docx.", _bool),
     Setting("GOOGLE_SHARE_WITH_CURATOR", False, "Give the curator reader access to filed documents.", _bool),
     Setting("GOOGLE_WEBHOOK_ADDRESS", None, "Public https address of /hooks/drive for changes.watch push "
             "notifications; unset: polling only."),
-    Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiter shared by all workers; unset: per process."),
+    Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiter shared by the workers of every machine; unset: "
+            "shared by the processes of this machine (a file in the instance folder)."),
     Setting("GOOGLE_READS_PER_USER_PER_MINUTE", 60, "Sheets read quota per user kept by the limiter.", _int),
     Setting("GOOGLE_READS_PER_PROJECT_PER_MINUTE", 300, "Sheets read quota per project kept by the limiter.", _int),
     Setting("GOOGLE_MAX_ATTEMPTS", 6, "Attempts of one Google request (429 and 5xx are retried with back-off).", _int),
@@ -113,6 +124,7 @@ def load_settings(instance: Path, overrides: dict | None = None, environ=None) -
     values["DATABASE_URL"] = values["DATABASE_URL"] or f"sqlite:///{instance / 'mo-docs.sqlite'}"
     values["QUEUE_URL"] = values["QUEUE_URL"] or f"sqlite:///{instance / 'queue.sqlite'}"
     values["DOCUMENTS_DIR"] = str(values["DOCUMENTS_DIR"] or instance / "documents")
+    values["INSTANCE"] = str(instance)           # derived, not a setting: where per-machine state lives
     values["WORKBOOKS_DIR"] = str(values["WORKBOOKS_DIR"] or instance / "workbooks")
     if not values["SECRET_KEY"]:
         if values["ENV"] != "development" and not values.get("TESTING"):

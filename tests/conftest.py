@@ -6,7 +6,8 @@ import pytest
 from tests.factories import association
 
 # Shared fixtures that live in their own modules (e.g. `make_instance`: real worker processes).
-pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_rows", "tests.support.documents"]
+pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_rows", "tests.support.documents",
+                  "tests.support.webdav_server"]
 
 
 @pytest.fixture(autouse=True)

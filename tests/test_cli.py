@@ -175,3 +175,78 @@ def test_generate_pdf_without_libreoffice_says_so_and_keeps_the_docx(tmp_path, c
     path = association().save(tmp_path / "mmo.xlsx")
     code, out, err = run(capsys, "generate", "work-plan", str(path), "--out", str(tmp_path / "o"), "--pdf")
     assert code == 0 and "LibreOffice не установлен" in err and out.strip().endswith(".docx")
+
+
+# ---------------------------------------------------------------- generate into the configured storage
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("MO_DOCS_INSTANCE", str(folder))
+    return folder
+
+
+def test_generate_without_out_files_into_the_instances_documents_and_its_registry(tmp_path, capsys, instance):
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "protocol", str(path), "--meeting", "2", "--as-of", "2025-09-01")
+    assert code == 0, err
+    written = instance / "documents" / "ММО математиков" / "2024-2025" / "Протоколы" / "Протокол №2 от 10.12.2024.docx"
+    assert out.strip().splitlines()[-1] == str(written) and written.is_file()
+    from service.db import make_engine
+    from service.filing.registry import Registry
+
+    rows = Registry(make_engine(f"sqlite:///{instance / 'mo-docs.sqlite'}")).all()
+    assert [(r.kind, r.number, r.file_name) for r in rows] == [("protocol", "2", "Протокол №2 от 10.12.2024.docx")]
+
+
+def test_generate_without_out_files_to_the_webdav_server_of_the_settings(tmp_path, capsys, instance, monkeypatch,
+                                                                         webdav):
+    from tests.support.webdav_server import PASSWORD, USER
+
+    for name, value in {"FILING_URL": webdav.filing_url, "WEBDAV_USERNAME": USER, "WEBDAV_PASSWORD": PASSWORD}.items():
+        monkeypatch.setenv(f"MO_DOCS_{name}", value)
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "order", str(path), "--as-of", "2025-09-01")
+    assert code == 0, err
+    stored = webdav.root / "ММО математиков" / "2024-2025" / "Приказы" / "Приказ о составе на 2024-2025 учебный год.docx"
+    assert stored.is_file()
+    last = out.strip().splitlines()[-1]
+    assert last.startswith(webdav.url) and PASSWORD not in out + err
+
+
+def test_a_storage_failure_exits_3_with_its_code(tmp_path, capsys, instance, monkeypatch, webdav):
+    from tests.support.webdav_server import USER
+
+    monkeypatch.setenv("MO_DOCS_FILING_URL", webdav.filing_url)
+    monkeypatch.setenv("MO_DOCS_WEBDAV_USERNAME", USER)
+    monkeypatch.setenv("MO_DOCS_WEBDAV_PASSWORD", "wrong")
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "order", str(path), "--as-of", "2025-09-01")
+    assert code == 3 and out == ""
+    assert err.count("\n") == 1 and err.strip().endswith("[filing.auth]") and "Traceback" not in err
+
+
+def test_a_wrong_filing_url_exits_2_with_its_code(tmp_path, capsys, instance, monkeypatch):
+    monkeypatch.setenv("MO_DOCS_FILING_URL", "ftp://files.school.ru/")
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "order", str(path))
+    assert code == 2 and "неизвестный вид адреса" in err and err.strip().endswith("[filing.config]")
+
+
+@pytest.mark.system("soffice")
+def test_generate_pdf_files_a_pdfa_copy_beside_the_document_in_the_storage(tmp_path, capsys, instance, monkeypatch,
+                                                                           webdav):
+    from service.pdf import pdfa_identification, soffice
+    from tests.support.webdav_server import PASSWORD, USER
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: scripts/system-deps.sh installs libreoffice-writer-nogui")
+    for name, value in {"FILING_URL": webdav.filing_url, "WEBDAV_USERNAME": USER, "WEBDAV_PASSWORD": PASSWORD}.items():
+        monkeypatch.setenv(f"MO_DOCS_{name}", value)
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "work-plan", str(path), "--pdf", "--as-of", "2025-09-01")
+    assert code == 0, err
+    folder = webdav.root / "ММО математиков" / "2024-2025" / "Планы"
+    pdf = (folder / "План работы на 2024-2025 учебный год.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdfa_identification(pdf) == (2, "B")
+    assert out.strip().splitlines()[-2].endswith(".pdf")

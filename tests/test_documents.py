@@ -185,7 +185,7 @@ def test_pdf_copy_through_libreoffice(generator, tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed")
     outcome, _ = make(generator, tmp_path, association(), "protocol", meeting=1)
     pdf = to_pdf(Path(outcome.filed.location))
-    assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")      # PDF/A: tests/test_pdf.py
     if shutil.which("pdftotext"):
         import subprocess
         out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout

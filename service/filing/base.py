@@ -1,7 +1,13 @@
-"""The filing interface and document keys.
+"""The filing interface, document keys and filing errors.
 
 A key names a document independently of its file name: regenerating «Протокол №2»
 after its date was corrected replaces the same document, it does not add a second.
+
+Every filer (a local folder, a WebDAV server, Yandex Disk, Google Drive) keeps the
+same promises, checked by one contract suite (tests/filing/contract.py): it makes the
+folders a document needs, files it, updates it in place keeping every earlier version
+readable, reads any recorded version back, and says where people can open it.  The
+pages, the API, the jobs and the CLI know nothing else about where documents live.
 """
 from __future__ import annotations
 
@@ -35,17 +41,65 @@ class DocumentKey:
 @dataclass(frozen=True)
 class Filed:
     key: DocumentKey
-    location: str             # a path (local) or a file id (Drive)
+    location: str             # what the registry records: a path, a storage address, a Drive file id
     version: int
     sha256: str
     changed: bool             # False when the same content was already filed
+    url: str = ""             # where people open it in the storage ("" when only the service serves it)
 
 
 class Filer(Protocol):
+    """Where generated documents go.  `title` names the storage for people
+    («папка на сервере», «Яндекс Диск», …), never with credentials."""
+
+    title: str
+
+    def folder(self, key: DocumentKey) -> str:
+        """The key's folder (association / school year / kind), made when missing."""
+        ...
+
     def file(self, key: DocumentKey, filename: str, content: bytes, source_sha256: str,
-             requested_by: str = "") -> Filed: ...
+             requested_by: str = "", *, share_with: str | None = None) -> Filed:
+        """File `content` under `key`: a new version when it differs from the last one,
+        none when it is the same; the version it replaces stays readable.  `share_with`
+        (an e-mail) is given read access where the storage has accounts to share with
+        (Google Drive); other filers ignore it."""
+        ...
 
     def versions(self, key: DocumentKey) -> list: ...
+
+    def read(self, version) -> bytes | None:
+        """The content of a recorded version (a registry row); None when the storage no
+        longer has it.  Raises FilingError when the storage cannot be reached."""
+        ...
+
+    def link(self, version) -> str | None:
+        """Where a person opens this version in the storage itself, or None when only
+        the service can serve it (a local folder).  Never carries credentials."""
+        ...
+
+    def attach(self, filed: Filed, filename: str, content: bytes) -> str:
+        """A copy beside a filed document (its PDF/A), replaced each time, not versioned;
+        returns where it went, for people."""
+        ...
+
+    def notices(self, association: str) -> list[str]:
+        """What people must know about this association's documents in the storage (a
+        curator who could not be given access, and what to do), one sentence each."""
+        ...
+
+
+class FilingError(Exception):
+    """The storage refused or could not be reached.  `message` is one Russian sentence
+    saying what happened and what to do; `code` is stable for programs; `transient`
+    says whether the same request may succeed later without anyone changing anything."""
+
+    def __init__(self, code: str, message: str, *, transient: bool = False, status: int = 0):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.transient = transient
+        self.status = status
 
 
 def sha256(data: bytes) -> str:

@@ -1,47 +1,72 @@
-"""Filing into Google Drive, behaving like LocalFiler: same keys, a new version on
-changed content, none on unchanged content, never two files for one key.
+"""Filing into Google Drive (`gdrive://<shared-drive-id>[/<folder-id>]`), keeping the
+promises of every filer: same keys, a new version on changed content, none on
+unchanged content, never two files for one key, every recorded version readable.
 
 <root folder>/<Краткое наименование>/<2024-2025>/Протоколы/Протокол №2 от 14.11.2024.docx
 
+* One filer per worker process (the workspace keeps it): folders found or made once
+  are remembered, ids from one `files.generateIds` serve the next ten documents, and
+  the lock per key means something.  Drive Resources are made per thread (httplib2
+  is not thread-safe).
 * Folders: looked up by name under their parent (the oldest wins if someone made
-  two), created when missing, remembered for the filer's life.  A folder just
-  created has no children, so its subfolders are created without a lookup.
-* Creation is idempotent: file ids come from `files.generateIds` and are written to
-  the `drive_documents` table *before* the upload.  A create retried after a lost
-  answer, or repeated by the next run after a crash, carries the same id; Drive
-  answers 409 `fileIdInUse` and the existing file is adopted.  Two workers filing
-  one new key meet on the table's primary key and so on one id.
-* Regenerating a document updates the same file (`files.update` with the content,
-  a PATCH upload): Drive keeps the previous content as a revision, kept forever for
-  .docx files (`keepRevisionForever`); the registry row's `stored_as` names it.
-* The file is found through the registry, or — when the registry lacks it (a new
-  database) — through its `appProperties.moDocsKey`, a stable hash of the key.
+  two), created when missing.  A folder just created has no children, so its
+  subfolders are created without a lookup.
+* A new .docx gets its id from `files.generateIds`, written to `drive_documents`
+  *before* the upload: a create retried after a lost answer, or repeated by the next
+  run after a crash, carries the same id; Drive answers 409 `fileIdInUse` and the
+  file is adopted.
+* A conversion to a Google Doc (`GOOGLE_CONVERT_TO_DOCS`) cannot carry a generated
+  id (Google's upload guide, as recalled in REFERENCE.md), so it is made the other way
+  round: Drive is asked first whether a file with this key's `appProperties.moDocsKey`
+  exists (a create whose answer was lost left one); only if not is it created, without
+  an id and without automatic retries, and the id Drive returns is recorded.  A create
+  that fails without a definite refusal is followed by the same lookup.
+* Regenerating updates the same file (`files.update` with the content): links stay
+  valid and Drive keeps the previous content as a revision; the registry row's
+  `stored_as` names it (`<fileId>/revisions/<id>`).
+* Revisions kept forever: exactly those the registry points to.  The first upload
+  pins its revision (`keepRevisionForever` on the create, which cannot repeat), later
+  ones are pinned by `revisions.update` once the upload is recorded — a retried
+  upload leaves no second pinned copy.  Drive keeps at most 200 per file and refuses
+  to un-keep one, so at the cap the oldest pinned revision is deleted (`drive_pins`
+  counts them).  Only kept revisions of a .docx can be downloaded later: this is what
+  makes old versions readable.
+* Reading back: the current content with `files.get(alt=media)` (a Google Doc:
+  `files.export` as .docx), an older one from its revision (`revisions.get(alt=media)`,
+  a Google Doc's revision through its `exportLinks`).
+* Sharing with the curator: once per file and address (`drive_shares`), whatever the
+  outcome; a refusal is recorded with a sentence saying what the curator must do, and
+  not tried again at every regeneration.
 * Unchanged content (same sha256 as the registry's last version): no request at all.
-* Service accounts own no storage: files must go to a shared drive (`shared_drive_id`,
-  the service account a Content manager there) or be created as a delegated user.
-  Every call carries `supportsAllDrives=True`; lists also `includeItemsFromAllDrives`
-  and, with a shared drive, `corpora="drive", driveId=...`.
+* Service accounts own no storage: files must go to a shared drive (the service
+  account a Content manager there) or be created as a delegated user.  Every call
+  carries `supportsAllDrives=True`; lists also `includeItemsFromAllDrives` and, with a
+  shared drive, `corpora="drive", driveId=...`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from google.auth.exceptions import RefreshError
-from sqlalchemy import DateTime, String, Text, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from service.db import Base, utcnow
+from service.db import utcnow
 from service.filing.base import KIND_FOLDERS, DocumentKey, Filed, safe_name, sha256
+from service.filing.drive_errors import DriveFilingError, drive_error, share_failure
+from service.filing.drive_records import DriveDocument, DrivePin, DriveShare
 from service.filing.registry import Registry
+from service.google.http import RetryPolicy
 from service.google.http import execute as default_execute
-from service.google.http import http_error_info
+
+__all__ = ["DriveFiler", "DriveFiled", "DriveFilingError", "DriveDocument", "key_hash", "DOCX", "GOOGLE_DOC",
+           "FOLDER", "PIN_CAP"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +75,10 @@ GOOGLE_DOC = "application/vnd.google-apps.document"
 FOLDER = "application/vnd.google-apps.folder"
 FILE_FIELDS = "id,name,mimeType,parents,version,headRevisionId,md5Checksum,appProperties,webViewLink,trashed"
 KEY_PROPERTY = "moDocsKey"
+COPY_PROPERTY = "moDocsCopy"
+PIN_CAP = 200                 # revisions Drive keeps forever per file
+ONCE = RetryPolicy(max_attempts=1)
+_DRIVE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 
 
 def key_hash(key: DocumentKey) -> str:
@@ -58,55 +87,27 @@ def key_hash(key: DocumentKey) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class DriveDocument(Base):
-    """The Drive file of each document key, recorded before the file exists."""
-
-    __tablename__ = "drive_documents"
-
-    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    association: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(40))
-    year: Mapped[str] = mapped_column(String(9))
-    number: Mapped[str] = mapped_column(String(40), default="")
-    file_id: Mapped[str] = mapped_column(String(200))
-    state: Mapped[str] = mapped_column(String(10), default="pending")       # pending | filed
-    head_revision: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    shared_with: Mapped[str | None] = mapped_column(String(320), nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
 @dataclass(frozen=True)
 class DriveFiled(Filed):
-    url: str = ""                       # webViewLink
     shared_with: str | None = None      # the e-mail given reader access this time
     share_error: str | None = None      # Russian: why sharing failed (the document itself is filed)
 
 
-class DriveFilingError(Exception):
-    """Filing failed; `message` is one Russian sentence, `code` is stable."""
-
-    def __init__(self, code: str, message: str, status: int = 0, reasons: frozenset[str] = frozenset()):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.reasons = reasons
-
-
 class DriveFiler:
-    """The Filer protocol over Drive v3 (google-api-python-client).
+    """The Filer interface over Drive v3 (google-api-python-client).
 
     `drive`: a Drive v3 Resource (`build("drive", "v3", ...)`), or a callable making
     one; httplib2 is not thread-safe, so with a callable each thread gets its own,
     and with a Resource calls are serialised.  `execute(request, idempotent=...)`
     runs a request (default: `service.google.http.execute`, bounded retries)."""
 
+    title = "Google Диск"
+
     def __init__(self, drive, *, root_folder_id: str, registry: Registry, shared_drive_id: str | None = None,
                  convert_to_docs: bool = False,
                  share_with: str | Callable[[DocumentKey], str | None] | None = None,
                  service_account_email: str = "", execute: Callable[..., Any] | None = None,
-                 id_batch: int = 10):
+                 id_batch: int = 10, pin_cap: int = PIN_CAP):
         self.root_folder_id = root_folder_id
         self.registry = registry
         self.shared_drive_id = shared_drive_id
@@ -115,6 +116,7 @@ class DriveFiler:
         self.service_account_email = service_account_email
         self._execute = execute or default_execute
         self.id_batch = max(1, id_batch)
+        self.pin_cap = max(1, pin_cap)
         if callable(drive) and not hasattr(drive, "files"):
             self._factory, self._shared = drive, None
         else:
@@ -137,20 +139,21 @@ class DriveFiler:
             drive = self._local.drive = self._factory()
         return drive
 
-    def _run(self, request, *, idempotent: bool | None = None):
+    def _run(self, request, **options):
         if self._factory is None:
             with self._http_lock:
-                return self._execute(request, idempotent=idempotent)
-        return self._execute(request, idempotent=idempotent)
+                return self._execute(request, **options)
+        return self._execute(request, **options)
 
-    def _call(self, make: Callable[[Any], Any], *, idempotent: bool | None = None):
+    def _call(self, make: Callable[[Any], Any], **options):
         """Build a request from the Resource and run it, mapping Google errors."""
         try:
-            return self._run(make(self._drive()), idempotent=idempotent)
+            return self._run(make(self._drive()), **options)
         except DriveFilingError:
             raise
         except Exception as exc:  # noqa: BLE001
-            err = self._error(exc)
+            err = drive_error(exc, service_account=self.service_account_email,
+                              shared_drive=bool(self.shared_drive_id))
             if err is exc:
                 raise                       # not a Google error: a bug must not look like one
             raise err from exc
@@ -212,10 +215,13 @@ class DriveFiler:
         self._folders[(parent, name)] = folder_id
         return folder_id, True
 
-    # ------------------------------------------------------------ documents
+    # ------------------------------------------------------------ records
+
+    def _session(self):
+        return Session(self.registry.engine, expire_on_commit=False)
 
     def _doc(self, key: DocumentKey) -> DriveDocument | None:
-        with Session(self.registry.engine, expire_on_commit=False) as s:
+        with self._session() as s:
             return s.get(DriveDocument, key_hash(key))
 
     def _claim(self, key: DocumentKey, file_id: str) -> DriveDocument:
@@ -223,7 +229,7 @@ class DriveFiler:
         row = DriveDocument(key_hash=key_hash(key), association=key.association, kind=key.kind, year=key.year,
                             number=key.number, file_id=file_id, state="pending")
         try:
-            with Session(self.registry.engine, expire_on_commit=False) as s, s.begin():
+            with self._session() as s, s.begin():
                 s.add(row)
             return row
         except IntegrityError:
@@ -232,7 +238,7 @@ class DriveFiler:
             return existing
 
     def _save_doc(self, key: DocumentKey, **values) -> None:
-        with Session(self.registry.engine) as s, s.begin():
+        with self._session() as s, s.begin():
             row = s.get(DriveDocument, key_hash(key))
             if row is None:
                 row = DriveDocument(key_hash=key_hash(key), association=key.association, kind=key.kind,
@@ -243,23 +249,27 @@ class DriveFiler:
             row.updated_at = utcnow()
 
     def _forget_doc(self, key: DocumentKey) -> None:
-        with Session(self.registry.engine) as s, s.begin():
+        with self._session() as s, s.begin():
             row = s.get(DriveDocument, key_hash(key))
             if row is not None:
                 s.delete(row)
 
-    def _find_by_key(self, key: DocumentKey) -> dict | None:
-        q = (f"appProperties has {{ key='{KEY_PROPERTY}' and value='{key_hash(key)}' }} "
-             "and trashed = false")
+    # ------------------------------------------------------------ requests
+
+    def _find(self, prop: str, value: str) -> dict | None:
+        q = f"appProperties has {{ key='{prop}' and value='{value}' }} and trashed = false"
         got = self._call(lambda d: d.files().list(q=q, fields=f"files({FILE_FIELDS})", pageSize=10,
                                                   **self._list_params()))
         files = got.get("files") or []
         return files[0] if files else None
 
-    def _media(self, content: bytes):
+    def _find_by_key(self, key: DocumentKey) -> dict | None:
+        return self._find(KEY_PROPERTY, key_hash(key))
+
+    def _media(self, content: bytes, mimetype: str = DOCX):
         from googleapiclient.http import MediaIoBaseUpload
 
-        return MediaIoBaseUpload(io.BytesIO(content), mimetype=DOCX, resumable=False)
+        return MediaIoBaseUpload(io.BytesIO(content), mimetype=mimetype, resumable=False)
 
     def _name(self, filename: str) -> str:
         name = safe_name(filename)
@@ -272,13 +282,13 @@ class DriveFiler:
                 "moDocsNumber": key.number[:40]}
 
     def _create(self, key: DocumentKey, file_id: str, filename: str, content: bytes) -> dict:
-        body = {"id": file_id, "name": self._name(filename), "parents": [self.folder(key)],
-                "mimeType": GOOGLE_DOC if self.convert_to_docs else DOCX,
+        """A new .docx with a generated id; its only revision is kept forever at once."""
+        body = {"id": file_id, "name": self._name(filename), "parents": [self.folder(key)], "mimeType": DOCX,
                 "appProperties": self._properties(key)}
-        extra = {} if self.convert_to_docs else {"keepRevisionForever": True}
         try:
             return self._call(lambda d: d.files().create(body=body, media_body=self._media(content),
-                                                         fields=FILE_FIELDS, supportsAllDrives=True, **extra),
+                                                         fields=FILE_FIELDS, supportsAllDrives=True,
+                                                         keepRevisionForever=True),
                               idempotent=True)
         except DriveFilingError as err:
             if "fileIdInUse" not in err.reasons:
@@ -291,29 +301,66 @@ class DriveFiler:
             return existing
         return self._update(key, file_id, filename, content)
 
+    def _create_converted(self, key: DocumentKey, filename: str, content: bytes) -> dict:
+        """A new Google Doc: no generated id, so no automatic retry (a repeated create
+        would make a second file); a failure that may have created it is resolved by
+        the key lookup, now or at the next attempt."""
+        body = {"name": self._name(filename), "parents": [self.folder(key)], "mimeType": GOOGLE_DOC,
+                "appProperties": self._properties(key)}
+        try:
+            return self._call(lambda d: d.files().create(body=body, media_body=self._media(content),
+                                                         fields=FILE_FIELDS, supportsAllDrives=True),
+                              idempotent=False, policy=ONCE)
+        except DriveFilingError as err:
+            if 400 <= err.status < 500 and err.status not in (408, 429):
+                raise                                 # refused: nothing was made
+            found = self._find_by_key(key)
+            if found is not None:
+                return found
+            raise
+
     def _update(self, key: DocumentKey, file_id: str, filename: str, content: bytes) -> dict:
         # `trashed: false` brings back a document someone put in the bin: it is being regenerated
         body = {"name": self._name(filename), "appProperties": self._properties(key), "trashed": False}
-        extra = {} if self.convert_to_docs else {"keepRevisionForever": True}
         return self._call(lambda d: d.files().update(fileId=file_id, body=body, media_body=self._media(content),
-                                                     fields=FILE_FIELDS, supportsAllDrives=True, **extra))
+                                                     fields=FILE_FIELDS, supportsAllDrives=True))
+
+    def _head(self, meta: dict) -> str | None:
+        """The revision holding what was just uploaded: `headRevisionId` for a .docx; a
+        Google Doc has none in its metadata, so its revision list is read."""
+        if meta.get("mimeType") != GOOGLE_DOC:
+            return meta.get("headRevisionId")
+        file_id, token, last = meta["id"], None, None
+        while True:
+            got = self._call(lambda d: d.revisions().list(fileId=file_id, pageSize=1000, pageToken=token,
+                                                          fields="nextPageToken,revisions(id)"))
+            items = got.get("revisions") or []
+            if items:
+                last = items[-1]["id"]
+            token = got.get("nextPageToken")
+            if not token:
+                return last
+
+    # ------------------------------------------------------------ filing
 
     def file(self, key: DocumentKey, filename: str, content: bytes, source_sha256: str,
              requested_by: str = "", *, share_with: str | None = None) -> DriveFiled:
         digest = sha256(content)
         with self._key_lock(key):
             last = self.registry.latest(key)
-            if last is not None and last.sha256 == digest:
-                return DriveFiled(key, last.location, last.version, digest, changed=False)
+            here = last is not None and bool(_DRIVE_ID.match(last.location))   # not filed by another storage
+            if here and last.sha256 == digest:
+                doc = self._doc(key)
+                return DriveFiled(key, last.location, last.version, digest, changed=False,
+                                  url=self._view_link(last.location, doc))
             doc = self._doc(key)
             previous_revision = doc.head_revision if doc is not None and doc.state == "filed" else None
             created = False
             meta: dict | None = None
             # 1. the file this key is known to have
-            known = last.location if last is not None else (
-                doc.file_id if doc is not None and doc.state == "filed" else None)
-            file_id = known
+            known = last.location if here else (doc.file_id if doc is not None and doc.state == "filed" else None)
             if known:
+                self._pin_pending(known)
                 try:
                     meta = self._update(key, known, filename, content)
                 except DriveFilingError as err:
@@ -321,112 +368,232 @@ class DriveFiler:
                         raise
                     log.warning("drive: file %s of %s is gone, filing the document anew", known, key)
                     previous_revision = None
-                    if doc is not None and doc.state == "filed":
+                    if doc is not None:
                         self._forget_doc(key)
                         doc = None
+                    known = None
             # 2. an id recorded by an earlier attempt whose outcome is unknown
-            if meta is None and doc is not None and doc.state == "pending":
-                file_id = doc.file_id
-                meta = self._create(key, file_id, filename, content)
+            if meta is None and doc is not None and doc.state == "pending" and not self.convert_to_docs:
+                meta = self._create(key, doc.file_id, filename, content)
                 created = True
-            # 3. nothing known here (a new database): Drive may still have it
+            # 3. nothing known here (a new database, or a conversion whose answer was lost)
             if meta is None and not known:
                 found = self._find_by_key(key)
                 if found is not None:
-                    file_id = found["id"]
-                    if found.get("md5Checksum") == hashlib.md5(content).hexdigest() and not found.get("trashed"):
-                        meta = found
-                    else:
-                        meta = self._update(key, file_id, filename, content)
-            # 4. a new file, its id recorded before the upload
+                    same = found.get("md5Checksum") == hashlib.md5(content).hexdigest() and not found.get("trashed")
+                    meta = found if same else self._update(key, found["id"], filename, content)
+            # 4. a new file
             if meta is None:
-                claimed = self._claim(key, self._new_id())
-                file_id = claimed.file_id
-                meta = self._create(key, file_id, filename, content)
+                if self.convert_to_docs:
+                    meta = self._create_converted(key, filename, content)
+                else:
+                    meta = self._create(key, self._claim(key, self._new_id()).file_id, filename, content)
                 created = True
-            file_id = meta.get("id") or file_id
+            file_id = meta["id"]
+            head = self._head(meta)
             stored_as = f"{file_id}/revisions/{previous_revision}" if previous_revision else None
-            row = self.registry.add(key, file_id, digest, source_sha256, requested_by, stored_as)
-            self._save_doc(key, file_id=file_id, state="filed", head_revision=meta.get("headRevisionId"))
+            row = self.registry.add(key, file_id, digest, source_sha256, requested_by, stored_as,
+                                    name=safe_name(filename))          # what a download is called: the .docx
+            self._save_doc(key, file_id=file_id, state="filed", head_revision=head,
+                           mime_type=meta.get("mimeType"), web_link=meta.get("webViewLink"))
+            if meta.get("mimeType") != GOOGLE_DOC and head:
+                self._pin(file_id, head, already=created)
             shared, share_error = None, None
             email = share_with or self._share_target(key)
-            if email and (created or doc is None or doc.shared_with != email):
-                shared, share_error = self._share(key, file_id, email)
+            if email:
+                shared, share_error = self._share(file_id, email)
             return DriveFiled(key, file_id, row.version, digest, changed=True, url=meta.get("webViewLink", ""),
                               shared_with=shared, share_error=share_error)
+
+    # ------------------------------------------------------------ revisions kept forever
+
+    def _pin(self, file_id: str, revision: str, *, already: bool = False) -> None:
+        """Keep `revision` forever (`already`: the create did), within the cap."""
+        with self._session() as s, s.begin():
+            row = s.scalars(select(DrivePin).where(DrivePin.file_id == file_id,
+                                                   DrivePin.revision_id == revision)).first()
+            if row is None:
+                s.add(DrivePin(file_id=file_id, revision_id=revision, state="pinned" if already else "pending"))
+            elif row.state == "pinned":
+                return
+        if not already:
+            self._pin_pending(file_id)
+
+    def _pin_pending(self, file_id: str) -> None:
+        """Pin what is recorded as pending (a pin that failed last time is tried again)."""
+        with self._session() as s:
+            pending = list(s.scalars(select(DrivePin).where(DrivePin.file_id == file_id, DrivePin.state == "pending")
+                                     .order_by(DrivePin.id)))
+        for pin in pending:
+            try:
+                self._make_room(file_id)
+                self._call(lambda d: d.revisions().update(fileId=file_id, revisionId=pin.revision_id,
+                                                          body={"keepForever": True}, fields="id,keepForever"))
+            except DriveFilingError as err:
+                if err.status == 404:                         # purged meanwhile: nothing left to keep
+                    self._set_pin(pin.id, "dropped")
+                    continue
+                log.warning("drive: revision %s of %s not kept forever yet (%s)", pin.revision_id, file_id, err.code)
+                return
+            self._set_pin(pin.id, "pinned")
+
+    def _make_room(self, file_id: str) -> None:
+        """Drive keeps at most `pin_cap` revisions forever and never un-keeps one: the
+        oldest pinned revision is deleted to make room (its version reads as gone)."""
+        with self._session() as s:
+            pinned = list(s.scalars(select(DrivePin).where(DrivePin.file_id == file_id, DrivePin.state == "pinned")
+                                    .order_by(DrivePin.id)))
+        for oldest in pinned[:max(0, len(pinned) - self.pin_cap + 1)]:
+            try:
+                self._call(lambda d: d.revisions().delete(fileId=file_id, revisionId=oldest.revision_id))
+            except DriveFilingError as err:
+                if err.status != 404:
+                    raise
+            log.warning("drive: %s keeps %d revisions forever; the oldest (%s) was deleted", file_id, self.pin_cap,
+                        oldest.revision_id)
+            self._set_pin(oldest.id, "dropped")
+
+    def _set_pin(self, pin_id: int, state: str) -> None:
+        with self._session() as s, s.begin():
+            s.get(DrivePin, pin_id).state = state
+
+    # ------------------------------------------------------------ sharing
 
     def _share_target(self, key: DocumentKey) -> str | None:
         if callable(self.share_with):
             return self.share_with(key)
         return self.share_with
 
-    def _share(self, key: DocumentKey, file_id: str, email: str) -> tuple[str | None, str | None]:
-        """Give `email` reader access without a notification letter.  A failure does not
-        undo the filing: it is returned as a Russian sentence."""
+    def _share(self, file_id: str, email: str) -> tuple[str | None, str | None]:
+        """Give `email` reader access without a notification letter, once per file and
+        address.  A refusal does not undo the filing; it is recorded with a sentence
+        saying what the curator must do and returned this once."""
+        with self._session() as s:
+            if s.get(DriveShare, (file_id, email)) is not None:
+                return None, None
         body = {"type": "user", "role": "reader", "emailAddress": email}
         try:
             self._call(lambda d: d.permissions().create(fileId=file_id, body=body, sendNotificationEmail=False,
                                                         supportsAllDrives=True, fields="id"))
         except DriveFilingError as err:
-            return None, f"Документ сохранён, но открыть его {email} не удалось: {err.message}"
-        self._save_doc(key, file_id=file_id, shared_with=email)
+            code, message, transient = share_failure(err.status, err.reasons, email)
+            if not transient:
+                self._record_share(file_id, email, "failed", code, message)
+            return None, message
+        self._record_share(file_id, email, "shared")
         return email, None
+
+    def _record_share(self, file_id: str, email: str, state: str, code: str | None = None,
+                      message: str | None = None) -> None:
+        try:
+            with self._session() as s, s.begin():
+                s.add(DriveShare(file_id=file_id, email=email, state=state, code=code, message=message))
+        except IntegrityError:
+            pass                                       # another worker recorded it first
+
+    def notices(self, association: str) -> list[str]:
+        """Why curators could not be given access to this association's documents (one
+        sentence per address), for the association's page."""
+        with self._session() as s:
+            files = select(DriveDocument.file_id).where(DriveDocument.association == association)
+            rows = s.scalars(select(DriveShare).where(DriveShare.state == "failed", DriveShare.file_id.in_(files)))
+            return list(dict.fromkeys(r.message for r in rows if r.message))
+
+    # ------------------------------------------------------------ reading back
 
     def versions(self, key: DocumentKey):
         return self.registry.versions(key)
 
-    def revision_of(self, version) -> tuple[str, str | None] | None:
-        """Where a recorded version's content lives in Drive: (file id, revision id).
-        The latest version is the file's head revision; an older one is the revision
-        its successor recorded in `stored_as`.  None when nothing recorded it (e.g. a
-        Google Doc, whose revisions have no ids in the API's answers)."""
+    def _where(self, version) -> tuple[str, str | None] | None:
+        """(file id, revision id or None for the current content) of a recorded version."""
         key = DocumentKey(version.association, version.kind, version.year, version.number)
         latest = self.registry.latest(key)
         if latest is not None and latest.id == version.id:
-            doc = self._doc(key)
-            return version.location, (doc.head_revision if doc is not None else None)
+            return version.location, None
         successor = self.registry.version(key, version.version + 1)
         if successor is None or not successor.stored_as or "/revisions/" not in successor.stored_as:
             return None
         file_id, revision = successor.stored_as.split("/revisions/", 1)
         return file_id, revision
 
-    # ------------------------------------------------------------ errors
+    def read(self, version) -> bytes | None:
+        where = self._where(version)
+        if where is None or not _DRIVE_ID.match(where[0]):
+            return None                                   # recorded by another storage, or not kept
+        file_id, revision = where
+        try:
+            mime = self._mime(file_id, version)
+            if revision is None:
+                if mime == GOOGLE_DOC:
+                    return self._call(lambda d: d.files().export(fileId=file_id, mimeType=DOCX))
+                return self._call(lambda d: d.files().get_media(fileId=file_id, supportsAllDrives=True))
+            if mime == GOOGLE_DOC:
+                got = self._call(lambda d: d.revisions().get(fileId=file_id, revisionId=revision,
+                                                              fields="exportLinks"))
+                link = (got.get("exportLinks") or {}).get(DOCX)
+                return self._call(lambda d: _authorized_get(d, link)) if link else None
+            return self._call(lambda d: d.revisions().get_media(fileId=file_id, revisionId=revision))
+        except DriveFilingError as err:
+            if err.status == 404:
+                return None
+            raise
 
-    def _error(self, exc: BaseException) -> BaseException:
-        status, reasons = http_error_info(exc)
-        reasons_f = frozenset(reasons)
-        who = f"служебный аккаунт {self.service_account_email}" if self.service_account_email else "служебный аккаунт"
-        if not status and not isinstance(exc, RefreshError):
-            if isinstance(exc, (TimeoutError, ConnectionError, OSError)):
-                return DriveFilingError("drive.unavailable", "Google Диск не отвечает. Попробуйте позже.")
-            return exc
-        if status == 429 or reasons & {"rateLimitExceeded", "userRateLimitExceeded"}:
-            return DriveFilingError("drive.rate_limited", "Google ограничивает число запросов к Диску. "
-                                    "Попробуйте через минуту.", status, reasons_f)
-        if "storageQuotaExceeded" in reasons:
-            return DriveFilingError(
-                "drive.no_storage",
-                f"У служебного аккаунта нет своего места на Google Диске: документы нужно складывать в общий "
-                f"диск, где {who} — «Менеджер контента». Укажите общий диск в настройках.", status, reasons_f)
-        if status == 401 or isinstance(exc, RefreshError):
-            return DriveFilingError("drive.auth", "Служба не смогла войти в Google: ключ служебного аккаунта "
-                                    "недействителен. Сообщите администратору.", status, reasons_f)
-        if status == 403:
-            return DriveFilingError(
-                "drive.forbidden",
-                f"Нет прав на запись в папку Google Диска: {who} не может создавать и менять файлы. "
-                "Добавьте его в общий диск с ролью «Менеджер контента» (Content manager) "
-                "или дайте ему права «Редактор» на папку.", status, reasons_f)
-        if status == 404:
-            return DriveFilingError(
-                "drive.not_found",
-                f"Папка или файл на Google Диске не найдены либо не открыты для {self.service_account_email or 'службы'}. "
-                "Проверьте идентификатор папки в настройках и доступ служебного аккаунта.", status, reasons_f)
-        if status >= 500 or status == 408:
-            return DriveFilingError("drive.unavailable", "Google Диск сейчас не отвечает. Попробуйте позже.",
-                                    status, reasons_f)
-        return DriveFilingError("drive.error", f"Google Диск ответил ошибкой {status}.", status, reasons_f)
+    def _mime(self, file_id: str, version) -> str | None:
+        key = DocumentKey(version.association, version.kind, version.year, version.number)
+        doc = self._doc(key)
+        if doc is not None and doc.file_id == file_id and doc.mime_type:
+            return doc.mime_type
+        got = self._call(lambda d: d.files().get(fileId=file_id, fields="mimeType", supportsAllDrives=True))
+        return got.get("mimeType")
+
+    def link(self, version) -> str | None:
+        """The document in Drive for its current version; an older version has no page
+        of its own in Drive — the service serves its revision."""
+        where = self._where(version)
+        if where is None or where[1] is not None or not _DRIVE_ID.match(where[0]):
+            return None
+        key = DocumentKey(version.association, version.kind, version.year, version.number)
+        return self._view_link(where[0], self._doc(key))
+
+    @staticmethod
+    def _view_link(file_id: str, doc: DriveDocument | None) -> str:
+        if doc is not None and doc.file_id == file_id and doc.web_link:
+            return doc.web_link
+        if doc is not None and doc.mime_type == GOOGLE_DOC:
+            return f"https://docs.google.com/document/d/{file_id}/edit"
+        return f"https://drive.google.com/file/d/{file_id}/view"
+
+    def attach(self, filed: Filed, filename: str, content: bytes) -> str:
+        """A copy beside the document (its PDF/A), found again by its own key property."""
+        name = safe_name(filename)
+        marker = hashlib.sha256(f"{key_hash(filed.key)}\x1f{name}".encode()).hexdigest()
+        mimetype = "application/pdf" if name.lower().endswith(".pdf") else "application/octet-stream"
+        found = self._find(COPY_PROPERTY, marker)
+        if found is not None:
+            meta = self._call(lambda d: d.files().update(fileId=found["id"], body={"name": name},
+                                                         media_body=self._media(content, mimetype),
+                                                         fields="id,webViewLink", supportsAllDrives=True))
+        else:
+            body = {"id": self._new_id(), "name": name, "parents": [self.folder(filed.key)], "mimeType": mimetype,
+                    "appProperties": {COPY_PROPERTY: marker}}
+            try:
+                meta = self._call(lambda d: d.files().create(body=body, media_body=self._media(content, mimetype),
+                                                             fields="id,webViewLink", supportsAllDrives=True),
+                                  idempotent=True)
+            except DriveFilingError as err:
+                if "fileIdInUse" not in err.reasons:
+                    raise
+                meta = self._call(lambda d: d.files().get(fileId=body["id"], fields="id,webViewLink",
+                                                          supportsAllDrives=True))
+        return meta.get("webViewLink") or f"https://drive.google.com/file/d/{meta['id']}/view"
+
+
+def _authorized_get(drive, url: str):
+    """A GET of a Drive-issued address (a revision's export link) with the Resource's
+    authorised transport, as an HttpRequest so that it retries like the rest."""
+    from googleapiclient.http import HttpRequest
+
+    return HttpRequest(drive._http, lambda resp, content: content, url, method="GET")
 
 
 def _q(text: str) -> str:

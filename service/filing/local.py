@@ -1,107 +1,125 @@
-"""Filing into a local folder, the embedded stand-in for a shared Drive folder.
+"""Filing into a local folder (`file:///path`, the default: the instance's documents folder).
 
-<root>/<Краткое наименование>/<2024-2025>/Протоколы/Протокол №2 от 14.11.2024.docx
-
-A document is written to a temporary file in its folder, flushed to disk and then
-renamed over the old one, so a reader never sees half a document.  The previous
-version is moved to `.versions/` first and recorded in the registry.  One lock per
-document key serialises two clicks on the same button.
+A file is written to a temporary file in its folder, flushed to disk and renamed
+over the old one, so a reader never sees half a document.  Locks per document key
+are files (`<root>/.mo-docs/locks/`), so processes on this machine are serialised
+too.  Without a registry given, one lives beside the documents
+(`<root>/.mo-docs/registry.sqlite`), as `mo-docs generate --out DIR` uses it.
 """
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
-import hashlib
 import os
+import shutil
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from service.db import make_engine
-from service.filing.base import KIND_FOLDERS, DocumentKey, Filed, safe_name, sha256
+from service.filing.base import sha256
 from service.filing.registry import Registry
+from service.filing.versioned import VERSIONS, VersionedFiler
 
-VERSIONS = ".versions"
+__all__ = ["LocalFiler", "LocalStore", "VERSIONS"]
 
 
-class LocalFiler:
-    def __init__(self, root: Path, registry: Registry | None = None):
+class LocalStore:
+    """The Store of a folder on this machine; locations are absolute paths."""
+
+    def __init__(self, root: Path):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        meta = self.root / ".mo-docs"
-        meta.mkdir(exist_ok=True)
-        self._locks = meta / "locks"
-        self._locks.mkdir(exist_ok=True)
-        self.registry = registry or Registry(make_engine(f"sqlite:///{meta / 'registry.sqlite'}"))
 
-    def folder(self, key: DocumentKey) -> Path:
-        return (self.root / safe_name(key.association, "МО") / safe_name(key.year, "год")
-                / KIND_FOLDERS[key.kind])
+    def _p(self, path: str) -> Path:
+        return self.root / path
+
+    def make_folders(self, folder: str) -> None:
+        self._p(folder).mkdir(parents=True, exist_ok=True)
+
+    def exists(self, path: str) -> bool:
+        return self._p(path).exists()
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return self._p(path).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+
+    def write(self, path: str, content: bytes) -> None:
+        target = self._p(path)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def copy(self, source: str, target: str) -> None:
+        shutil.copy2(self._p(source), self._p(target))
+
+    def move(self, source: str, target: str) -> None:
+        os.replace(self._p(source), self._p(target))
+
+    def delete(self, path: str) -> None:
+        self._p(path).unlink(missing_ok=True)
+
+    def holds(self, path: str, digest: str) -> bool:
+        content = self.read(path)
+        return content is not None and sha256(content) == digest
+
+    def location(self, path: str) -> str:
+        return str(self._p(path))
+
+    def path_of(self, location: str) -> str | None:
+        """Nothing outside the root is ever served, whatever the registry says."""
+        try:
+            resolved = Path(location).resolve()
+            relative = resolved.relative_to(self.root.resolve())
+        except (ValueError, OSError):
+            return None
+        return relative.as_posix() if relative.parts else None
+
+    def link(self, path: str) -> str | None:
+        return None
+
+
+class FileKeyLocks:
+    """One lock file per document key: threads and processes of this machine."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
-    def _lock(self, key: DocumentKey):
-        name = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-        with open(self._locks / f"{name}.lock", "w") as fh:
+    def hold(self, name: str) -> Iterator[None]:
+        with open(self.folder / f"{name}.lock", "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def file(self, key: DocumentKey, filename: str, content: bytes, source_sha256: str,
-             requested_by: str = "") -> Filed:
-        folder = self.folder(key)
-        path = folder / safe_name(filename)
-        digest = sha256(content)
-        with self._lock(key):
-            last = self.registry.latest(key)
-            if last and last.sha256 == digest and Path(last.location) == path and path.exists() \
-                    and sha256(path.read_bytes()) == digest:
-                return Filed(key, str(path), last.version, digest, changed=False)
-            folder.mkdir(parents=True, exist_ok=True)
-            stored_as = None
-            previous = Path(last.location) if last else None
-            for old in {p for p in (previous, path) if p is not None and p.exists()}:
-                stored_as = str(self._keep(old, (last.version if last else 0)))
-            tmp = folder / f".{path.name}.{os.getpid()}.part"
-            try:
-                with open(tmp, "wb") as fh:
-                    fh.write(content)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
-            row = self.registry.add(key, str(path), digest, source_sha256, requested_by, stored_as)
-            return Filed(key, str(path), row.version, digest, changed=True)
 
-    def _keep(self, old: Path, version: int) -> Path:
-        """Move the file being replaced into .versions/, never overwriting an earlier one."""
-        target_dir = old.parent / VERSIONS
-        target_dir.mkdir(exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = target_dir / f"{old.stem} (версия {version}, {stamp}){old.suffix}"
-        n = 1
-        while target.exists():
-            n += 1
-            target = target_dir / f"{old.stem} (версия {version}, {stamp}, {n}){old.suffix}"
-        os.replace(old, target)
-        return target
+class LocalFiler(VersionedFiler):
+    title = "папка документов на сервере"
 
-    def versions(self, key: DocumentKey):
-        return self.registry.versions(key)
+    def __init__(self, root: Path, registry: Registry | None = None):
+        store = LocalStore(root)
+        meta = store.root / ".mo-docs"
+        meta.mkdir(exist_ok=True)
+        registry = registry or Registry(make_engine(f"sqlite:///{meta / 'registry.sqlite'}"))
+        super().__init__(store, registry, FileKeyLocks(meta / "locks"))
+        self.root = store.root
 
-    def file_of(self, version) -> Path | None:
-        """The file holding a recorded version: the current file for the latest version, else
-        where the next version moved it (`stored_as`).  None when it is gone or lies outside
-        the root: nothing outside the documents folder is ever served."""
-        key = DocumentKey(version.association, version.kind, version.year, version.number)
-        latest = self.registry.latest(key)
-        if latest is not None and latest.id == version.id:
-            path = Path(version.location)
-        else:
-            successor = self.registry.version(key, version.version + 1)
-            if successor is None or not successor.stored_as:
-                return None
-            path = Path(successor.stored_as)
-        path, root = path.resolve(), self.root.resolve()
-        return path if root in path.parents and path.is_file() else None
+    def path(self, version) -> Path | None:
+        """The file holding a recorded version, for callers on this machine (the CLI's
+        PDF copy); None when it is gone or lies outside the root."""
+        rel = self.path_of_version(version)
+        if rel is None:
+            return None
+        path = self.root / rel
+        return path if path.is_file() else None

@@ -35,12 +35,13 @@ class Registry:
             return s.get(DocumentVersion, version_id)
 
     def add(self, key: DocumentKey, location: str, sha: str, source_sha: str, requested_by: str,
-            stored_as: str | None = None) -> DocumentVersion:
+            stored_as: str | None = None, *, name: str | None = None) -> DocumentVersion:
         with Session(self.engine, expire_on_commit=False) as s, s.begin():
             current = s.scalar(select(func.max(DocumentVersion.version)).where(*self._where(key))) or 0
             row = DocumentVersion(association=key.association, kind=key.kind, year=key.year, number=key.number,
                                   version=current + 1, location=location, sha256=sha, source_sha256=source_sha,
-                                  requested_by=requested_by, stored_as=stored_as)
+                                  requested_by=requested_by, stored_as=stored_as,
+                                  name=name)
             s.add(row)
         return row
 

@@ -12,11 +12,18 @@ moved; the rest cost nothing.
 
 The page token is saved only after the reads, so a crash replays the changes
 (the workbook cache makes a replay free).  A read that fails (no access yet, quota)
-is retried by the next sync.
+is retried by the next sync.  Both the token and the version last read of every
+watched sheet are kept in the service database (`SqlTokenStore`,
+`SqlSheetVersions`): after a restart the first sync reads nothing that did not change.
+
+The feed also lists the service's own changes — the documents it files into Drive.
+They are recognised (last modified by the service account itself, or carrying the
+filer's `appProperties`) and dropped at once: they are never taken for a register.
 
 Push notifications (`changes.watch`) only say «something changed»: the handler
-checks the channel and its token and asks for a sync; channels expire and are
-renewed by `renew_channels` before they do.
+checks the channel and its token and asks for a sync, coalesced (push.py): a burst of
+notifications, the service's own uploads among them, makes one sync.  Channels expire
+and are renewed by `renew_channels` before they do.
 """
 from __future__ import annotations
 
@@ -28,7 +35,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-from sqlalchemy import BigInteger, DateTime, String, select
+from sqlalchemy import BigInteger, Boolean, DateTime, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -37,7 +44,9 @@ from service.google.http import execute as default_execute
 from service.sources.base import RawWorkbook, SourceError
 from service.sources.gsheets import GSheetReader, GSheetSource, WorkbookCache, drive_versions, parse_spreadsheet_id
 
-CHANGE_FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(id,version,modifiedTime,mimeType))"
+CHANGE_FIELDS = ("nextPageToken,newStartPageToken,"
+                 "changes(fileId,removed,file(id,version,modifiedTime,mimeType,lastModifyingUser(me),appProperties))")
+OWN_PROPERTIES = ("moDocsKey", "moDocsCopy")          # what the Drive filer puts on what it files
 SPREADSHEET = "application/vnd.google-apps.spreadsheet"
 
 
@@ -108,6 +117,7 @@ class Poll:
     token: str                      # the token to save once the changes are handled
     requests: int = 0               # changes.list / getStartPageToken calls made
     first: bool = False             # no token was saved: nothing is known to have changed
+    own: int = 0                    # the service's own changes, dropped
 
 
 class ChangeFeed:
@@ -150,13 +160,16 @@ class ChangeFeed:
             return Poll({}, self.token(), requests=1, first=True)
         changes: dict[str, FileChange] = {}
         token: str | None = saved
-        requests = 0
+        requests = own = 0
         while token:
             page = self.execute(self.drive.changes().list(
                 pageToken=token, fields=CHANGE_FIELDS, pageSize=self.page_size, includeItemsFromAllDrives=True,
                 includeRemoved=True, **self.scope()))
             requests += 1
             for item in page.get("changes") or []:
+                if _own(item):
+                    own += 1
+                    continue
                 change = _file_change(item)
                 if change is None:
                     continue
@@ -164,12 +177,20 @@ class ChangeFeed:
                 if old is None or _version(change.version) >= _version(old.version) or change.removed:
                     changes[change.file_id] = change
             if page.get("newStartPageToken"):
-                return Poll(changes, page["newStartPageToken"], requests)
+                return Poll(changes, page["newStartPageToken"], requests, own=own)
             token = page.get("nextPageToken")
-        return Poll(changes, saved, requests)          # pragma: no cover - Drive always ends with newStartPageToken
+        return Poll(changes, saved, requests, own=own)   # pragma: no cover - Drive always ends with newStartPageToken
 
     def commit(self, poll: Poll) -> None:
         self.store.set(self.name, poll.token)
+
+
+def _own(item: Mapping[str, Any]) -> bool:
+    """A change the service made itself: a document or folder it filed."""
+    f = item.get("file") or {}
+    if (f.get("lastModifyingUser") or {}).get("me") is True:
+        return True
+    return any(k in (f.get("appProperties") or {}) for k in OWN_PROPERTIES)
 
 
 def _file_change(item: Mapping[str, Any]) -> FileChange | None:
@@ -198,39 +219,43 @@ class SyncResult:
     removed: set[str] = field(default_factory=set)                   # unshared or deleted
     unchanged: int = 0
     feed_requests: int = 0
+    own: int = 0                                                      # the service's own changes, ignored
 
 
 class SheetSync:
     """Reads the watched spreadsheets that changed (see the module's docstring).
 
-    A watched spreadsheet never read by this process (empty cache, e.g. after a
-    restart) gets its version from Drive `files.get` (`versions`) and is read once."""
+    A watched spreadsheet whose version nothing recorded (a new one) gets it from
+    Drive `files.get` (`versions`) and is read once.  `known` remembers the version
+    last read of each sheet and the reads that failed (to try again); with
+    `SqlSheetVersions` it outlives the process."""
 
     def __init__(self, feed: ChangeFeed, reader: GSheetReader, cache: WorkbookCache, *,
-                 versions: Callable[[str], str | None] | None = None):
+                 versions: Callable[[str], str | None] | None = None, known: "SheetVersions | None" = None):
         self.feed = feed
         self.reader = reader
         self.cache = cache
         self.versions = versions or drive_versions(feed.drive, execute=feed.execute)
-        self._retry: dict[str, str | None] = {}        # reads that failed, to try again
+        self.known = known if known is not None else MemorySheetVersions()
         self._lock = threading.Lock()
 
     def sync(self, watched_ids: Iterable[str]) -> SyncResult:
         with self._lock:
             ids = list(dict.fromkeys(parse_spreadsheet_id(i) for i in watched_ids))
             poll = self.feed.poll()
-            result = SyncResult(feed_requests=poll.requests)
+            result = SyncResult(feed_requests=poll.requests, own=poll.own)
+            recorded = self.known.load(ids)
             for sid in ids:
                 change = poll.changes.get(sid)
-                known = self.cache.version(sid)
+                last = recorded.get(sid)                          # (version read, failed) or None
+                known = self.cache.version(sid) or (last[0] if last and not last[1] else None)
                 if change is not None and change.removed:
                     result.removed.add(sid)
-                    self._retry.pop(sid, None)
                     continue
                 if change is not None and change.version is not None:
                     version: str | None = change.version
-                elif sid in self._retry:
-                    version = self._retry[sid]
+                elif last is not None and last[1]:
+                    version = last[0]                             # a read that failed: try it again
                 elif known is not None:
                     result.unchanged += 1
                     continue
@@ -242,29 +267,86 @@ class SheetSync:
                         if err is exc:
                             raise
                         result.errors[sid] = err
-                        self._retry[sid] = None
+                        self.known.save(sid, None, failed=True)
                         continue
                 if known is not None and version is not None and known == version:
                     result.unchanged += 1
-                    self._retry.pop(sid, None)
+                    if last is None or last[1]:
+                        self.known.save(sid, version, failed=False)
                     continue
                 try:
                     source = GSheetSource(sid, self.reader, cache=self.cache, version=version)
                     result.workbooks[sid] = source.read()
                     result.changed[sid] = version
-                    self._retry.pop(sid, None)
+                    self.known.save(sid, version, failed=False)
                 except SourceError as err:
                     result.errors[sid] = err
-                    self._retry[sid] = version
+                    self.known.save(sid, version, failed=True)
             self.feed.commit(poll)
             return result
 
 
 def sync(watched_ids: Iterable[str], *, feed: ChangeFeed, reader: GSheetReader, cache: WorkbookCache,
-         versions: Callable[[str], str | None] | None = None) -> SyncResult:
+         versions: Callable[[str], str | None] | None = None, known: SheetVersions | None = None) -> SyncResult:
     """One-off `SheetSync(feed, reader, cache).sync(watched_ids)` (failed reads are
-    retried by later syncs only with a long-lived SheetSync)."""
-    return SheetSync(feed, reader, cache, versions=versions).sync(watched_ids)
+    retried by later syncs when `known` outlives it)."""
+    return SheetSync(feed, reader, cache, versions=versions, known=known).sync(watched_ids)
+
+
+# ---------------------------------------------------------------- versions read, kept
+
+class SheetVersions(Protocol):
+    def load(self, ids: list[str]) -> dict[str, tuple[str | None, bool]]:
+        """{id: (version last read, whether that read failed)} of the ids recorded."""
+        ...
+
+    def save(self, spreadsheet_id: str, version: str | None, *, failed: bool) -> None: ...
+
+
+class MemorySheetVersions:
+    def __init__(self):
+        self._rows: dict[str, tuple[str | None, bool]] = {}
+        self._lock = threading.Lock()
+
+    def load(self, ids: list[str]) -> dict[str, tuple[str | None, bool]]:
+        with self._lock:
+            return {i: self._rows[i] for i in ids if i in self._rows}
+
+    def save(self, spreadsheet_id: str, version: str | None, *, failed: bool) -> None:
+        with self._lock:
+            self._rows[spreadsheet_id] = (version, failed)
+
+
+class SheetVersion(Base):
+    __tablename__ = "google_sheet_versions"
+
+    spreadsheet_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SqlSheetVersions:
+    """Versions read, in the service database: one query per sync, one row per read."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def load(self, ids: list[str]) -> dict[str, tuple[str | None, bool]]:
+        out: dict[str, tuple[str | None, bool]] = {}
+        with Session(self.engine) as s:
+            for chunk in range(0, len(ids), 500):
+                rows = s.scalars(select(SheetVersion).where(SheetVersion.spreadsheet_id.in_(ids[chunk:chunk + 500])))
+                out.update({r.spreadsheet_id: (r.version, bool(r.failed)) for r in rows})
+        return out
+
+    def save(self, spreadsheet_id: str, version: str | None, *, failed: bool) -> None:
+        with Session(self.engine) as s, s.begin():
+            row = s.get(SheetVersion, spreadsheet_id)
+            if row is None:
+                s.add(SheetVersion(spreadsheet_id=spreadsheet_id, version=version, failed=failed))
+            else:
+                row.version, row.failed, row.updated_at = version, failed, utcnow()
 
 
 # ---------------------------------------------------------------- push channels

@@ -135,16 +135,20 @@ def retry_policy(settings: GoogleSettings):
     return RetryPolicy(max_attempts=settings.max_attempts, max_total=settings.max_retry_seconds)
 
 
-def make_limiter(settings: GoogleSettings):
-    """The shared limiter: Redis when `redis_url` is set (and `redis` is installed),
-    otherwise one per process."""
-    from service.google.ratelimit import MemoryRateLimiter, RedisRateLimiter
+def make_limiter(settings: GoogleSettings, state_dir: str | None = None):
+    """The shared limiter: Redis when `redis_url` is set (every machine), else a file in
+    `state_dir` (every process of this machine), else one per process."""
+    from pathlib import Path
+
+    from service.google.ratelimit import FileRateLimiter, MemoryRateLimiter, RedisRateLimiter
 
     if settings.redis_url:
         try:
             return RedisRateLimiter.from_url(settings.redis_url)
         except ImportError as exc:
             raise GoogleConfigError("GOOGLE_REDIS_URL задан, но пакет redis не установлен.") from exc
+    if state_dir:
+        return FileRateLimiter(Path(state_dir) / "google-rate-limit.json")
     return MemoryRateLimiter()
 
 
@@ -188,12 +192,14 @@ class GoogleServices:
         report = check(google.source("https://docs.google.com/spreadsheets/d/…/edit"))
     """
 
-    def __init__(self, settings: GoogleSettings, credentials=None, *, limiter=None, cache=None):
+    def __init__(self, settings: GoogleSettings, credentials=None, *, limiter=None, cache=None,
+                 state_dir: str | None = None):
         import threading
 
         from service.sources.gsheets import MemoryWorkbookCache
 
         self.settings = settings
+        self.state_dir = state_dir
         self._credentials = credentials
         self._limiter = limiter
         self.cache = cache if cache is not None else MemoryWorkbookCache()
@@ -215,7 +221,7 @@ class GoogleServices:
     def limiter(self):
         with self._lock:
             if self._limiter is None:
-                self._limiter = make_limiter(self.settings)
+                self._limiter = make_limiter(self.settings, self.state_dir)
             return self._limiter
 
     def reader(self, limits=None):
@@ -238,27 +244,33 @@ class GoogleServices:
         versions = None if version is not None else (lambda sid: drive_versions(self.drive())(sid))
         return GSheetSource(location, self.reader(limits), cache=self.cache, version=version, versions=versions)
 
-    def filer(self, registry, *, share_with=None):
+    def filer(self, registry, *, share_with=None, root_folder_id: str | None = None,
+              shared_drive_id: str | None = None):
+        """A DriveFiler into `root_folder_id` (default: the settings' folder); keep it for
+        the process's life — its folder cache and id pool are what make it cheap."""
         return drive_filer(self.settings, self.credentials, registry, drive_factory=lambda: drive_service(
-            self.credentials), share_with=share_with)
+            self.credentials), share_with=share_with, root_folder_id=root_folder_id, shared_drive_id=shared_drive_id)
 
     def sync(self, engine, *, limits=None):
-        """A SheetSync whose page token lives in the service database (keep it: it
-        remembers failed reads to retry)."""
-        from service.google.changes import ChangeFeed, SheetSync, SqlTokenStore
+        """A SheetSync whose page token and versions read live in the service database:
+        a restart re-reads nothing unchanged, and failed reads are tried again."""
+        from service.google.changes import ChangeFeed, SheetSync, SqlSheetVersions, SqlTokenStore
 
-        return SheetSync(ChangeFeed(self.drive(), SqlTokenStore(engine)), self.reader(limits), self.cache)
+        return SheetSync(ChangeFeed(self.drive(), SqlTokenStore(engine)), self.reader(limits), self.cache,
+                         known=SqlSheetVersions(engine))
 
 
 def drive_filer(settings: GoogleSettings, credentials, registry, *,
-                drive_factory: Callable[[], Any] | None = None, share_with=None):
-    """A DriveFiler for the settings (one Drive Resource per thread)."""
+                drive_factory: Callable[[], Any] | None = None, share_with=None, root_folder_id: str | None = None,
+                shared_drive_id: str | None = None):
+    """A DriveFiler for the settings (one Drive Resource per thread); `root_folder_id`
+    and `shared_drive_id` come from MO_DOCS_FILING_URL when it names the folder."""
     from service.filing.drive import DriveFiler
 
-    folder = settings.folder_id
+    folder = root_folder_id or settings.folder_id
     if not folder:
-        raise GoogleConfigError("Не задана папка для документов: GOOGLE_SHARED_DRIVE_ID и/или GOOGLE_ROOT_FOLDER_ID.")
+        raise GoogleConfigError("Не задана папка для документов: MO_DOCS_FILING_URL=gdrive://<общий диск>[/<папка>].")
     return DriveFiler(drive_factory or (lambda: drive_service(credentials)), root_folder_id=folder,
-                      registry=registry, shared_drive_id=settings.shared_drive_id,
+                      registry=registry, shared_drive_id=shared_drive_id if root_folder_id else settings.shared_drive_id,
                       convert_to_docs=settings.convert_to_docs, share_with=share_with,
                       service_account_email=service_account_email(settings, credentials))

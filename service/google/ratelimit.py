@@ -5,9 +5,11 @@ request takes one slot from every bucket it counts against (`sheets_rates()` in
 `http.py` names them) — all at once or none — and waits when a bucket is full.
 
 Buckets are sliding windows: at most `limit` requests in any `period` seconds,
-which is never looser than Google's per-minute counting.  Two implementations:
+which is never looser than Google's per-minute counting.  Three implementations:
 
 * `MemoryRateLimiter` — one process (threads share it), clock injectable;
+* `FileRateLimiter` — every process of one machine (the default: `mo-docs run`
+  starts several), the windows in a small file under an exclusive lock;
 * `RedisRateLimiter` — every process on every machine, one sorted set per bucket
   updated in a MULTI/EXEC transaction (no Lua), time taken from the Redis server
   so that machines with different clocks agree.  The `redis` package is only needed
@@ -16,6 +18,9 @@ which is never looser than Google's per-minute counting.  Two implementations:
 """
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import threading
 import time
 import uuid
@@ -114,6 +119,46 @@ class MemoryRateLimiter(_Acquiring):
         with self._lock:
             now = self.clock()
             return sum(1 for t in self._log.get(key, ()) if t > now - period)
+
+
+class FileRateLimiter(_Acquiring):
+    """Sliding-window logs of every bucket in one JSON file, read and rewritten under an
+    exclusive `flock`: the processes of one machine share the quota (three processes
+    of `mo-docs run` each limiting itself would make three times the quota).  Times are
+    the wall clock, which all processes of a machine share."""
+
+    def __init__(self, path, clock: Callable[[], float] = time.time):
+        self.path = os.fspath(path)
+        self.clock = clock
+        self._lock = threading.Lock()          # flock is per open file, threads take turns first
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+
+    def reserve(self, rates: Mapping[str, Rate]) -> float:
+        with self._lock, open(self.path, "a+", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                fh.seek(0)
+                try:
+                    logs = json.loads(fh.read() or "{}")
+                except ValueError:
+                    logs = {}                  # a torn file (power loss): start the windows anew
+                now = self.clock()
+                wait = 0.0
+                for key, rate in rates.items():
+                    log = [t for t in logs.get(key, []) if t > now - rate.period]
+                    logs[key] = log
+                    if len(log) >= rate.limit:
+                        wait = max(wait, log[len(log) - rate.limit] + rate.period - now, 1e-6)
+                if wait <= 0:
+                    for key in rates:
+                        logs[key].append(now)
+                fh.seek(0)
+                fh.truncate()
+                fh.write(json.dumps(logs))
+                fh.flush()
+                return wait
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class RedisRateLimiter(_Acquiring):

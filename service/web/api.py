@@ -96,10 +96,11 @@ def request_doc(slug):
 @bp.get("/associations/<slug>/documents")
 def documents(slug):
     a = find(slug)
+    filer = workspace().filer()
     return jsonify({"documents": [{
-        "id": d.id, "kind": d.kind, "year": d.year, "number": d.number, "version": d.version,
+        "id": d.id, "kind": d.kind, "year": d.year, "number": d.number, "version": d.version, "name": d.file_name,
         "created_at": iso_utc(d.created_at), "requested_by": d.requested_by, "sha256": d.sha256,
-        "download": url_for("pages.download", slug=a.slug, version_id=d.id),
+        "download": url_for("pages.download", slug=a.slug, version_id=d.id), "link": filer.link(d),
     } for d in workspace().documents(a)]})
 
 

@@ -113,6 +113,10 @@ def spec() -> dict:
             "Document": {"type": "object", "required": ["id", "kind", "version", "download"], "properties": {
                 "id": {"type": "integer"}, "kind": {"enum": list(KINDS)}, "year": {"type": "string"},
                 "number": {"type": "string"}, "version": {"type": "integer"}, "created_at": {"type": "string"},
-                "requested_by": {"type": "string"}, "sha256": {"type": "string"}, "download": {"type": "string"}}},
+                "requested_by": {"type": "string"}, "sha256": {"type": "string"}, "download": {"type": "string"},
+                "name": {"type": "string", "description": "имя файла документа"},
+                "link": {"type": ["string", "null"],
+                         "description": "где документ открывается в самом хранилище (Google Диск, WebDAV, Яндекс "
+                                        "Диск); null — только через download"}}},
         }},
     }

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
+from service.filing.base import FilingError
 from service.pipeline import check
 from service.schema.findings import without_cell
 from service.schema.regulations import UnknownRegulation, available, load_all
@@ -43,14 +44,17 @@ def _date(value) -> str:
 
 ACTIONS = {"association.add": "добавлено объединение", "association.replace_source": "заменена книга",
            "check": "книга проверена", "check.unreadable": "книга не читается",
-           "document.generate": "сформирован документ"}
+           "document.generate": "сформирован документ", "document.share_failed": "доступ куратору не открыт"}
 
 
 def _action(event) -> str:
     text = ACTIONS.get(event.action, event.action)
     details = event.details or {}
     if event.action == "document.generate" and details.get("location"):
-        text += f" «{Path(details['location']).name}»" + ("" if details.get("changed", True) else " (без изменений)")
+        name = details.get("name") or Path(details["location"]).name
+        text += f" «{name}»" + ("" if details.get("changed", True) else " (без изменений)")
+    if event.action == "document.share_failed" and details.get("message"):
+        text += f": {details['message']}"
     return text
 
 
@@ -95,13 +99,17 @@ def association(slug):
                     for m in sorted(report.data.meetings, key=lambda m: m.number)]
     except (SourceError, UnknownRegulation):
         pass                              # the stored findings already say why
-    documents = _documents(ws.documents(a))
+    filer = ws.filer()
+    documents = _documents(ws.documents(a), filer)
+    sharing = filer.notices(a.label)
     return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings,
-                           documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15))
+                           documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15), storage=filer.title,
+                           sharing=sharing)
 
 
-def _documents(versions: list[DocumentVersion]) -> list[dict]:
-    """Current documents with their earlier versions, newest first."""
+def _documents(versions: list[DocumentVersion], filer) -> list[dict]:
+    """Current documents with their earlier versions, newest first, and where people open
+    the current one in the storage (None: only here)."""
     by_key: dict[tuple, list[DocumentVersion]] = {}
     for v in versions:
         by_key.setdefault((v.kind, v.year, v.number), []).append(v)
@@ -109,7 +117,7 @@ def _documents(versions: list[DocumentVersion]) -> list[dict]:
     for key, vs in by_key.items():
         vs.sort(key=lambda v: v.version, reverse=True)
         out.append({"kind": key[0], "year": key[1], "number": key[2], "current": vs[0], "older": vs[1:],
-                    "name": Path(vs[0].location).name})
+                    "name": vs[0].file_name, "link": filer.link(vs[0])})
     return sorted(out, key=lambda d: d["current"].created_at, reverse=True)
 
 
@@ -125,27 +133,29 @@ def recheck(slug):
     return redirect(url_for("pages.job", job_id=job.id))
 
 
-def _version_file(a, version_id: int) -> tuple[DocumentVersion, Path]:
-    """A version of this association's document and the file holding it, or 404.
-    Documents filed to Drive are opened there instead (Drive keeps their revisions)."""
+def _version_content(a, version_id: int) -> tuple[DocumentVersion, bytes]:
+    """A version of this association's document and its content, read back from wherever
+    it is filed (any filer: a folder, WebDAV, Yandex Disk, Drive and its revisions).  404
+    when it is not this association's or the storage no longer has it; a storage that
+    fails gets its own sentence and code (502, or 503 when it may pass)."""
     ws = workspace()
     v = ws.registry.by_id(version_id)
     if v is None or v.association != a.label:
         abort(404)
     filer = ws.filer()
-    if not hasattr(filer, "file_of"):
-        where = filer.revision_of(v)
-        abort(redirect(f"https://drive.google.com/file/d/{where[0]}/view") if where else 404)
-    path = filer.file_of(v)
-    if path is None:
-        abort(404)
-    return v, path
+    try:
+        content = filer.read(v)
+    except FilingError as err:
+        raise ApiError(503 if err.transient else 502, err.code, err.message)
+    if content is None:
+        raise ApiError(404, "document.gone", f"Этой версии документа больше нет в хранилище ({filer.title}).")
+    return v, content
 
 
 @bp.get("/a/<slug>/documents/<int:version_id>")
 def download(slug, version_id):
-    v, path = _version_file(find(slug), version_id)
-    return send_file(path, as_attachment=True, download_name=Path(v.location).name,
+    v, content = _version_content(find(slug), version_id)
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=v.file_name,
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
@@ -154,10 +164,9 @@ def preview(slug, version_id):
     import mammoth
 
     a = find(slug)
-    v, path = _version_file(a, version_id)
-    with open(path, "rb") as fh:
-        html = mammoth.convert_to_html(fh).value          # mammoth escapes the document's text
-    return render_template("preview.html", a=a, v=v, html=html, name=Path(v.location).name)
+    v, content = _version_content(a, version_id)
+    html = mammoth.convert_to_html(io.BytesIO(content)).value          # mammoth escapes the document's text
+    return render_template("preview.html", a=a, v=v, html=html, name=v.file_name)
 
 
 @bp.get("/upload")

@@ -14,6 +14,7 @@ import time
 import traceback
 
 from service.documents import BadRequest, DocumentRefused, Request
+from service.filing.base import FilingError
 from service.render.errors import RenderError
 from service.sources.base import SourceError
 from service.workspace import jobs
@@ -57,6 +58,8 @@ def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
         code = getattr(err, "code", "request.invalid")
         jobs.fail(ws.sf, job_id, me, {"code": code, "message": getattr(err, "message", str(err))}, retry=False)
         return jobs.FAILED
+    except FilingError as err:                 # the storage: tried again while it may pass by itself
+        return jobs.fail(ws.sf, job_id, me, {"code": err.code, "message": err.message}, retry=err.transient)
     except Exception as exc:                   # a bug or a passing fault: retry while attempts remain
         log.error("job %s failed: %s", job_id, traceback.format_exc())
         return jobs.fail(ws.sf, job_id, me, {"code": "job.error", "message": "Внутренняя ошибка при выполнении "
@@ -99,25 +102,56 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
                           requested_by=job.requested_by,
                           order_date=dt.date.fromisoformat(p["date"]) if p.get("date") else None)
         outcome = ws.generate(job.association_id, request, job.requested_by or "система", today)
-        return {"location": outcome.filed.location, "version": outcome.filed.version,
-                "changed": outcome.filed.changed, "forced": [f.message for f in outcome.blocking]}
+        return {"location": outcome.filed.location, "name": outcome.filename, "version": outcome.filed.version,
+                "changed": outcome.filed.changed, "forced": [f.message for f in outcome.blocking],
+                "share_error": getattr(outcome.filed, "share_error", None)}
     if job.kind == "annual-all":
-        associations = ws.associations()
-        done, results = 0, []
-        jobs.heartbeat(ws.sf, job.id, me, lease, done=0, total=len(associations))
-        for a in associations:
-            try:
-                outcome = ws.generate(a.id, Request("annual-report", requested_by=job.requested_by),
-                                      job.requested_by or "система", today)
-                results.append({"association": a.name, "location": outcome.filed.location})
-            except (DocumentRefused, SourceError, RenderError, BadRequest) as err:
-                results.append({"association": a.name, "error": getattr(err, "message", None)
-                                or "в книге ошибки, мешающие анализу"})
-            except Exception as exc:              # one broken association must not stop the others
-                log.error("annual report for %s failed: %s", a.slug, traceback.format_exc())
-                results.append({"association": a.name,
-                                "error": f"внутренняя ошибка ({exc.__class__.__name__}); сообщите администратору"})
-            done += 1
-            jobs.heartbeat(ws.sf, job.id, me, lease, done=done)
-        return {"documents": results}
+        return _annual_all(ws, job, me, lease, today)
     raise BadRequest(f"неизвестный вид задания: {job.kind}")
+
+
+BUSY_WAIT_SECONDS = 30.0      # how long the batch waits for an association another job is processing
+
+
+def _annual_all(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:
+    """The annual report of every association, each under its association's lock like
+    any other job: one association is never written by two workers at once (their
+    registry rows would collide).  Associations busy with another job are done last,
+    after a bounded wait; one that stays busy is reported, not skipped silently."""
+    associations = ws.associations()
+    results: dict[int, dict] = {}
+    jobs.heartbeat(ws.sf, job.id, me, lease, done=0, total=len(associations))
+    busy = []
+    for a in associations:
+        if jobs.lock_association(ws.sf, a.id, me, lease):
+            results[a.id] = _annual_one(ws, job, a, me, today)
+            jobs.heartbeat(ws.sf, job.id, me, lease, done=len(results))
+        else:
+            busy.append(a)
+    for a in busy:
+        deadline = time.monotonic() + BUSY_WAIT_SECONDS
+        while not jobs.lock_association(ws.sf, a.id, me, lease):
+            if time.monotonic() > deadline:
+                results[a.id] = {"association": a.name, "error": "объединение было занято другим заданием; "
+                                                                 "анализ не сформирован — запустите ещё раз"}
+                break
+            time.sleep(0.5)
+        else:
+            results[a.id] = _annual_one(ws, job, a, me, today)
+        jobs.heartbeat(ws.sf, job.id, me, lease, done=len(results))
+    return {"documents": [results[a.id] for a in associations]}
+
+
+def _annual_one(ws: Workspace, job, a, me: str, today: dt.date) -> dict:
+    """One association's annual report; its lock (taken by the caller) is released here."""
+    try:
+        outcome = ws.generate(a.id, Request("annual-report", requested_by=job.requested_by),
+                              job.requested_by or "система", today)
+        return {"association": a.name, "location": outcome.filed.location, "name": outcome.filename}
+    except (DocumentRefused, SourceError, RenderError, BadRequest, FilingError) as err:
+        return {"association": a.name, "error": getattr(err, "message", None) or "в книге ошибки, мешающие анализу"}
+    except Exception as exc:              # one broken association must not stop the others
+        log.error("annual report for %s failed: %s", a.slug, traceback.format_exc())
+        return {"association": a.name, "error": f"внутренняя ошибка ({exc.__class__.__name__}); сообщите администратору"}
+    finally:
+        jobs.unlock_association(ws.sf, a.id, me)

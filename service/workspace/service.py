@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 import shutil
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,8 @@ from sqlalchemy.orm import sessionmaker
 from service.db import DocumentVersion, make_engine, utcnow
 from service.documents import Generator, Outcome, Request
 from service.domain.deadlines import upcoming
-from service.filing.local import LocalFiler
 from service.filing.registry import Registry
+from service.filing.target import FilingTarget, open_filer
 from service.pipeline import Report, check
 from service.schema.records import HELD, PLANNED
 from service.sources.base import SourceError, open_source
@@ -78,31 +79,47 @@ class Workspace:
         self.sf = self.sf or sessionmaker(self.engine, expire_on_commit=False)
         self.registry = Registry(self.engine)
         self.limits = dataclasses.replace(Limits.from_env(), max_file_bytes=int(self.settings["MAX_UPLOAD_BYTES"]))
+        self.target = FilingTarget.from_settings(self.settings)     # a wrong MO_DOCS_FILING_URL stops the start
+        self._lock = threading.Lock()
+        self._google = None
+        self._filer = None
 
     # ---------------------------------------------------------------- sources and filing
 
+    def google_services(self):
+        """Everything taken from Google, built once on first use (no network until then);
+        its rate limiter is shared by the processes of this machine, or by Redis."""
+        with self._lock:
+            if self._google is None:
+                from service.google.config import GoogleServices, GoogleSettings
+
+                self._google = GoogleServices(GoogleSettings.from_mapping(self.settings, prefix="GOOGLE_"),
+                                              state_dir=self.settings.get("INSTANCE"))
+            return self._google
+
     @property
     def google(self):
-        """Google services when enabled (built once, on first use: no network until then)."""
-        if not self.settings.get("GOOGLE_ENABLED"):
-            return None
-        if getattr(self, "_google", None) is None:
-            from service.google.config import GoogleServices, GoogleSettings
-
-            self._google = GoogleServices(GoogleSettings.from_mapping(self.settings, prefix="GOOGLE_"))
-        return self._google
+        """Google services when reading Google Sheets is enabled."""
+        return self.google_services() if self.settings.get("GOOGLE_ENABLED") else None
 
     def source(self, location):
         return open_source(location, self.limits, google=self.google)
 
-    def filer(self, share_with: str | None = None):
-        """Drive when a shared drive is configured (optionally sharing each document with
-        the curator's e-mail), else the local documents folder."""
-        if self.google is not None and self.google.settings.folder_id:
-            if not self.google.settings.share_with_curator:
-                share_with = None
-            return self.google.filer(self.registry, share_with=share_with)
-        return LocalFiler(Path(self.settings["DOCUMENTS_DIR"]), self.registry)
+    def filer(self):
+        """The one filer of this process (MO_DOCS_FILING_URL): its folder cache, id pool
+        and per-key locks serve every document and every thread."""
+        with self._lock:
+            if self._filer is not None:
+                return self._filer
+        filer = open_filer(self.target, self.settings, self.registry, google=self.google_services)
+        with self._lock:
+            if self._filer is None:
+                self._filer = filer
+            return self._filer
+
+    def share_with(self, report: Report) -> str | None:
+        """The curator's e-mail when documents are to be opened to the curator."""
+        return report.data.info.curator_email if self.settings.get("GOOGLE_SHARE_WITH_CURATOR") else None
 
     def enqueue(self, kind: str, **fields):
         """A job record with the configured number of attempts (see jobs.enqueue)."""
@@ -228,18 +245,35 @@ class Workspace:
 
     def changed_google_sheets(self) -> dict[int, str]:
         """Associations whose Google Sheet changed, from one changes.list call (the change
-        feed's page token is kept in the database): {association id: new version}."""
+        feed's page token and the versions read are kept in the database, so a restart
+        re-reads nothing unchanged): {association id: new version}.  A sheet whose check
+        is still waiting in the queue is left out: that check reads the newest version
+        when it runs, so a head typing for ten minutes costs one check, not twenty."""
+        from service.google.push import sync_started
         from service.sources.gsheets import is_gsheet_location, parse_spreadsheet_id
 
         if self.google is None:
             return {}
+        sync_started(self.engine)                 # notifications from now on ask for the next pass
         watched = {parse_spreadsheet_id(a.source): a.id for a in self.associations() if is_gsheet_location(a.source)}
         if not watched:
             return {}
         if getattr(self, "_sheet_sync", None) is None:
             self._sheet_sync = self.google.sync(self.engine, limits=self.limits)
         result = self._sheet_sync.sync(list(watched))
-        return {watched[sid]: version or "" for sid, version in result.changed.items() if sid in watched}
+        changed = {watched[sid]: version or "" for sid, version in result.changed.items() if sid in watched}
+        waiting = self._checks_waiting(list(changed))
+        return {aid: version for aid, version in changed.items() if aid not in waiting}
+
+    def _checks_waiting(self, association_ids: list[int]) -> set[int]:
+        from service.workspace import jobs
+        from service.workspace.models import Job
+
+        if not association_ids:
+            return set()
+        with self.sf() as s:
+            return set(s.scalars(select(Job.association_id).where(
+                Job.kind == "check", Job.state == jobs.QUEUED, Job.association_id.in_(association_ids))))
 
     def source_changed(self, a: Association) -> str | None:
         """The new content hash when the workbook file changed since the last check, else None."""
@@ -258,14 +292,17 @@ class Workspace:
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
         report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
-        outcome = self.generator.generate(report, request, self.filer(share_with=report.data.info.curator_email),
-                                          today=today, association=a.label)
+        outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.label,
+                                          share_with=self.share_with(report))
+        filed = outcome.filed
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
                 "kind": request.kind, "meeting": request.meeting, "plan_item": request.plan_item,
-                "location": outcome.filed.location, "version": outcome.filed.version,
-                "changed": outcome.filed.changed, "forced": bool(outcome.blocking),
-                "source_sha256": a.source_sha256}))
+                "location": filed.location, "name": outcome.filename, "version": filed.version,
+                "changed": filed.changed, "forced": bool(outcome.blocking), "source_sha256": a.source_sha256}))
+            if getattr(filed, "share_error", None):
+                s.add(AuditEvent(actor=actor, action="document.share_failed", association_id=association_id,
+                                 details={"name": outcome.filename, "message": filed.share_error}))
         return outcome
 
     def auto_documents(self, association_id: int, report: Report, today: dt.date) -> list[dict]:

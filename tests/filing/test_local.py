@@ -1,12 +1,25 @@
-"""Filing into a local folder: stable keys, atomic replace, versions kept, no duplicates."""
+"""Filing into a local folder: the filer contract, and what is particular to a folder on
+this machine (paths, atomic rename, nothing served from outside the root)."""
 import threading
+from pathlib import Path
 
 import pytest
 
 from service.filing.base import DocumentKey, safe_name
 from service.filing.local import LocalFiler
+from tests.filing.contract import FilerContract, FolderView
 
 KEY = DocumentKey("ММО математиков", "protocol", "2024-2025", "2")
+
+
+class TestLocalContract(FilerContract):
+    @pytest.fixture
+    def filer(self, tmp_path):
+        return LocalFiler(tmp_path / "documents")
+
+    @pytest.fixture
+    def storage(self, tmp_path):
+        return FolderView(tmp_path / "documents")
 
 
 def test_path_follows_association_year_and_kind(tmp_path):
@@ -103,7 +116,8 @@ def test_each_version_is_found_in_its_own_file(tmp_path):
     filer.file(KEY, "Протокол.docx", b"v1", "s1")
     filer.file(KEY, "Протокол.docx", b"v2", "s2")
     filer.file(KEY, "Протокол.docx", b"v3", "s3")
-    assert [filer.file_of(v).read_bytes() for v in filer.versions(KEY)] == [b"v1", b"v2", b"v3"]
+    assert [filer.path(v).read_bytes() for v in filer.versions(KEY)] == [b"v1", b"v2", b"v3"]
+    assert filer.link(filer.versions(KEY)[0]) is None            # the service serves local files itself
 
 
 def test_a_version_recorded_outside_the_root_is_never_served(tmp_path):
@@ -111,4 +125,20 @@ def test_a_version_recorded_outside_the_root_is_never_served(tmp_path):
     outside = tmp_path / "secret.docx"
     outside.write_bytes(b"x")
     row = filer.registry.add(KEY, str(outside), "h", "s", "")
-    assert filer.file_of(row) is None
+    assert filer.path(row) is None and filer.read(row) is None
+    sneaky = filer.registry.add(KEY, str(tmp_path / "root" / ".." / "secret.docx"), "h", "s", "")
+    assert filer.read(sneaky) is None
+
+
+def test_a_file_changed_by_hand_is_filed_again(tmp_path):
+    """Someone edited the current file in the folder: the same content from the service
+    is not «unchanged» — the document is restored as a new version, and the edit is kept
+    aside, never passed off as the recorded version 1."""
+    filer = LocalFiler(tmp_path)
+    filed = filer.file(KEY, "Протокол.docx", b"v1", "s1")
+    Path(filed.location).write_bytes(b"edited by hand")
+    again = filer.file(KEY, "Протокол.docx", b"v1", "s1")
+    assert again.changed and again.version == 2 and Path(again.location).read_bytes() == b"v1"
+    assert filer.read(filer.versions(KEY)[0]) is None
+    kept = list((Path(filed.location).parent / ".versions").iterdir())
+    assert [p.read_bytes() for p in kept] == [b"edited by hand"] and "изменён вручную" in kept[0].name

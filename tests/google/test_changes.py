@@ -14,8 +14,8 @@ from google.oauth2.credentials import Credentials
 from service.db import make_engine
 from service.google import changes as changes_module
 from service.google.changes import (CHANGE_FIELDS, ChangeFeed, ChannelRecord, MemoryTokenStore, SheetSync,
-                                    SqlChannelStore, SqlTokenStore, handle_notification, open_channel,
-                                    renew_channels, sync)
+                                    SqlChannelStore, SqlSheetVersions, SqlTokenStore, handle_notification,
+                                    open_channel, renew_channels, sync)
 from service.google.http import execute
 from service.sources.gsheets import GSheetReader, MemoryWorkbookCache
 from tests.factories import association
@@ -109,14 +109,16 @@ def change(sid, version, mime="application/vnd.google-apps.spreadsheet"):
             "file": {"id": sid, "version": version, "modifiedTime": "2024-11-14T09:30:00.000Z", "mimeType": mime}}
 
 
-def test_syncing_100_watched_sheets_of_which_3_changed_costs_7_calls_against_200_for_a_naive_poll(rsps):
+def test_syncing_100_watched_sheets_of_which_3_changed_costs_7_calls_against_200_for_a_naive_poll(rsps, tmp_path):
     serve_sheets(rsps, IDS)
     reader = GSheetReader(gspread_client(sleep=lambda s: None), service_account_email=SA)
     cache = MemoryWorkbookCache()
+    engine = make_engine(f"sqlite:///{tmp_path / 'svc.sqlite'}")
     # start: a token, then every watched sheet once (its version from Drive, its values from Sheets)
     feed, http = feed_with([ok(load("drive/start_page_token.json"))]
-                           + [ok({"version": "10", "modifiedTime": "2024-11-01T10:00:00.000Z"})] * 100)
-    syncer = SheetSync(feed, reader, cache)
+                           + [ok({"version": "10", "modifiedTime": "2024-11-01T10:00:00.000Z"})] * 100,
+                           SqlTokenStore(engine))
+    syncer = SheetSync(feed, reader, cache, known=SqlSheetVersions(engine))
     first = syncer.sync(IDS)
     bootstrap = {"drive": len(http.request_sequence), "sheets": len(rsps.calls)}
     assert len(first.changed) == 100 and bootstrap == {"drive": 101, "sheets": 200}
@@ -147,6 +149,14 @@ def test_syncing_100_watched_sheets_of_which_3_changed_costs_7_calls_against_200
     quiet_calls = len(http.request_sequence) - before + len(rsps.calls)
     assert quiet.changed == {} and len(rsps.calls) == 0 and http.left == 0
 
+    # the service restarts: a new process, an empty cache — the token and the versions read are in the database
+    restarted_feed, restarted_http = feed_with([ok({"newStartPageToken": "4011", "changes": []})], SqlTokenStore(engine))
+    restarted = SheetSync(restarted_feed, reader, MemoryWorkbookCache(), known=SqlSheetVersions(engine))
+    rsps.calls.reset()
+    after_restart = restarted.sync(IDS)
+    restart_calls = len(restarted_http.request_sequence) + len(rsps.calls)
+    assert after_restart.changed == {} and after_restart.unchanged == 100 and restarted_http.left == 0
+
     # polls without the change feed: every sheet read, changed or not
     rsps.calls.reset()
     for sid in IDS:
@@ -171,6 +181,7 @@ def test_syncing_100_watched_sheets_of_which_3_changed_costs_7_calls_against_200
 
     measured = {"bootstrap": bootstrap["drive"] + bootstrap["sheets"],
                 "incremental": incremental["drive"] + incremental["sheets"], "quiet": quiet_calls,
+                "restart": restart_calls,
                 "reader_poll": reader_poll, "naive_batch": naive_batch, "naive_per_tab": naive_per_tab}
     documented = documented_counts()
     assert documented == measured, f"docs/google.md says {documented}, the test measured {measured}"
@@ -181,10 +192,28 @@ def documented_counts() -> dict:
     text = DOCS.read_text(encoding="utf-8")
     block = text.split("<!-- measured by tests/google/test_changes.py -->", 1)[1].split("<!-- end -->", 1)[0]
     rows = {}
-    for key in ("bootstrap", "incremental", "quiet", "reader_poll", "naive_batch", "naive_per_tab"):
+    for key in ("bootstrap", "incremental", "quiet", "restart", "reader_poll", "naive_batch", "naive_per_tab"):
         m = re.search(rf"\| `{key}` \|[^|]*\| (\d+) \|", block)
         rows[key] = int(m.group(1)) if m else None
     return rows
+
+
+def test_the_services_own_changes_are_dropped_from_the_feed():
+    """Documents and folders the service filed come back through the feed: by the service
+    account as last modifier, or by the filer's appProperties.  They are never taken for
+    a register, whatever their id."""
+    own_doc = {"fileId": IDS[3], "removed": False, "file": {
+        "id": IDS[3], "version": "9", "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml."
+        "document", "lastModifyingUser": {"me": True}, "appProperties": {"moDocsKey": "abc"}}}
+    own_pdf = {"fileId": "1Pdf" + "p" * 30, "removed": False, "file": {
+        "id": "1Pdf" + "p" * 30, "version": "2", "mimeType": "application/pdf", "appProperties": {"moDocsCopy": "x"}}}
+    head_edit = change(IDS[5], "21")
+    head_edit["file"]["lastModifyingUser"] = {"me": False}
+    page = {"newStartPageToken": "6", "changes": [own_doc, own_pdf, head_edit]}
+    assert conforms(page, "drive.v3", "ChangeList") == []
+    feed, _ = feed_with([ok(page)], MemoryTokenStore({"changes": "5"}))
+    poll = feed.poll()
+    assert set(poll.changes) == {IDS[5]} and poll.own == 2
 
 
 # ---------------------------------------------------------------- sync: failures
@@ -205,6 +234,21 @@ def test_a_sheet_that_fails_is_read_again_at_the_next_sync(rsps):
     http.then(ok({"newStartPageToken": "2", "changes": []}))
     again = syncer.sync([sid])
     assert again.changed == {sid: "5"} and not again.errors        # ...and the sheet is tried again
+
+
+def test_a_failed_read_is_tried_again_after_a_restart(rsps, tmp_path):
+    sid = IDS[0]
+    engine = make_engine(f"sqlite:///{tmp_path / 'svc.sqlite'}")
+    rsps.add("GET", f"https://sheets.googleapis.com/v4/spreadsheets/{sid}", json=load("sheets/error_403.json"),
+             status=403)
+    feed, _ = feed_with([ok({"newStartPageToken": "2", "changes": [change(sid, "5")]})], SqlTokenStore(engine))
+    SqlTokenStore(engine).set("changes", "1")
+    reader = GSheetReader(gspread_client(sleep=lambda s: None), service_account_email=SA)
+    assert sid in SheetSync(feed, reader, MemoryWorkbookCache(), known=SqlSheetVersions(engine)).sync([sid]).errors
+    rsps.replace("GET", f"https://sheets.googleapis.com/v4/spreadsheets/{sid}", json=sheets_meta(sid, "ММО", {}))
+    feed2, _ = feed_with([ok({"newStartPageToken": "2", "changes": []})], SqlTokenStore(engine))
+    again = SheetSync(feed2, reader, MemoryWorkbookCache(), known=SqlSheetVersions(engine)).sync([sid])
+    assert again.changed == {sid: "5"} and SqlSheetVersions(engine).load([sid]) == {sid: ("5", False)}
 
 
 def test_an_unshared_sheet_is_reported_removed():

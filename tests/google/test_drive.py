@@ -1,9 +1,11 @@
 """Filing into Drive, request by request (HttpMockSequence records each): folders
 created once, ids generated and recorded before the upload, a retried create that
-finds its file adopts it, new content replaces the same file, unchanged content
-costs nothing, and every call carries the shared-drive parameters."""
+finds its file adopts it, new content replaces the same file and keeps exactly the
+new revision forever, unchanged content costs nothing, and every call carries the
+shared-drive parameters.  The contract and stateful behaviour: tests/filing/test_drive.py."""
 import functools
 import hashlib
+import json
 
 import pytest
 from sqlalchemy.orm import Session
@@ -37,6 +39,11 @@ def folder(fid, name):
 def created(fid, name=NAME, parent=D, content=b"v1", revision="rev1", mime=DOCX):
     return ok(file_payload(fid, name, parent=parent, key_hash=key_hash(KEY), md5=md5(content), revision=revision,
                            mime=mime))
+
+
+def pinned(revision):
+    """revisions.update answering keepForever: true."""
+    return ok({"kind": "drive#revision", "id": revision, "keepForever": True})
 
 
 def make(tmp_path, script, engine=None, **options):
@@ -166,12 +173,15 @@ def test_the_next_run_after_a_crash_reuses_the_recorded_id(tmp_path):
 def test_new_content_updates_the_same_file_and_drive_keeps_the_revision(tmp_path):
     filer, http = make(tmp_path, first_filing_script())
     filer.file(KEY, NAME, b"v1", "src1")
-    http.then(created(A, name="Протокол №2 от 15.11.2024.docx", content=b"v2", revision="rev2"))
+    http.then(created(A, name="Протокол №2 от 15.11.2024.docx", content=b"v2", revision="rev2"), pinned("rev2"))
     filed = filer.file(KEY, "Протокол №2 от 15.11.2024.docx", b"v2", "src2", "head")
     assert filed.location == A and filed.version == 2 and filed.changed and http.left == 0
-    method, path, params = calls(http)[-1]
+    method, path, params = calls(http)[-2]
     assert (method, path) == ("PATCH", f"/upload/drive/v3/files/{A}")
-    assert params["uploadType"] == ["multipart"] and params["keepRevisionForever"] == ["true"]
+    # the upload pins nothing (a retried upload would pin a second copy): the recorded revision is pinned after
+    assert params["uploadType"] == ["multipart"] and "keepRevisionForever" not in params
+    assert calls(http)[-1][:2] == ("PATCH", f"/drive/v3/files/{A}/revisions/rev2")
+    assert json.loads(http.request_sequence[-1][2]) == {"keepForever": True}
     assert metadata(http, 7)["name"] == "Протокол №2 от 15.11.2024.docx"     # renamed, not duplicated
     assert "parents" not in metadata(http, 7) and media(http, 7) == b"v2"
     assert metadata(http, 7)["trashed"] is False                  # a binned document comes back
@@ -179,7 +189,10 @@ def test_new_content_updates_the_same_file_and_drive_keeps_the_revision(tmp_path
     rows = filer.versions(KEY)
     assert [(r.version, r.location) for r in rows] == [(1, A), (2, A)]
     assert rows[1].stored_as == f"{A}/revisions/rev1" and rows[1].source_sha256 == "src2"
-    assert filer.revision_of(rows[0]) == (A, "rev1") and filer.revision_of(rows[1]) == (A, "rev2")
+    http.then((ok({})[0], b"v1"))                             # its type is known: one request
+    assert filer.read(rows[0]) == b"v1"                     # the revision the next version recorded
+    assert calls(http)[-1][:2] == ("GET", f"/drive/v3/files/{A}/revisions/rev1") and calls(http)[-1][2]["alt"] == ["media"]
+    assert filer.link(rows[1]) == f"https://drive.google.com/file/d/{A}/view?usp=drivesdk" and filer.link(rows[0]) is None
 
 
 def test_unchanged_content_makes_no_request_at_all(tmp_path):
@@ -193,39 +206,42 @@ def test_unchanged_content_makes_no_request_at_all(tmp_path):
 
 def test_a_document_the_registry_lost_is_found_by_its_key_property(tmp_path):
     found = file_payload("1Found", NAME, parent=D, key_hash=key_hash(KEY), md5=md5(b"old"))
-    filer, http = make(tmp_path, [ok({"files": [found]}), created("1Found", content=b"v1", revision="rev9")])
+    filer, http = make(tmp_path, [ok({"files": [found]}), created("1Found", content=b"v1", revision="rev9"),
+                                  pinned("rev9")])
     filed = filer.file(KEY, NAME, b"v1", "src1")
     assert filed.location == "1Found" and http.left == 0
-    assert calls(http)[-1][:2] == ("PATCH", "/upload/drive/v3/files/1Found")
+    assert calls(http)[-2][:2] == ("PATCH", "/upload/drive/v3/files/1Found")
 
 
 def test_a_found_document_with_the_same_content_is_not_uploaded_again(tmp_path):
     found = file_payload("1Found", NAME, parent=D, key_hash=key_hash(KEY), md5=md5(b"v1"))
-    filer, http = make(tmp_path, [ok({"files": [found]})])
-    assert filer.file(KEY, NAME, b"v1", "src1").location == "1Found" and len(http.request_sequence) == 1
+    filer, http = make(tmp_path, [ok({"files": [found]}), pinned("rev1")])
+    assert filer.file(KEY, NAME, b"v1", "src1").location == "1Found" and http.left == 0
+    assert [m for m, _, _ in calls(http)] == ["GET", "PATCH"]          # no upload; its revision kept
     assert [r.location for r in filer.versions(KEY)] == ["1Found"]
 
 
 def test_a_file_deleted_in_drive_is_filed_anew(tmp_path):
     filer, http = make(tmp_path, first_filing_script())
     filer.file(KEY, NAME, b"v1", "src1")
-    http.then(fail(404, load("drive/error_404.json")), created(E, content=b"v2"))
+    http.then(fail(404, load("drive/error_404.json")), EMPTY, created(E, content=b"v2"))
     filed = filer.file(KEY, NAME, b"v2", "src2")
-    assert filed.location == E and filed.version == 2
-    assert metadata(http, 8)["id"] == E and metadata(http, 8)["parents"] == [D]
+    assert filed.location == E and filed.version == 2 and http.left == 0
+    assert metadata(http, 9)["id"] == E and metadata(http, 9)["parents"] == [D]
+    assert filer.versions(KEY)[1].stored_as is None                  # the old file's revisions went with it
 
 
 def test_every_call_carries_the_shared_drive_parameters(tmp_path):
     filer, http = make(tmp_path, first_filing_script(), share_with="curator@edu.ru")
     http.then(ok(load("drive/permission.json")))
     filer.file(KEY, NAME, b"v1", "src1")
-    http.then(created(A, content=b"v2", revision="rev2"))
+    http.then(created(A, content=b"v2", revision="rev2"), pinned("rev2"))
     filer.file(KEY, NAME, b"v2", "src2")
     seen = calls(http)
-    assert len(seen) == 9
+    assert len(seen) == 10
     for method, path, params in seen:
-        if path.endswith("/generateIds"):
-            # files.generateIds takes no supportsAllDrives (the discovery document has none)
+        if path.endswith("/generateIds") or "/revisions/" in path:
+            # files.generateIds and revisions.* take no supportsAllDrives (the discovery document has none)
             assert "supportsAllDrives" not in params
             continue
         assert params["supportsAllDrives"] == ["true"], path
@@ -273,14 +289,37 @@ def test_a_missing_root_folder_is_named(tmp_path):
     assert info.value.code == "drive.not_found" and SA in info.value.message
 
 
-def test_conversion_to_google_docs(tmp_path):
-    script = first_filing_script()[:-1] + [created(A, name="Протокол №2 от 14.11.2024", mime=GOOGLE_DOC)]
+def conversion_script():
+    """The key is looked up, then the folders (ids for them only), then the document."""
+    return [EMPTY, EMPTY, ok(load("drive/generate_ids.json")), ok({"id": A}), ok({"id": B}), ok({"id": C})]
+
+
+def test_conversion_to_google_docs_creates_without_an_id_and_asks_for_its_revision(tmp_path):
+    script = conversion_script() + [
+        created(A, name="Протокол №2 от 14.11.2024", mime=GOOGLE_DOC),
+        ok({"revisions": [{"id": "ALm37BVvF4C1rev1"}]})]
     filer, http = make(tmp_path, script, convert_to_docs=True)
-    filer.file(KEY, NAME, b"v1", "src1")
+    filed = filer.file(KEY, NAME, b"v1", "src1")
     doc = metadata(http, 6)
-    assert doc["mimeType"] == GOOGLE_DOC and doc["name"] == "Протокол №2 от 14.11.2024"
+    assert doc["mimeType"] == GOOGLE_DOC and doc["name"] == "Протокол №2 от 14.11.2024" and doc["parents"] == [C]
+    assert "id" not in doc                                          # no generated id with a conversion
     assert "keepRevisionForever" not in calls(http)[6][2]          # binary files only
     assert DOCX.encode() in http.request_sequence[6][2]             # the upload itself is the .docx
+    assert calls(http)[7][:2] == ("GET", f"/drive/v3/files/{A}/revisions") and http.left == 0
+    assert filed.location == A and filer.versions(KEY)[0].file_name == NAME
+    with Session(filer.registry.engine) as s:
+        row = s.get(DriveDocument, key_hash(KEY))
+    assert (row.state, row.file_id, row.head_revision, row.mime_type) == ("filed", A, "ALm37BVvF4C1rev1", GOOGLE_DOC)
+
+
+def test_a_refused_conversion_is_not_retried_and_files_nothing(tmp_path):
+    script = conversion_script() + [fail(400, {"error": {"code": 400, "message": "Bad Request",
+                                                                "errors": [{"domain": "global", "reason": "badRequest",
+                                                                            "message": "Bad Request"}]}})]
+    filer, http = make(tmp_path, script, convert_to_docs=True)
+    with pytest.raises(DriveFilingError) as info:
+        filer.file(KEY, NAME, b"v1", "src1")
+    assert info.value.code == "drive.error" and http.left == 0 and filer.versions(KEY) == []
 
 
 def test_the_curator_gets_reader_access_without_a_letter(tmp_path):
@@ -293,9 +332,10 @@ def test_the_curator_gets_reader_access_without_a_letter(tmp_path):
     assert params["sendNotificationEmail"] == ["false"] and params["supportsAllDrives"] == ["true"]
     assert metadata(http, 7) == {"type": "user", "role": "reader", "emailAddress": "curator@edu.ru"}
     assert conforms(metadata(http, 7), "drive.v3", "Permission") == []
-    http.then(created(A, content=b"v2", revision="rev2"))
+    http.then(created(A, content=b"v2", revision="rev2"), pinned("rev2"))
     filer.file(KEY, NAME, b"v2", "src2")                            # already shared: no second permission
-    assert calls(http)[-1][0] == "PATCH" and http.left == 0
+    assert [p for _, p, _ in calls(http)[-2:]] == [f"/upload/drive/v3/files/{A}", f"/drive/v3/files/{A}/revisions/rev2"]
+    assert http.left == 0
 
 
 def test_a_failed_share_does_not_undo_the_filing(tmp_path):

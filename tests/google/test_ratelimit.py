@@ -201,3 +201,53 @@ def test_redis_limiter_takes_all_buckets_or_none(clock):
     assert lim.reserve({"user:a": Rate(1, 60), "project": Rate(5, 60)}) == 0
     assert lim.reserve({"user:a": Rate(1, 60), "project": Rate(5, 60)}) > 0
     assert server._zcard("mo-docs:rate:project") == 1
+
+
+# ---------------------------------------------------------------- the processes of one machine
+
+def _take_slots(path: str, start, attempts: int, results) -> None:
+    from service.google.ratelimit import FileRateLimiter, Rate
+
+    lim = FileRateLimiter(path)
+    start.wait()
+    results.put(sum(1 for _ in range(attempts) if lim.reserve({"sheets:read:project": Rate(20, 60)}) == 0))
+
+
+def test_the_processes_of_one_machine_share_one_quota_through_a_file(tmp_path):
+    """Four worker processes (as `mo-docs run` starts several) racing for 20 slots a minute
+    get 20 between them, not 20 each."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    start, results = ctx.Event(), ctx.Queue()
+    path = str(tmp_path / "google-rate-limit.json")
+    procs = [ctx.Process(target=_take_slots, args=(path, start, 15, results)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    granted = [results.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+    assert sum(granted) == 20 and all(p.exitcode == 0 for p in procs)
+
+
+def test_the_file_limiter_slides_its_window_and_survives_a_torn_file(tmp_path, clock):
+    from service.google.ratelimit import FileRateLimiter
+
+    path = tmp_path / "state" / "limit.json"
+    lim = FileRateLimiter(path, clock=clock)
+    rate = {"k": Rate(2, 10)}
+    assert lim.reserve(rate) == 0 and lim.reserve(rate) == 0
+    assert lim.reserve(rate) == pytest.approx(10)
+    clock.now += 10
+    assert lim.reserve(rate) == 0
+    path.write_text('{"k": [1, 2')                        # a half-written file (power loss)
+    assert lim.reserve(rate) == 0
+
+
+def test_the_service_shares_its_limiter_through_the_instance_folder(tmp_path):
+    from service.google.config import GoogleSettings, make_limiter
+    from service.google.ratelimit import FileRateLimiter
+
+    lim = make_limiter(GoogleSettings(), str(tmp_path))
+    assert isinstance(lim, FileRateLimiter) and lim.path == str(tmp_path / "google-rate-limit.json")

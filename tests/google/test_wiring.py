@@ -65,3 +65,14 @@ def test_api_adds_a_sheet_only_when_google_is_on(tmp_path):
     assert r.status_code == 400 and r.json["error"]["code"] == "google.disabled"
     r = plain.test_client().post("/api/v1/associations", json={"source": "/etc/passwd"})
     assert r.status_code == 400 and r.json["error"]["code"] == "request.invalid"
+
+
+def test_the_rate_limiter_is_shared_by_the_processes_of_the_machine_by_default(tmp_path):
+    from service.google.ratelimit import FileRateLimiter
+    from service.settings import load_settings
+    from service.workspace.service import Workspace
+
+    ws = Workspace(load_settings(tmp_path / "instance", {"TESTING": True, "GOOGLE_ENABLED": True}, environ={}))
+    assert isinstance(ws.google.limiter, FileRateLimiter)
+    assert ws.google.limiter.path == str(tmp_path / "instance" / "google-rate-limit.json")
+    ws.engine.dispose()

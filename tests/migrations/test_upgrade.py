@@ -26,6 +26,7 @@ def all_models() -> None:
     """Import every module that declares tables, so Base.metadata is the whole schema."""
     import service.filing.drive  # noqa: F401
     import service.google.changes  # noqa: F401
+    import service.google.push  # noqa: F401
     import service.workspace.models  # noqa: F401
 
 
@@ -112,3 +113,36 @@ def test_db_commands_report_and_upgrade(tmp_path):
 def test_only_one_head(tmp_path):
     """Two branches adding migrations on the same parent must be re-chained (or merged)."""
     assert head()
+
+
+def test_a_database_of_0_1_with_drive_documents_keeps_whom_they_were_shared_with(tmp_path):
+    """0002 adds the file name people see (old rows keep showing their location's last
+    part); 0003 turns `drive_documents.shared_with` into `drive_shares` rows, so a curator
+    given access before the upgrade is not asked again."""
+    url = f"sqlite:///{tmp_path / 'drive.sqlite'}"
+    engine = create_engine(url)
+    assert upgrade(engine, "0001_baseline") == "0001_baseline"
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO drive_documents (key_hash, association, kind, year, number, file_id, state, head_revision, "
+            "shared_with, created_at, updated_at) VALUES ('k1', 'ММО', 'protocol', '2024-2025', '2', '1FileA', "
+            "'filed', 'rev1', 'curator@school.edu.ru', '2025-01-01 10:00:00', '2025-01-02 10:00:00'), "
+            "('k2', 'ММО', 'order', '2024-2025', '', '1FileB', 'filed', 'rev1', NULL, "
+            "'2025-01-01 10:00:00', '2025-01-02 10:00:00')"))
+        conn.execute(text(
+            "INSERT INTO document_versions (association, kind, year, number, version, location, sha256, "
+            "source_sha256, created_at, requested_by) VALUES ('ММО', 'protocol', '2024-2025', '2', 1, "
+            "'/srv/documents/ММО/2024-2025/Протоколы/Протокол №2.docx', 'a', 'b', '2025-01-01 10:00:00', '')"))
+    engine = make_engine(url)
+    assert current(engine) == head() and schema_drift(engine) == []
+    with engine.connect() as conn:
+        shares = conn.execute(text("SELECT file_id, email, state FROM drive_shares")).all()
+        columns = {c["name"] for c in inspect(conn).get_columns("drive_documents")}
+    assert shares == [("1FileA", "curator@school.edu.ru", "shared")]
+    assert "shared_with" not in columns and {"mime_type", "web_link"} <= columns
+    from sqlalchemy.orm import Session
+
+    from service.db import DocumentVersion
+    with Session(engine) as s:
+        [v] = s.scalars(select(DocumentVersion)).all()
+    assert v.name is None and v.file_name == "Протокол №2.docx"

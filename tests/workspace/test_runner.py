@@ -1,0 +1,112 @@
+"""Running jobs (service/workspace/runner.py): the annual reports for every association
+take each association's lock like any other job, and a storage that fails ends the job
+with its own code and sentence — retried when it may pass by itself."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from service.filing.base import FilingError
+from service.workspace import jobs as records
+from service.workspace import runner
+from service.workspace.runner import run
+from tests.factories import association
+
+LEASE = dt.timedelta(seconds=60)
+TODAY = dt.date(2025, 9, 1)
+
+
+@pytest.fixture
+def two(ws, tmp_path):
+    folder = tmp_path / "books"
+    folder.mkdir()
+    first = ws.add_association(str(association("zdvinsky-mmo").save(folder / "a.xlsx")), "тест")
+    other = association("novokuznetsk-gpmo")
+    other.info["Краткое наименование"] = "ГПМО математиков"
+    second = ws.add_association(str(other.save(folder / "b.xlsx")), "тест")
+    return first, second
+
+
+def annual_job(ws) -> str:
+    job, _ = records.enqueue(ws.sf, "annual-all", requested_by="куратор", dedupe_key="annual-all")
+    return job.id
+
+
+def test_each_annual_report_is_made_under_its_associations_lock(ws, two, monkeypatch):
+    seen = []
+    real = ws.generate
+
+    def generate(association_id, *args, **kwargs):
+        # while the batch writes this association, nobody else may take it
+        seen.append(records.lock_association(ws.sf, association_id, "another-worker", LEASE))
+        return real(association_id, *args, **kwargs)
+
+    monkeypatch.setattr(ws, "generate", generate)
+    assert run(ws, annual_job(ws), TODAY) == records.DONE
+    assert seen == [False, False]
+    for a in two:                                     # and released afterwards
+        assert records.lock_association(ws.sf, a.id, "another-worker", LEASE)
+
+
+def test_a_busy_association_is_done_last_once_its_job_ends(ws, two, monkeypatch):
+    first, second = two
+    assert records.lock_association(ws.sf, first.id, "another-worker", LEASE)
+    order = []
+    real = ws.generate
+    monkeypatch.setattr(ws, "generate", lambda aid, *a, **kw: (order.append(aid), real(aid, *a, **kw))[1])
+    threading.Timer(1.0, lambda: records.unlock_association(ws.sf, first.id, "another-worker")).start()
+    job_id = annual_job(ws)
+    assert run(ws, job_id, TODAY) == records.DONE
+    assert order == [second.id, first.id]
+    result = records.get(ws.sf, job_id).result["documents"]
+    assert [d["name"] for d in result] == ["Анализ работы за 2024-2025 учебный год.docx"] * 2
+
+
+def test_an_association_busy_for_too_long_is_reported_not_skipped_silently(ws, two, monkeypatch):
+    first, second = two
+    monkeypatch.setattr(runner, "BUSY_WAIT_SECONDS", 0.3)
+    assert records.lock_association(ws.sf, first.id, "another-worker", LEASE)
+    job_id = annual_job(ws)
+    started = time.monotonic()
+    assert run(ws, job_id, TODAY) == records.DONE
+    assert time.monotonic() - started < 10
+    busy, done = records.get(ws.sf, job_id).result["documents"]          # in the associations' order
+    assert busy["error"].startswith("объединение было занято другим заданием") and "error" not in done
+
+
+def generate_job(ws, a) -> str:
+    job, _ = records.enqueue(ws.sf, "generate", association_id=a.id, params={"kind": "protocol", "meeting": 1},
+                             requested_by="Иванова М.П.", dedupe_key=f"g{a.id}")
+    return job.id
+
+
+def test_a_storage_that_needs_a_person_fails_the_job_with_its_sentence(ws, two, monkeypatch):
+    full = FilingError("filing.no_space", "В хранилище документов (cloud.school.ru) закончилось место: документ не "
+                                          "сохранён.")
+    monkeypatch.setattr(ws, "generate", lambda *a, **kw: (_ for _ in ()).throw(full))
+    job_id = generate_job(ws, two[0])
+    assert run(ws, job_id, TODAY) == records.FAILED
+    r = records.get(ws.sf, job_id)
+    assert (r.attempts, r.error) == (1, {"code": "filing.no_space", "message": full.message})
+
+
+def test_a_storage_that_may_pass_is_tried_again(ws, two, monkeypatch):
+    down = FilingError("filing.unreachable", "Нет связи с хранилищем документов (cloud.school.ru).", transient=True)
+    monkeypatch.setattr(ws, "generate", lambda *a, **kw: (_ for _ in ()).throw(down))
+    job_id = generate_job(ws, two[0])
+    assert run(ws, job_id, TODAY) == records.QUEUED
+    assert records.get(ws.sf, job_id).error["code"] == "filing.unreachable"
+
+
+def test_one_filer_serves_the_whole_process(ws):
+    filers = []
+    threads = [threading.Thread(target=lambda: filers.append(ws.filer())) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(f) for f in filers}) == 1 and Path(ws.filer().root) == Path(ws.settings["DOCUMENTS_DIR"])
