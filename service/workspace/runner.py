@@ -102,7 +102,7 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
         return {"location": outcome.filed.location, "version": outcome.filed.version,
                 "changed": outcome.filed.changed, "forced": [f.message for f in outcome.blocking]}
     if job.kind == "annual-all":
-        associations = ws.associations()
+        associations = ws.associations_of_job(job)
         done, results = 0, []
         jobs.heartbeat(ws.sf, job.id, me, lease, done=0, total=len(associations))
         for a in associations:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from service.workspace import jobs as records
+from tests.accounts.factories import signed_in_client
 from tests.factories import association
 from tests.web.helpers import CYRILLIC, Contract, add, csrf_token, main, visible
 
@@ -36,7 +37,7 @@ class Env:
 
 def _too_large(e: Env):
     app = e.make_app(MAX_UPLOAD_BYTES=1000)
-    client = app.test_client()
+    client = signed_in_client(app)
     token = csrf_token(client, "/upload")
     return client.post("/upload", data={"csrf_token": token, "workbook": (io.BytesIO(b"x" * 200_000), "к.xlsx")},
                        content_type="multipart/form-data")

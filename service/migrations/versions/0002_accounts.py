@@ -1,0 +1,174 @@
+"""Accounts and roles; data that cannot be lost or mixed.
+
+- accounts and their scope, sign-in sessions, one-time links, API tokens, failed sign-ins;
+- associations: `territory_key` (curators' scope), `register_key` (unique: one association
+  per register), `archived_at`; `label` is gone: documents are filed under the unique slug,
+  so the registry's rows (and Drive's) keyed by the old label follow their association;
+- workbook_versions: every workbook an association has had, starting with its current one.
+
+Two associations of one register (made by the race this revision closes) keep their
+data: the later one is archived, with a note in the audit log, and gets no key.
+
+Revision ID: 0002_accounts
+Revises: 0001_baseline
+Create Date: 2026-11-30
+"""
+import datetime as dt
+import hashlib
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_accounts"
+down_revision = "0001_baseline"
+branch_labels = None
+depends_on = None
+
+UTC_TIME = sa.DateTime(timezone=True)
+
+
+def _account_fk():
+    return sa.ForeignKey("accounts.id", ondelete="CASCADE")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(254), nullable=False, unique=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        sa.Column("password_hash", sa.String(300)),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("last_login_at", UTC_TIME),
+    )
+    op.create_table(
+        "account_territories",
+        sa.Column("account_id", sa.Integer, _account_fk(), primary_key=True),
+        sa.Column("territory", sa.String(300), primary_key=True),
+    )
+    op.create_table(
+        "account_associations",
+        sa.Column("account_id", sa.Integer, _account_fk(), primary_key=True),
+        sa.Column("association_id", sa.Integer, sa.ForeignKey("associations.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+    )
+    op.create_table(
+        "login_sessions",
+        sa.Column("id_hash", sa.String(64), primary_key=True),
+        sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("seen_at", UTC_TIME, nullable=False),
+        sa.Column("expires_at", UTC_TIME, nullable=False),
+        sa.Column("address", sa.String(64), nullable=False),
+        sa.Column("via", sa.String(20), nullable=False),
+    )
+    op.create_index("ix_login_sessions_account_id", "login_sessions", ["account_id"])
+    op.create_table(
+        "one_time_links",
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+        sa.Column("purpose", sa.String(20), nullable=False),
+        sa.Column("secret_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("expires_at", UTC_TIME, nullable=False),
+        sa.Column("used_at", UTC_TIME),
+        sa.Column("created_by", sa.String(200), nullable=False),
+    )
+    op.create_index("ix_one_time_links_account_id", "one_time_links", ["account_id"])
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("account_id", sa.Integer, _account_fk(), nullable=False),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("prefix", sa.String(16), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("last_used_at", UTC_TIME),
+        sa.Column("revoked_at", UTC_TIME),
+    )
+    op.create_index("ix_api_tokens_account_id", "api_tokens", ["account_id"])
+    op.create_table(
+        "login_failures",
+        sa.Column("key", sa.String(300), primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_at", UTC_TIME, nullable=False),
+        sa.Column("locked_until", UTC_TIME),
+    )
+    op.create_table(
+        "workbook_versions",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("association_id", sa.Integer, sa.ForeignKey("associations.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("source", sa.String(1000), nullable=False),
+        sa.Column("sha256", sa.String(64)),
+        sa.Column("original_name", sa.Text, nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("created_by", sa.String(200), nullable=False),
+    )
+    op.create_index("ix_workbook_versions_association_id", "workbook_versions", ["association_id"])
+
+    with op.batch_alter_table("associations") as batch:
+        batch.add_column(sa.Column("territory_key", sa.String(300), nullable=False, server_default=""))
+        batch.add_column(sa.Column("register_key", sa.String(64)))
+        batch.add_column(sa.Column("archived_at", UTC_TIME))
+    _rekey_associations()
+    with op.batch_alter_table("associations") as batch:
+        batch.create_index("ix_associations_territory_key", ["territory_key"])
+        batch.create_unique_constraint("uq_associations_register_key", ["register_key"])
+        batch.drop_column("label")
+
+
+def _rekey_associations() -> None:
+    from service.accounts.principal import territory_key
+    from service.workspace.identity import register_key
+
+    bind = op.get_bind()
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = bind.execute(sa.text("SELECT id, slug, label, name, short_name, territory, school_year, source "
+                                "FROM associations ORDER BY id")).all()
+    seen: set[str] = set()
+    for row in rows:
+        key = register_key(row.name, row.short_name, row.territory, row.school_year) if row.school_year else None
+        duplicate = key in seen
+        if key and not duplicate:
+            seen.add(key)
+        bind.execute(sa.text("UPDATE associations SET territory_key = :t, register_key = :k, archived_at = :arch "
+                             "WHERE id = :id"),
+                     {"t": territory_key(row.territory), "k": None if duplicate else key,
+                      "arch": now if duplicate else None, "id": row.id})
+        if duplicate:
+            bind.execute(sa.text("INSERT INTO audit_log (at, actor, action, association_id, details) "
+                                 "VALUES (:at, 'обновление', 'association.archive', :id, :d)"),
+                         {"at": now, "id": row.id, "d": '{"reason": "duplicate"}'})
+        bind.execute(sa.text("INSERT INTO workbook_versions (association_id, source, sha256, original_name, "
+                             "created_at, created_by) VALUES (:id, :src, NULL, '', :at, '')"),
+                     {"id": row.id, "src": row.source, "at": now})
+        # documents are filed under the slug from now on: the registry follows the association
+        bind.execute(sa.text("UPDATE document_versions SET association = :slug WHERE association = :label"),
+                     {"slug": row.slug, "label": row.label})
+        if sa.inspect(bind).has_table("drive_documents"):
+            for doc in bind.execute(sa.text("SELECT key_hash, kind, year, number FROM drive_documents "
+                                            "WHERE association = :label"), {"label": row.label}).all():
+                new = hashlib.sha256("\x1f".join(["mo-docs/1", row.slug, doc.kind, doc.year, doc.number])
+                                     .encode("utf-8")).hexdigest()
+                bind.execute(sa.text("UPDATE drive_documents SET association = :slug, key_hash = :new "
+                                     "WHERE key_hash = :old"), {"slug": row.slug, "new": new, "old": doc.key_hash})
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("associations") as batch:
+        batch.add_column(sa.Column("label", sa.Text, nullable=False, server_default=""))
+    op.execute("UPDATE associations SET label = slug")
+    with op.batch_alter_table("associations") as batch:
+        batch.drop_constraint("uq_associations_register_key", type_="unique")
+        batch.drop_index("ix_associations_territory_key")
+        batch.drop_column("archived_at")
+        batch.drop_column("register_key")
+        batch.drop_column("territory_key")
+    for name in ("workbook_versions", "login_failures", "api_tokens", "one_time_links", "login_sessions",
+                 "account_associations", "account_territories", "accounts"):
+        op.drop_table(name)
