@@ -17,6 +17,7 @@ from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
 from service.sources.limits import Limits
+from service.operators import OperatorError, add_account_commands
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -73,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="перезаписать существующий файл")
     i.set_defaults(func=cmd_init_workbook)
 
-    s = sub.add_parser("serve", help="веб-служба (gunicorn) на 127.0.0.1")
+    s = sub.add_parser("serve", help="веб-служба (gunicorn); адрес — --host или MO_DOCS_HOST (по умолчанию 127.0.0.1)")
+    s.add_argument("--host", help="адрес для приёма соединений, например 0.0.0.0 (нужна учётная запись администратора)")
+    s.add_argument("--port", type=int, help="порт (по умолчанию MO_DOCS_PORT)")
     s.set_defaults(func=cmd_serve)
     w = sub.add_parser("worker", help="обработчик фоновых заданий (huey)")
     w.set_defaults(func=cmd_worker)
@@ -86,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(func=cmd_db_upgrade)
     cur = db_sub.add_parser("current", help="показать версию схемы базы")
     cur.set_defaults(func=cmd_db_current)
+
+    add_account_commands(sub, _Parser)
 
     d = sub.add_parser("demo", help="создать и проверить примерные книги трёх объединений")
     d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
@@ -179,10 +184,17 @@ def _app(**overrides):
         raise UsageError(str(err))
 
 
-def cmd_serve(args) -> int:
-    from service.serve import serve
 
-    serve(_app())
+
+def cmd_serve(args) -> int:
+    from service.serve import RefusedHost, serve
+
+    overrides = {k: v for k, v in (("HOST", args.host), ("PORT", args.port)) if v is not None}
+    app = _app(**overrides)
+    try:
+        serve(app)
+    except RefusedHost as err:
+        raise UsageError(str(err))
     return EXIT_OK
 
 
@@ -194,7 +206,7 @@ def cmd_worker(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from service.serve import run_all
+    from service.supervisor import run_all
 
     os.environ.setdefault("MO_DOCS_ENV", "development")
     os.environ.setdefault("MO_DOCS_DEMO", "true")
@@ -256,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err} [google.config]", file=sys.stderr)
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
-    except (UsageError, ValueError) as err:
+    except (UsageError, OperatorError, ValueError) as err:
         print(f"mo-docs: {err}", file=sys.stderr)
     except BrokenPipeError:                 # `mo-docs validate … | head`
         sys.stdout = open(os.devnull, "w")

@@ -39,17 +39,15 @@ def principal_for_session(sf, token, idle: dt.timedelta, now: dt.datetime | None
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
     now = now or utcnow()
-    with sf() as s:
+    with sf() as s, s.begin():
         row = s.get(LoginSession, _hash(token))
         if row is None:
             return None
         if _aware(row.expires_at) <= now or _aware(row.seen_at) + idle <= now:
-            with s.begin():
-                s.delete(row)
+            s.delete(row)
             return None
         if now - _aware(row.seen_at) >= SEEN_RESOLUTION:
-            with s.begin():
-                row.seen_at = now
+            row.seen_at = now
         account_id = row.account_id
     return principal_for_account(sf, account_id)
 

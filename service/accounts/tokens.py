@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from service.accounts.models import Account, ApiToken
 from service.accounts.principal import Principal, principal_for_account
+from service.accounts.sessions import SEEN_RESOLUTION
 from service.db import utcnow
 
 PREFIX = "mod_"
@@ -39,12 +40,14 @@ def create(sf, account_id: int, name: str = "") -> Created:
 def principal_for_token(sf, token) -> Principal | None:
     if not isinstance(token, str) or not token.startswith(PREFIX) or len(token) > 200:
         return None
-    with sf() as s:
+    with sf() as s, s.begin():
         row = s.scalars(select(ApiToken).where(ApiToken.token_hash == _hash(token))).first()
         if row is None or row.revoked_at is not None:
             return None
-        with s.begin():
-            row.last_used_at = utcnow()
+        now = utcnow()
+        last = row.last_used_at
+        if last is None or now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo)) > SEEN_RESOLUTION:
+            row.last_used_at = now                 # written at most once a minute per token
         account_id = row.account_id
     return principal_for_account(sf, account_id)
 
