@@ -112,6 +112,9 @@ def send_smtp(url: str, msg: EmailMessage, ca_file: str | None = None, timeout: 
             client.send_message(msg)
     except MailError:
         raise
+    except UnicodeEncodeError:
+        raise MailError("mail.config", "Имя пользователя и пароль почтового сервера должны состоять из латинских букв, "
+                                       "цифр и знаков: так требует протокол SMTP (MO_DOCS_MAIL_URL).")
     except smtplib.SMTPAuthenticationError:
         raise MailError("mail.auth", f"Почтовый сервер {host} не принял имя пользователя или пароль.")
     except ssl.SSLError as err:
