@@ -17,11 +17,15 @@ class Association(Base):
     name: Mapped[str] = mapped_column(Text)          # names as typed: no length limit to trip on PostgreSQL
     short_name: Mapped[str] = mapped_column(Text, default="")
     territory: Mapped[str] = mapped_column(Text, default="")
+    # the first release filed documents under this name; documents are filed under the slug now,
+    # and `label` is kept equal to it
+    label: Mapped[str] = mapped_column(Text, unique=True,
+                                       default=lambda ctx: ctx.get_current_parameters()["slug"])
     # the compared spelling of `territory` (accounts.principal.territory_key): curators' scope
     territory_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
     # who the register is (workspace.identity.register_key): one association per register, kept
     # by the database itself so parallel uploads cannot make two
-    register_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    register_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True, nullable=True)
     archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)        # as last checked
     # chosen at upload when «Сведения» names none; otherwise the workbook's «Положение» decides

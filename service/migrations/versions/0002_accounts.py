@@ -2,12 +2,17 @@
 
 - accounts and their scope, sign-in sessions, one-time links, API tokens, failed sign-ins;
 - associations: `territory_key` (curators' scope), `register_key` (unique: one association
-  per register), `archived_at`; `label` is gone: documents are filed under the unique slug,
-  so the registry's rows (and Drive's) keyed by the old label follow their association;
+  per register), `archived_at`; documents are filed under the unique slug from now on, so the
+  registry's rows (and Drive's) keyed by the old `label` follow their association, and
+  `label` becomes the slug too;
 - workbook_versions: every workbook an association has had, starting with its current one.
 
 Two associations of one register (made by the race this revision closes) keep their
 data: the later one is archived, with a note in the audit log, and gets no key.
+
+No table is rebuilt: SQLite would rebuild `associations` by dropping it, and with foreign
+keys on that cascades to its snapshots and versions.  Columns are added in place and the
+register key is a unique index.
 
 Revision ID: 0002_accounts
 Revises: 0001_baseline
@@ -111,15 +116,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_workbook_versions_association_id", "workbook_versions", ["association_id"])
 
-    with op.batch_alter_table("associations") as batch:
-        batch.add_column(sa.Column("territory_key", sa.String(300), nullable=False, server_default=""))
-        batch.add_column(sa.Column("register_key", sa.String(64)))
-        batch.add_column(sa.Column("archived_at", UTC_TIME))
+    op.add_column("associations", sa.Column("territory_key", sa.String(300), nullable=False, server_default=""))
+    op.add_column("associations", sa.Column("register_key", sa.String(64)))
+    op.add_column("associations", sa.Column("archived_at", UTC_TIME))
     _rekey_associations()
-    with op.batch_alter_table("associations") as batch:
-        batch.create_index("ix_associations_territory_key", ["territory_key"])
-        batch.create_unique_constraint("uq_associations_register_key", ["register_key"])
-        batch.drop_column("label")
+    op.create_index("ix_associations_territory_key", "associations", ["territory_key"])
+    op.create_index("ix_associations_register_key", "associations", ["register_key"], unique=True)
 
 
 def _rekey_associations() -> None:
@@ -150,6 +152,7 @@ def _rekey_associations() -> None:
         # documents are filed under the slug from now on: the registry follows the association
         bind.execute(sa.text("UPDATE document_versions SET association = :slug WHERE association = :label"),
                      {"slug": row.slug, "label": row.label})
+        bind.execute(sa.text("UPDATE associations SET label = slug WHERE id = :id"), {"id": row.id})
         if sa.inspect(bind).has_table("drive_documents"):
             for doc in bind.execute(sa.text("SELECT key_hash, kind, year, number FROM drive_documents "
                                             "WHERE association = :label"), {"label": row.label}).all():
@@ -160,15 +163,10 @@ def _rekey_associations() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("associations") as batch:
-        batch.add_column(sa.Column("label", sa.Text, nullable=False, server_default=""))
-    op.execute("UPDATE associations SET label = slug")
-    with op.batch_alter_table("associations") as batch:
-        batch.drop_constraint("uq_associations_register_key", type_="unique")
-        batch.drop_index("ix_associations_territory_key")
-        batch.drop_column("archived_at")
-        batch.drop_column("register_key")
-        batch.drop_column("territory_key")
+    """Drops what this revision added except the three columns of `associations` (dropping a
+    column makes SQLite rebuild the table, which cascades to its snapshots)."""
+    op.drop_index("ix_associations_register_key", "associations")
+    op.drop_index("ix_associations_territory_key", "associations")
     for name in ("workbook_versions", "login_failures", "api_tokens", "one_time_links", "login_sessions",
                  "account_associations", "account_territories", "accounts"):
         op.drop_table(name)
