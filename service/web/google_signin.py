@@ -50,11 +50,17 @@ def start():
 def finish() -> str:
     """The verified e-mail of the person the provider sent back, or GoogleSignInError."""
     from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
     from requests import RequestException
 
+    client = _client()
     try:
-        token = _client().authorize_access_token()
-    except AuthlibBaseError as err:
+        issuer = client.load_server_metadata().get("issuer")
+        # authlib checks only the issuer unless told: the audience must be this service
+        options = {"iss": {"essential": True, "values": [issuer]},
+                   "aud": {"essential": True, "values": [current_app.config["GOOGLE_SIGNIN_CLIENT_ID"]]}}
+        token = client.authorize_access_token(claims_options=options)
+    except (AuthlibBaseError, JoseError) as err:
         raise GoogleSignInError("google.signin_failed", "Google не подтвердил вход "
                                                         f"({getattr(err, 'error', '') or 'ответ не прошёл проверку'}). "
                                                         "Попробуйте ещё раз.")
