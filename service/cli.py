@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_account_commands(sub, _Parser)
 
+    b = sub.add_parser("backup", help="резервная копия: база данных, книги, документы (в новую папку)")
+    b.add_argument("dir")
+    b.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="восстановить из резервной копии в пустую базу и пустые папки")
+    rs.add_argument("dir")
+    rs.set_defaults(func=cmd_restore)
+
     d = sub.add_parser("demo", help="создать и проверить примерные книги трёх объединений")
     d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
     d.add_argument("--dir", default="instance/demo", help="куда положить примерные книги (в папку workbooks/)")
@@ -246,6 +253,45 @@ def cmd_db_current(args) -> int:
     version = current(create_engine(_database_url()))
     state = "последняя" if version == head() else f"последняя — {head()}"
     print(f"{version or 'без версии (база не создана или создана версией 0.1.0)'} ({state})")
+    return EXIT_OK
+
+
+def _instance_settings():
+    from service.settings import SettingsError, load_settings
+
+    instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
+    try:
+        return instance, load_settings(instance, {"TESTING": True, "SECRET_KEY": "not used by backup"})
+    except SettingsError as err:
+        raise UsageError(str(err))
+
+
+def cmd_backup(args) -> int:
+    from service.backup import BackupError, backup
+    from service.filemodes import secure_process
+
+    secure_process()
+    instance, settings = _instance_settings()
+    try:
+        manifest = backup(settings, instance, Path(args.dir))
+    except BackupError as err:
+        raise UsageError(str(err))
+    counts = ", ".join(f"{k}: {v}" for k, v in manifest["counts"].items())
+    print(f"Резервная копия записана в {args.dir} (схема {manifest['revision']}; {counts}).")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from service.backup import BackupError, restore
+    from service.filemodes import secure_process
+
+    secure_process()
+    instance, settings = _instance_settings()
+    try:
+        manifest = restore(settings, instance, Path(args.dir))
+    except BackupError as err:
+        raise UsageError(str(err))
+    print(f"Восстановлено из копии от {manifest['made_at']}; при запуске схема обновится до текущей.")
     return EXIT_OK
 
 
