@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     w.set_defaults(func=cmd_worker)
     r = sub.add_parser("run", help="веб-служба и обработчик вместе, с демонстрационными данными (make run)")
     r.set_defaults(func=cmd_run)
+    sw = sub.add_parser("sweep", help="снова поставить в очередь задания упавших обработчиков (для таймера systemd)")
+    sw.set_defaults(func=cmd_sweep)
 
     db = sub.add_parser("db", help="база данных службы: обновить схему до текущей версии")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -218,6 +220,15 @@ def cmd_run(args) -> int:
     os.environ.setdefault("MO_DOCS_ENV", "development")
     os.environ.setdefault("MO_DOCS_DEMO", "true")
     return run_all(_app())
+
+
+def cmd_sweep(args) -> int:
+    from service.supervisor import Sweeper
+
+    again = Sweeper(_app(), every=0).run_once()
+    if again:
+        print(f"Снова в очереди: {len(again)} заданий.")
+    return EXIT_OK
 
 
 def _database_url() -> str:
