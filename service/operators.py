@@ -59,6 +59,13 @@ def _app():
     return make()
 
 
+def _with_account(email: str):
+    """(app, sessionmaker, account) for a command about one account."""
+    app = _app()
+    sf = app.extensions["workspace"].sf
+    return app, sf, _account(sf, email)
+
+
 def _account(sf, email: str):
     from service.accounts import directory
     from service.accounts.emails import BadEmail
@@ -145,9 +152,7 @@ def cmd_users_change(args) -> int:
     from service.accounts.invitations import invite
     from service.web.links import public_base
 
-    app = _app()
-    sf = app.extensions["workspace"].sf
-    account = _account(sf, args.email)
+    app, sf, account = _with_account(args.email)
     if args.change in ("deactivate", "remove") and account.role == "admin" and account.active \
             and directory.count_admins(sf) == 1:
         raise OperatorError("это последний активный администратор: сначала добавьте другого")
@@ -169,9 +174,7 @@ def cmd_users_change(args) -> int:
 def cmd_users_password(args) -> int:
     from service.accounts import directory
 
-    app = _app()
-    sf = app.extensions["workspace"].sf
-    account = _account(sf, args.email)
+    app, sf, account = _with_account(args.email)
     directory.set_password(sf, account.id, _password_from_stdin(account.email))
     print(f"Пароль {account.email} изменён; прежние сеансы закрыты.")
     return 0
@@ -180,9 +183,7 @@ def cmd_users_password(args) -> int:
 def cmd_tokens_create(args) -> int:
     from service.accounts import tokens
 
-    app = _app()
-    sf = app.extensions["workspace"].sf
-    account = _account(sf, args.email)
+    app, sf, account = _with_account(args.email)
     if not account.active:
         raise OperatorError(f"{account.email} отключена: токен не выпущен")
     created = tokens.create(sf, account.id, args.name)

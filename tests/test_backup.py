@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from service import create_app
 from service.accounts import directory
 from service.documents import Request

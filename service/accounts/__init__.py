@@ -8,4 +8,6 @@ tokens.py (personal API tokens), throttle.py (failed sign-ins), roster.py (assoc
 offered from the workbook's «Состав»), principal.py (the person a request acts for, and
 what they may do).
 """
-from service.accounts.models import ROLES  # noqa: F401
+from service.accounts.models import ROLES
+
+__all__ = ["ROLES"]

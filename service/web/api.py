@@ -10,8 +10,6 @@ from service.web.actions import (
     add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
 )
 from service.db import iso_utc
-from service.schema.regulations import UnknownRegulation
-from service.sources.base import SourceError
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.web.openapi import spec
@@ -88,16 +86,10 @@ def findings(slug):
 @bp.get("/associations/<slug>/members")
 def members(slug):
     """Members; birth dates, phones and e-mails only for those who may see them (audited)."""
-    from service.web.registers import audit_personal, members_of
+    from service.web.registers import members_seen
 
     a = g.association
-    personal = current_user().may("view_personal", a)
-    try:
-        rows = members_of(a, personal)
-    except (SourceError, UnknownRegulation) as err:
-        raise ApiError(409, "workbook.unreadable", f"Книга не читается: {getattr(err, 'message', err)}")
-    if personal:
-        audit_personal(a, "api members")
+    rows, personal = members_seen(a, "api members")
     return jsonify({"association": a.slug, "personal": personal,
                     "members": [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in m.items()}
                                 for m in rows]})

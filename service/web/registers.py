@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from service.accounts import directory
 from service.accounts.emails import BadEmail
-from service.accounts.invitations import invite
+from service.accounts.invitations import invite as send_invitation
 from service.accounts.models import Account, AccountAssociation
 from service.accounts.passwords import WeakPassword
 from service.pipeline import check
@@ -48,17 +48,22 @@ def audit_personal(a, what: str) -> None:
                          details={"what": what, "account_id": me.account_id, "address": request.remote_addr or ""}))
 
 
-@bp.get("/a/<slug>/members")
-def members(slug):
-    a = g.association
+def members_seen(a, what: str) -> tuple[list[dict], bool]:
+    """The members the current person may see (personal data if allowed, and then journaled)."""
     personal = current_user().may("view_personal", a)
     try:
         rows = members_of(a, personal)
     except (SourceError, UnknownRegulation) as err:
         raise ApiError(409, "workbook.unreadable", f"Книга не читается: {getattr(err, 'message', err)}")
     if personal:
-        audit_personal(a, "members page")
-    return render_template("members.html", a=a, members=rows, personal=personal)
+        audit_personal(a, what)
+    return rows, personal
+
+
+@bp.get("/a/<slug>/members")
+def members(slug):
+    rows, personal = members_seen(g.association, "members page")
+    return render_template("members.html", a=g.association, members=rows, personal=personal)
 
 
 # ---------------------------------------------------------------- workbook versions
@@ -153,7 +158,8 @@ def invite(slug):
             account = directory.by_email(sf, email)
             if account is None:
                 account = directory.create(sf, email, role, name=name, association_ids=[a.id])
-                sent = invite(current_app.config, sf, account, current_user().display, public_base(current_app.config))
+                sent = send_invitation(current_app.config, sf, account, current_user().display,
+                                       public_base(current_app.config))
             elif account.role in ("admin", "curator"):
                 error = f"{account.email} — {account.role}: доступ уже шире этого объединения."
             else:

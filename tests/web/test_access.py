@@ -7,7 +7,6 @@ actually changed by this walk."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest

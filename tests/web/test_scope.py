@@ -119,3 +119,24 @@ def test_demo_accounts_cover_each_role_once(make_app):
     assert sorted(h.associations for h in heads) == sorted((a.slug,) for a in ws.associations())
     assert ensure_demo_accounts(ws) is None                                 # once: the password is shown once
     assert len(demo.password) >= 14
+
+
+def test_a_head_invites_a_member_of_their_association_by_e_mail(app, ws, tmp_path):
+    a = add(ws, tmp_path, association())
+    head = signed_in_client(app, "head", associations=[a], name="Белова М.Н.")
+    page = head.get(f"/a/{a.slug}/people")
+    assert page.status_code == 200 and "Пригласить" in page.get_data(as_text=True)
+    r = head.post(f"/a/{a.slug}/people", data={"csrf_token": csrf_token(head, f"/a/{a.slug}/people"),
+                                               "email": "Orlova@Mo.Example", "name": "Орлова Е.В.", "role": "member"})
+    assert r.status_code == 200 and "Приглашение отправлено" in r.get_data(as_text=True)
+    invited = directory.by_email(ws.sf, "orlova@mo.example")
+    assert invited.role == "member" and principal_for_account(ws.sf, invited.id).sees(a)
+    from pathlib import Path
+    [mail] = list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))
+    import email
+    import email.policy
+    message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "orlova@mo.example" and "Белова М.Н. приглашает вас" in message.get_content()
+    r = head.post(f"/a/{a.slug}/people", data={"csrf_token": csrf_token(head, f"/a/{a.slug}/people"),
+                                               "email": "boss@mo.example", "role": "admin"})
+    assert r.status_code == 400 and directory.by_email(ws.sf, "boss@mo.example") is None
