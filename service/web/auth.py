@@ -4,7 +4,9 @@ Every request is authenticated once, before any handler: a personal API token
 (`Authorization: Bearer mod_…`), or the sign-in session (the signed cookie holds the
 id of a server-side session, service/accounts/sessions.py), or — for requests
 authenticated by other means, such as the Sheets add-on's Google ID token — a handler
-calls `act_as(principal)`.  Then the endpoint's rule (service/web/access.py) decides:
+calls `act_as(principal)`.  A bearer credential that is not one of our tokens is left in
+`g.foreign_bearer` for such a route (its rule is PUBLIC; it verifies the credential and
+calls `act_as`); on any other API route it is 401 `auth.invalid_token`.  Then the endpoint's rule (service/web/access.py) decides:
 not signed in → the sign-in page (pages) or 401 `auth.required` (API); an association
 outside the person's scope → 404; in scope but not allowed → 403 `auth.forbidden`.
 """
@@ -89,12 +91,15 @@ def login_url(next_path: str | None = None) -> str:
 def _authenticate() -> None:
     g.principal = None
     g.auth_via = None
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _, credential = header.partition(" ")
-        if scheme.lower() != "bearer":
-            raise ApiError(401, "auth.invalid_token", "Поддерживается только Authorization: Bearer <токен>.")
-        principal = tokens.principal_for_token(_sf(), credential.strip())
+    if request.endpoint == "static":
+        return                                       # a stylesheet needs no database
+    g.foreign_bearer = None
+    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+    credential = credential.strip()
+    if scheme.lower() == "bearer" and not credential.startswith(tokens.PREFIX):
+        g.foreign_bearer = credential               # e.g. the add-on's Google ID token: its route verifies it
+    elif scheme.lower() == "bearer":                # other schemes (a proxy's Basic) are not ours
+        principal = tokens.principal_for_token(_sf(), credential)
         if principal is None:
             raise ApiError(401, "auth.invalid_token", "Токен недействителен, отозван или его учётная запись "
                                                       "отключена.")
@@ -121,6 +126,9 @@ def _authorise():
         return None
     principal = current_user()
     if principal is None:
+        if _api() and g.get("foreign_bearer"):
+            raise ApiError(401, "auth.invalid_token", "Токен не распознан: нужен личный токен службы (mo-docs tokens "
+                                                      "create).")
         if _api():
             raise not_signed_in()
         return redirect(login_url(request.full_path.rstrip("?") if request.method == "GET" else None))

@@ -14,7 +14,7 @@ from service.workspace.service import Workspace
 
 def ensure_demo(ws: Workspace, today: dt.date | None = None) -> int:
     """Add the sample associations once, when the workspace is empty; returns how many."""
-    if ws.associations():
+    if ws.associations() or ws.associations(archived=True):
         return 0
     today = today or dt.date.today()
     folder = Path(ws.settings["WORKBOOKS_DIR"]) / "demo"

@@ -81,6 +81,8 @@ def test_act_as_lets_another_authentication_act_for_an_account(make_app, tmp_pat
 
     @bp.post("/api/v1/probe/<slug>")
     def probe(slug):
+        from flask import g
+        assert g.foreign_bearer == "eyJ.google-id-token.sig"          # left for the route to verify
         principal = principal_for_email(app.extensions["workspace"].sf, "Head@Mo.Example")
         if principal is None:
             from service.web.auth import not_signed_in
@@ -95,7 +97,10 @@ def test_act_as_lets_another_authentication_act_for_an_account(make_app, tmp_pat
     ws = app.extensions["workspace"]
     a = add(ws, tmp_path, association())
     client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer eyJ.google-id-token.sig"
     assert client.post(f"/api/v1/probe/{a.slug}", json={}).status_code == 401          # no such account yet
+    r = client.get("/api/v1/associations")                                             # not ours elsewhere
+    assert r.status_code == 401 and r.json["error"]["code"] == "auth.invalid_token"
     account = make_account(ws.sf, "head", email="head@mo.example")
     r = client.post(f"/api/v1/probe/{a.slug}", json={})
     assert r.status_code == 404 and r.json["error"]["code"] == "association.not_found"  # not theirs
