@@ -173,7 +173,7 @@ class Workspace:
         info = report.data.info
         name = info.name or info.short_name or Path(source).stem
         key = register_key(name, info.short_name, info.territory, report.year.label)
-        for attempt in range(8):
+        for _attempt in range(8):
             existing = self._by_register(key)
             if existing is not None:
                 raise AlreadyAdded(existing)

@@ -98,7 +98,7 @@ def test_request_a_document_through_the_api_and_follow_it(ws, client, contract, 
                200)["documents"]
     [doc] = docs
     assert (doc["kind"], doc["year"], doc["number"], doc["version"]) == ("protocol", "2024-2025", "2", 1)
-    assert doc["requested_by"] == "локальный пользователь"
+    assert doc["requested_by"] == client.account.name                        # who asked, by name
     download = client.get(doc["download"])
     assert download.status_code == 200 and "ПРОТОКОЛ" in docx_text(download.data)
 
