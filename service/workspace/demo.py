@@ -54,7 +54,7 @@ def ensure_demo_accounts(ws: Workspace) -> DemoAccounts | None:
         directory.create(ws.sf, email, role, name=name, password=password, **scope)
         made.append((email, what))
 
-    add(f"admin@{DEMO_DOMAIN}", "admin", "Администратор", "администратор: все объединения и учётные записи")
+    add(f"admin@{DEMO_DOMAIN}", "admin", "Смирнова Ирина Андреевна", "администратор: все объединения и учётные записи")
     associations = ws.associations()
     for territory in dict.fromkeys(a.territory for a in associations if a.territory):
         word = slugify(territory.split()[0])
