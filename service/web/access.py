@@ -74,6 +74,7 @@ RULES: dict[str, Rule] = {
     "registers.unarchive": OnAssociation("archive"),
     "registers.people": OnAssociation("manage_members"),
     "registers.invite": OnAssociation("manage_members"),
+    "registers.confirm_offer": OnAssociation("manage_members"),   # and a curator or admin: checked inside
     # administration
     "admin.accounts": Global("admin"),
     "admin.add_account": Global("admin"),

@@ -171,3 +171,21 @@ def invite(slug):
     return render_template("people.html", a=a, people=people_of(a.id), sent=sent, error=error), status
 
 
+
+
+@bp.post("/a/<slug>/people/<int:account_id>")
+def confirm_offer(slug, account_id):
+    """A curator (or admin) confirms once what «Состав» offers: the account named there gets
+    the association; or declines it."""
+    a = g.association
+    if current_user().role not in ("admin", "curator"):
+        raise ApiError(403, "auth.forbidden", "Подтверждает доступ, предложенный «Составом», куратор или администратор.")
+    offered = {acc.id for acc, state in people_of(a.id) if state == "offered"}
+    if account_id not in offered:
+        raise ApiError(404, "account.not_found", "Такого предложения нет.")
+    sf = workspace().sf
+    if request.form.get("do") == "decline":
+        directory.revoke(sf, account_id, a.id)
+    else:
+        directory.grant(sf, account_id, a.id)
+    return redirect(url_for("registers.people", slug=a.slug))

@@ -35,6 +35,24 @@ def test_the_workbook_offers_its_association_to_the_head_and_an_admin_confirms(c
     assert [v.offered for v in directory.listing(ws.sf) if v.id == account.id] == [()]
 
 
+def test_the_curator_of_the_territory_confirms_an_offer_a_head_cannot(app, ws, tmp_path):
+    book = association("zdvinsky-mmo")
+    next(m for m in book.members if m["Роль в МО"] == "секретарь")["E-mail"] = "secretary@mo.example"
+    secretary = make_account(ws.sf, "head", email="secretary@mo.example")
+    a = add(ws, tmp_path, book)
+    head = signed_in_client(app, "head", associations=[a])
+    curator = signed_in_client(app, "curator", territories=[a.territory])
+    url = f"/a/{a.slug}/people/{secretary.id}"
+    r = head.post(url, data={"csrf_token": csrf_token(head, f"/a/{a.slug}/people"), "do": "confirm"})
+    assert r.status_code == 403 and not principal_for_account(ws.sf, secretary.id).sees(a)
+    page = curator.get(f"/a/{a.slug}/people").get_data(as_text=True)
+    assert "«Состав» называет его" in page and "Подтвердить" in page
+    r = curator.post(url, data={"csrf_token": csrf_token(curator, f"/a/{a.slug}/people"), "do": "confirm"})
+    assert r.status_code == 302 and principal_for_account(ws.sf, secretary.id).sees(a)
+    r = curator.post(url, data={"csrf_token": csrf_token(curator, f"/a/{a.slug}/people"), "do": "confirm"})
+    assert r.status_code == 404                                                  # confirmed once: no offer left
+
+
 def test_personal_data_only_for_head_curator_admin_and_every_view_journaled(app, ws, tmp_path):
     a = add(ws, tmp_path, association("zdvinsky-mmo"))
     head = signed_in_client(app, "head", associations=[a], name="Белова М.Н.")
