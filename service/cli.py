@@ -277,31 +277,32 @@ def _instance_settings():
         raise UsageError(str(err))
 
 
-def cmd_backup(args) -> int:
-    from service.backup import BackupError, backup
+def _backup_step(step, folder: str) -> dict:
+    """Run backup() or restore() on this instance's settings; a refusal is one Russian line."""
+    from service.backup import BackupError
     from service.filemodes import secure_process
 
     secure_process()
     instance, settings = _instance_settings()
     try:
-        manifest = backup(settings, instance, Path(args.dir))
+        return step(settings, instance, Path(folder))
     except BackupError as err:
         raise UsageError(str(err))
+
+
+def cmd_backup(args) -> int:
+    from service.backup import backup
+
+    manifest = _backup_step(backup, args.dir)
     counts = ", ".join(f"{k}: {v}" for k, v in manifest["counts"].items())
     print(f"Резервная копия записана в {args.dir} (схема {manifest['revision']}; {counts}).")
     return EXIT_OK
 
 
 def cmd_restore(args) -> int:
-    from service.backup import BackupError, restore
-    from service.filemodes import secure_process
+    from service.backup import restore
 
-    secure_process()
-    instance, settings = _instance_settings()
-    try:
-        manifest = restore(settings, instance, Path(args.dir))
-    except BackupError as err:
-        raise UsageError(str(err))
+    manifest = _backup_step(restore, args.dir)
     print(f"Восстановлено из копии от {manifest['made_at']}; при запуске схема обновится до текущей.")
     return EXIT_OK
 
