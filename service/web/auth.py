@@ -6,9 +6,13 @@ id of a server-side session, service/accounts/sessions.py), or — for requests
 authenticated by other means, such as the Sheets add-on's Google ID token — a handler
 calls `act_as(principal)`.  A bearer credential that is not one of our tokens is left in
 `g.foreign_bearer` for such a route (its rule is PUBLIC; it verifies the credential and
-calls `act_as`); on any other API route it is 401 `auth.invalid_token`.  Then the endpoint's rule (service/web/access.py) decides:
-not signed in → the sign-in page (pages) or 401 `auth.required` (API); an association
-outside the person's scope → 404; in scope but not allowed → 403 `auth.forbidden`.
+calls `act_as`); on any other API route it is 401 `auth.invalid_token`.
+
+Then the endpoint's rule (service/web/access.py) decides: not signed in → the sign-in
+page (pages) or 401 `auth.required` (API); an association outside the person's scope →
+404; in scope but not allowed → 403 `auth.forbidden`, on pages and in the API alike
+(the person already sees that association, so the refusal tells them nothing new, and
+«только руководитель МО или куратор» is more use to them than «не найдено»).
 """
 from __future__ import annotations
 
