@@ -101,6 +101,10 @@ def run() -> Result:
         with ws.engine.begin() as conn:
             conn.execute(insert(Association.__table__), rows(N))
         client = app.test_client()
+        from service.accounts import directory, sessions
+        admin = directory.create(ws.sf, "bench@mo.example", "admin")          # the dashboard of an admin: all N
+        with client.session_transaction() as session:
+            session["sid"] = sessions.open_session(ws.sf, admin.id, __import__("datetime").timedelta(hours=1))
 
         page = client.get("/")
         assert page.status_code == 200, page.status_code

@@ -107,10 +107,13 @@ def baseline(tmp: Path, n: int) -> tuple[Timing, list[float]]:
 # ---------------------------------------------------------------- the clients
 
 
+AUTH: dict[str, str] = {}           # the bench client's `Authorization: Bearer …`, set once the service exists
+
+
 def _call(url: str, body: dict | None = None) -> dict:
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json",
-                                                          "Accept": "application/json"})
+                                                          "Accept": "application/json", **AUTH})
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.loads(resp.read())
 
@@ -199,6 +202,7 @@ def run() -> Result:
         instance = tmp / "service"
         service = LiveService(instance, settings_for(instance, free_port()))
         mine = prepare(service, CLIENTS + 2)          # one per client, one for dedupe, one contended
+        AUTH["Authorization"] = f"Bearer {service.admin_token()}"
         warm_slug = "mmo-matematikov"                 # the demo's own: warms the worker's template cache
         clients, dedupe_a, contended_a = mine[:CLIENTS], mine[CLIENTS], mine[CLIENTS + 1]
         with service.start():

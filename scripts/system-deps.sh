@@ -7,7 +7,7 @@
 # otherwise the tests that need them skip with a visible reason (and fail under
 # CI=true, see tests/conftest.py).
 set -u
-packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core chromium postgresql redis-server)
+packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core chromium postgresql redis-server nginx)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

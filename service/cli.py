@@ -20,6 +20,7 @@ from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
 from service.sources.limits import Limits
+from service.operators import OperatorError, add_account_commands
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_STORAGE = 0, 1, 2, 3
 
@@ -77,12 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="перезаписать существующий файл")
     i.set_defaults(func=cmd_init_workbook)
 
-    s = sub.add_parser("serve", help="веб-служба (gunicorn) на 127.0.0.1")
+    s = sub.add_parser("serve", help="веб-служба (gunicorn); адрес — --host или MO_DOCS_HOST (по умолчанию 127.0.0.1)")
+    s.add_argument("--host", help="адрес для приёма соединений, например 0.0.0.0 (нужна учётная запись администратора)")
+    s.add_argument("--port", type=int, help="порт (по умолчанию MO_DOCS_PORT)")
     s.set_defaults(func=cmd_serve)
     w = sub.add_parser("worker", help="обработчик фоновых заданий (huey)")
     w.set_defaults(func=cmd_worker)
     r = sub.add_parser("run", help="веб-служба и обработчик вместе, с демонстрационными данными (make run)")
     r.set_defaults(func=cmd_run)
+    sw = sub.add_parser("sweep", help="снова поставить в очередь задания упавших обработчиков (для таймера systemd)")
+    sw.set_defaults(func=cmd_sweep)
 
     db = sub.add_parser("db", help="база данных службы: обновить схему до текущей версии")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -90,6 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(func=cmd_db_upgrade)
     cur = db_sub.add_parser("current", help="показать версию схемы базы")
     cur.set_defaults(func=cmd_db_current)
+
+    add_account_commands(sub, _Parser)
+
+    b = sub.add_parser("backup", help="резервная копия: база данных, книги, документы (в новую папку)")
+    b.add_argument("dir")
+    b.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="восстановить из резервной копии в пустую базу и пустые папки")
+    rs.add_argument("dir")
+    rs.set_defaults(func=cmd_restore)
 
     d = sub.add_parser("demo", help="создать и проверить примерные книги трёх объединений")
     d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
@@ -213,10 +227,17 @@ def _app(**overrides):
         raise UsageError(str(err))
 
 
-def cmd_serve(args) -> int:
-    from service.serve import serve
 
-    serve(_app())
+
+def cmd_serve(args) -> int:
+    from service.serve import RefusedHost, serve
+
+    overrides = {k: v for k, v in (("HOST", args.host), ("PORT", args.port)) if v is not None}
+    app = _app(**overrides)
+    try:
+        serve(app)
+    except RefusedHost as err:
+        raise UsageError(str(err))
     return EXIT_OK
 
 
@@ -228,11 +249,20 @@ def cmd_worker(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from service.serve import run_all
+    from service.supervisor import run_all
 
     os.environ.setdefault("MO_DOCS_ENV", "development")
     os.environ.setdefault("MO_DOCS_DEMO", "true")
     return run_all(_app())
+
+
+def cmd_sweep(args) -> int:
+    from service.supervisor import Sweeper
+
+    again = Sweeper(_app(), every=0).run_once()
+    if again:
+        print(f"Снова в очереди: {len(again)} заданий.")
+    return EXIT_OK
 
 
 def _settings() -> dict:
@@ -276,6 +306,46 @@ def cmd_db_current(args) -> int:
     return EXIT_OK
 
 
+def _instance_settings():
+    from service.settings import SettingsError, load_settings
+
+    instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
+    try:
+        return instance, load_settings(instance, {"TESTING": True, "SECRET_KEY": "not used by backup"})
+    except SettingsError as err:
+        raise UsageError(str(err))
+
+
+def _backup_step(step, folder: str) -> dict:
+    """Run backup() or restore() on this instance's settings; a refusal is one Russian line."""
+    from service.backup import BackupError
+    from service.filemodes import secure_process
+
+    secure_process()
+    instance, settings = _instance_settings()
+    try:
+        return step(settings, instance, Path(folder))
+    except BackupError as err:
+        raise UsageError(str(err))
+
+
+def cmd_backup(args) -> int:
+    from service.backup import backup
+
+    manifest = _backup_step(backup, args.dir)
+    counts = ", ".join(f"{k}: {v}" for k, v in manifest["counts"].items())
+    print(f"Резервная копия записана в {args.dir} (схема {manifest['revision']}; {counts}).")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from service.backup import restore
+
+    manifest = _backup_step(restore, args.dir)
+    print(f"Восстановлено из копии от {manifest['made_at']}; при запуске схема обновится до текущей.")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from service.demo import run_demo
 
@@ -300,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err} [filing.config]", file=sys.stderr)
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
-    except (UsageError, ValueError) as err:
+    except (UsageError, OperatorError, ValueError) as err:
         print(f"mo-docs: {err}", file=sys.stderr)
     except BrokenPipeError:                 # `mo-docs validate … | head`
         sys.stdout = open(os.devnull, "w")

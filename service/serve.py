@@ -1,55 +1,67 @@
-"""`mo-docs serve`, `mo-docs worker`, `mo-docs run`: the web server (gunicorn), the job
-consumer (huey), and both together for `make run`."""
+"""`mo-docs serve`: the web server (gunicorn).  It listens on MO_DOCS_HOST (127.0.0.1 by
+default); any other address — reachable from the network — is refused until an active
+admin account exists, so a fresh install is never open to everyone."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-
-HOST = "127.0.0.1"          # until accounts and roles exist, never reachable from the network
+import ipaddress
 
 
-def banner(app) -> str:
-    return (f"mo-docs: http://{HOST}:{app.config['PORT']}/ — служба слушает только {HOST}: учётных записей пока нет, "
-            "поэтому открыть её можно лишь с этого компьютера.")
+class RefusedHost(Exception):
+    pass
+
+
+def is_loopback(host: str) -> bool:
+    host = (host or "").strip().strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_host(app) -> str:
+    host = app.config["HOST"]
+    if is_loopback(host):
+        return host
+    from service.accounts.directory import count_admins
+
+    if count_admins(app.extensions["workspace"].sf) == 0:
+        raise RefusedHost(f"служба не будет слушать {host}: в ней ещё нет учётной записи администратора, и открыть её "
+                          "в сети значило бы открыть её всем. Создайте администратора (mo-docs users add АДРЕС --role "
+                          "admin) и запустите снова, или оставьте 127.0.0.1.")
+    return host
+
+
+def banner(app, host: str) -> str:
+    port = app.config["PORT"]
+    shown = f"[{host}]" if ":" in host else host
+    where = app.config.get("PUBLIC_URL") or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}"
+    scope = "только с этого компьютера" if is_loopback(host) else "из сети (вход по учётным записям)"
+    return f"mo-docs: {where}/ — служба слушает {shown}:{port}, открыть её можно {scope}."
 
 
 def serve(app, workers: int = 2, threads: int = 4) -> None:
     from gunicorn.app.base import BaseApplication
 
+    host = check_host(app)
+    bind = f"[{host}]:{app.config['PORT']}" if ":" in host else f"{host}:{app.config['PORT']}"
+
     class _Gunicorn(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{HOST}:{app.config['PORT']}")
+            self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
+            # the one-time links' secrets are in their paths: log the method and path without them
+            self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss')
             self.cfg.set("timeout", 120)
             self.cfg.set("control_socket_disable", True)   # one shared ~/.gunicorn socket would collide
+            self.cfg.set("umask", 0o077)
 
         def load(self):
             return app
 
-    print(banner(app), flush=True)
+    print(banner(app, host), flush=True)
     _Gunicorn().run()
-
-
-def run_all(app) -> int:
-    """The web server and the job consumer together, as `make run` wants them."""
-    from service.workspace.demo import ensure_demo
-
-    if app.config.get("DEMO"):
-        added = ensure_demo(app.extensions["workspace"])
-        if added:
-            print(f"mo-docs: создано демонстрационное рабочее пространство ({added} объединения).", flush=True)
-    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=os.environ.copy())
-    try:
-        serve(app)
-    finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-    return 0

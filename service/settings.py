@@ -69,8 +69,35 @@ SETTINGS: list[Setting] = [
     Setting("JOB_LEASE_SECONDS", 300, "How long a worker may hold a job before the sweeper re-queues it.", _int),
     Setting("JOB_MAX_ATTEMPTS", 3, "Attempts before a job is marked failed.", _int),
     Setting("WORKERS", 2, "Threads of the job consumer.", _int),
-    Setting("PORT", 8000, "Port of the web server (always on 127.0.0.1 until accounts exist).", _int),
-    Setting("DEMO", False, "Create the demo workspace (three sample associations) on first start.", _bool),
+    Setting("HOST", "127.0.0.1", "Address the web server listens on. Anything but a loopback address (e.g. "
+            "`0.0.0.0`) is refused until an active admin account exists.", str),
+    Setting("PORT", 8000, "Port of the web server.", _int),
+    Setting("PUBLIC_URL", None, "The address people open, e.g. `https://mo.example.ru`: links in e-mails, the "
+            "allowed Host name, `Secure` cookies and HSTS when it is https."),
+    Setting("PROXY_HOPS", 0, "Reverse proxies in front of the service (nginx: 1); their X-Forwarded-For, "
+            "-Proto and -Host are trusted for that many hops only.", _int),
+    Setting("SESSION_HOURS", 12, "A sign-in lasts at most this long.", _int),
+    Setting("SESSION_IDLE_MINUTES", 120, "A sign-in ends after this long without a request.", _int),
+    Setting("INVITATION_DAYS", 7, "An invitation link works this many days, once.", _int),
+    Setting("RESET_MINUTES", 60, "A password-reset link works this many minutes, once.", _int),
+    Setting("LOGIN_LOCKOUT_FAILURES", 10, "Failed sign-ins of one account before it is locked for a while (one "
+            "address gets five times as many); after the third failure each attempt waits a growing delay.", _int),
+    Setting("LOGIN_LOCKOUT_MINUTES", 15, "How long a locked-out account (or address) waits.", _int),
+    Setting("MAIL_URL", None, "How mail is sent: `smtp://user:password@host:587` (STARTTLS, required), "
+            "`smtps://…:465` (TLS), `smtp+plain://host:25` (no encryption: a relay on this machine only); unset: "
+            "messages are written as .eml files to `<instance>/outbox`."),
+    Setting("MAIL_FROM", None, "Sender address of the service's mail; default `mo-docs@<host of PUBLIC_URL>`."),
+    Setting("MAIL_CA_FILE", None, "Extra CA certificates (PEM) to trust for the SMTP server, e.g. a private CA."),
+    Setting("MAIL_TIMEOUT_SECONDS", 20.0, "Longest wait for the SMTP server.", _float),
+    Setting("GOOGLE_SIGNIN_CLIENT_ID", None, "OAuth client id of «Войти через Google» (OpenID Connect); unset: "
+            "the button is not shown."),
+    Setting("GOOGLE_SIGNIN_CLIENT_SECRET", None, "Its client secret."),
+    Setting("GOOGLE_SIGNIN_METADATA_URL", "https://accounts.google.com/.well-known/openid-configuration",
+            "OpenID Connect discovery document of the provider."),
+    Setting("SWEEP_SECONDS", 60, "`mo-docs run` re-queues jobs of dead workers this often, whether or not its "
+            "worker is alive.", _int),
+    Setting("DEMO", False, "Create the demo workspace (three sample associations and their accounts) on first "
+            "start.", _bool),
     Setting("AUTO_REGISTRATION_DAYS", 7, "Registration sheets are prepared this many days before a planned "
             "meeting.", _int),
     Setting("GOOGLE_ENABLED", False, "Read `gsheet:<id>` sources and Google Sheets links through the Google APIs "
@@ -126,6 +153,18 @@ def load_settings(instance: Path, overrides: dict | None = None, environ=None) -
     values["DOCUMENTS_DIR"] = str(values["DOCUMENTS_DIR"] or instance / "documents")
     values["INSTANCE"] = str(instance)           # derived, not a setting: where per-machine state lives
     values["WORKBOOKS_DIR"] = str(values["WORKBOOKS_DIR"] or instance / "workbooks")
+    values["OUTBOX_DIR"] = str(instance / "outbox")
+    if values["PUBLIC_URL"]:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(str(values["PUBLIC_URL"]).strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+                or parts.query or parts.username:
+            raise SettingsError(f"MO_DOCS_PUBLIC_URL: ожидается адрес вида https://mo.example.ru (без пути): "
+                                f"{values['PUBLIC_URL']!r}")
+        values["PUBLIC_URL"] = f"{parts.scheme}://{parts.netloc}"
+    if int(values["PROXY_HOPS"]) < 0:
+        raise SettingsError("MO_DOCS_PROXY_HOPS: число прокси не может быть отрицательным")
     if not values["SECRET_KEY"]:
         if values["ENV"] != "development" and not values.get("TESTING"):
             raise SettingsError("MO_DOCS_SECRET_KEY не задан: без него служба не запускается вне режима разработки "

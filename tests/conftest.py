@@ -10,12 +10,15 @@ pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_row
                   "tests.support.webdav_server"]
 
 
+TEST_SWITCHES = {"MO_DOCS_UPDATE_SCREENSHOTS"}     # switches of the tests themselves (`make images`), not settings
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch):
     """Settings and reader limits come from MO_DOCS_* variables: none of the machine's
     leak into a test (a test sets its own with monkeypatch)."""
     for name in list(os.environ):
-        if name.startswith("MO_DOCS_"):
+        if name.startswith("MO_DOCS_") and name not in TEST_SWITCHES:
             monkeypatch.delenv(name)
 
 

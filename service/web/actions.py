@@ -42,7 +42,15 @@ def _int(value, name: str) -> int | None:
     return n
 
 
+def ensure_current(a: Association) -> None:
+    """Archived associations keep everything but do no new work until restored."""
+    if a.archived_at is not None:
+        raise ApiError(409, "association.archived", f"«{a.short_name or a.name}» в архиве: верните его из архива, "
+                                                    "чтобы проверять книгу и формировать документы.")
+
+
 def request_document(a: Association, params: dict, actor: str):
+    ensure_current(a)
     kind = params.get("kind")
     if kind not in KINDS:
         raise ApiError(400, "request.invalid", f"Вид документа должен быть одним из: {', '.join(KINDS)}.")
@@ -68,7 +76,7 @@ def request_document(a: Association, params: dict, actor: str):
     return records.get(workspace().sf, job.id), created
 
 
-def add_google_sheet(location: str, regulation: str | None, actor: str) -> Association:
+def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id: int | None = None) -> Association:
     """An association whose registers live in a Google Sheet (`gsheet:<id>` or its link)."""
     from service.sources.base import SourceError
     from service.sources.gsheets import is_gsheet_location, parse_spreadsheet_id
@@ -82,7 +90,8 @@ def add_google_sheet(location: str, regulation: str | None, actor: str) -> Assoc
         raise ApiError(400, "google.disabled", "Чтение Google Таблиц не настроено на этом сервере "
                                                "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом .xlsx.")
     try:
-        return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation)
+        return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation,
+                                           owner_id=owner_id)
     except SourceError as err:
         raise ApiError(400, err.code, err.message)
     except AlreadyAdded as exists:
@@ -98,6 +107,7 @@ def already_added(exists) -> ApiError:
 
 
 def request_check(a: Association, actor: str):
+    ensure_current(a)
     job, created = workspace().enqueue("check", association_id=a.id, requested_by=actor,
                                    dedupe_key=f"check:{a.id}:manual")
     if created:
@@ -105,8 +115,12 @@ def request_check(a: Association, actor: str):
     return records.get(workspace().sf, job.id), created
 
 
-def request_annual_all(actor: str):
-    job, created = workspace().enqueue("annual-all", requested_by=actor, dedupe_key="annual-all")
+def request_annual_all(principal):
+    """Annual reports for every current association in the person's scope (the job
+    records whose scope it is: the worker narrows the list the same way)."""
+    job, created = workspace().enqueue("annual-all", requested_by=principal.display,
+                                       params={"account_id": principal.account_id},
+                                       dedupe_key=f"annual-all:{principal.account_id}")
     if created:
         dispatch(job.id)
     return records.get(workspace().sf, job.id), created

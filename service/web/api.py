@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 
 from service.web.actions import (
     add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
@@ -56,13 +56,15 @@ def _json() -> dict:
 
 @bp.get("/associations")
 def associations():
-    return jsonify({"associations": [_association(a) for a in workspace().associations()]})
+    return jsonify({"associations": [_association(a) for a in workspace().associations(current_user())]})
 
 
 @bp.post("/associations")
 def add_association():
     data = _json()
-    a = add_google_sheet(str(data.get("source") or ""), data.get("regulation"), current_user().name)
+    me = current_user()
+    a = add_google_sheet(str(data.get("source") or ""), data.get("regulation"), me.display,
+                         owner_id=me.account_id if me.role in ("head", "curator") else None)
     return jsonify(_association(a)), 201
 
 
@@ -81,15 +83,27 @@ def findings(slug):
                     "regulation": snap.regulation_id, "counts": snap.counts, "findings": snap.findings})
 
 
+@bp.get("/associations/<slug>/members")
+def members(slug):
+    """Members; birth dates, phones and e-mails only for those who may see them (audited)."""
+    from service.web.registers import members_seen
+
+    a = g.association
+    rows, personal = members_seen(a, "api members")
+    return jsonify({"association": a.slug, "personal": personal,
+                    "members": [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in m.items()}
+                                for m in rows]})
+
+
 @bp.post("/associations/<slug>/check")
 def check(slug):
-    job, created = request_check(find(slug), current_user().name)
+    job, created = request_check(find(slug), current_user().display)
     return jsonify({"job": _job(job), "created": created}), 202
 
 
 @bp.post("/associations/<slug>/documents")
 def request_doc(slug):
-    job, created = request_document(find(slug), _json(), current_user().name)
+    job, created = request_document(find(slug), _json(), current_user().display)
     return jsonify({"job": _job(job), "created": created}), 202
 
 
@@ -106,16 +120,13 @@ def documents(slug):
 
 @bp.post("/reports/annual")
 def annual_all():
-    job, created = request_annual_all(current_user().name)
+    job, created = request_annual_all(current_user())
     return jsonify({"job": _job(job), "created": created}), 202
 
 
 @bp.get("/jobs/<job_id>")
 def job(job_id):
-    j = records.get(workspace().sf, job_id)
-    if j is None:
-        raise ApiError(404, "job.not_found", "Задание не найдено.")
-    return jsonify(_job(j))
+    return jsonify(_job(g.job))                 # found and authorised by service/web/auth.py
 
 
 @bp.get("/openapi.json")

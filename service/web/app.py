@@ -2,11 +2,13 @@
 blueprints.  Nothing is configured at import time."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 from flask import Flask
 
+from service.filemodes import secure_process, tighten
 from service.settings import load_settings
 from service.sources.guard import require_defusedxml
 
@@ -16,15 +18,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config and "INSTANCE" in test_config:
         instance = Path(test_config.pop("INSTANCE"))
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
-    instance.mkdir(parents=True, exist_ok=True)
+    secure_process()                            # everything this process writes: 0600 files, 0700 folders
     settings = load_settings(instance, test_config)
+    tighten(instance, settings["WORKBOOKS_DIR"], settings["DOCUMENTS_DIR"], settings["OUTBOX_DIR"])
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"] + 64 * 1024   # the form around the file
     app.config["JSON_AS_ASCII"] = False
-    # Until accounts exist the only protection is listening on 127.0.0.1: refuse other Host
-    # names too, so a page on another site cannot reach the service by DNS rebinding.
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=int(settings["SESSION_HOURS"]))
     app.json.ensure_ascii = False
     require_defusedxml()                        # refuse to start rather than parse uploads unsafely
 
@@ -38,11 +38,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["huey"] = huey
     app.extensions["tasks"] = register(huey, workspace)
 
-    from service.web import api, auth, csrf, errors, hooks, pages
-    auth.init_app(app)
+    from service.web import account_pages, admin, api, auth, csrf, errors, google_signin, hooks, pages, registers, security
+    security.init_app(app)                      # the Host check runs before anything else
+    auth.init_app(app)                          # who is asking, and may they (service/web/access.py)
     csrf.init_app(app)
     errors.init_app(app)
+    google_signin.init_app(app)
+    app.register_blueprint(account_pages.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(registers.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(hooks.bp)
     app.jinja_env.filters.update(pages.FILTERS)

@@ -9,6 +9,10 @@ from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: ("request.invalid", "Неверный запрос."),
+    401: ("auth.required", "Нужно войти в службу."),
+    403: ("auth.forbidden", "Это действие недоступно для вашей роли."),
+    410: ("gone", "Больше недоступно."),
+    429: ("auth.throttled", "Слишком много запросов: повторите позже."),
     404: ("not_found", "Не найдено."),
     405: ("method_not_allowed", "Этот метод здесь не поддерживается."),
     409: ("conflict", "Конфликт с текущим состоянием."),
@@ -39,15 +43,20 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
+        headers = {"WWW-Authenticate": 'Bearer realm="mo-docs"'} if err.status == 401 else {}
         if _wants_json():
-            return jsonify(error_body(err.code, err.message, err.details)), err.status
-        return render_template("error.html", status=err.status, message=err.message, details=err.details), err.status
+            return jsonify(error_body(err.code, err.message, err.details)), err.status, headers
+        return (render_template("error.html", status=err.status, message=err.message, details=err.details),
+                err.status, headers)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         code, message = MESSAGES.get(err.code, ("http.error", err.name))
         if err.code == 400 and err.description == "csrf":
             code, message = "csrf.invalid", "Форма устарела: обновите страницу и повторите."
+        if err.code == 400 and err.description == "host":
+            code, message = "request.host", ("Служба отвечает только по своему адресу (MO_DOCS_PUBLIC_URL) или с "
+                                             "этого компьютера (127.0.0.1, localhost).")
         if err.code == 413:
             limit = app.config["MAX_UPLOAD_BYTES"]
             size = (f"{limit / (1024 * 1024):.1f}".removesuffix(".0") + " МБ" if limit >= 1024 * 1024

@@ -23,6 +23,24 @@ SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "stri
 
 
 def spec() -> dict:
+    """The description, with every operation but this one requiring a signed-in person
+    (a bearer token or the session cookie): 401 without one, 403 for an action the role
+    does not allow, 404 for an association outside the person's scope."""
+    body = _spec()
+    body["components"]["securitySchemes"] = {
+        "token": {"type": "http", "scheme": "bearer", "description": "личный токен: mo-docs tokens create"},
+        "session": {"type": "apiKey", "in": "cookie", "name": "mo-docs", "description": "вход на странице /login"}}
+    body["security"] = [{"token": []}, {"session": []}]
+    for path, ops in body["paths"].items():
+        for op in ops.values():
+            if path == "/openapi.json":
+                op["security"] = []
+                continue
+            op["responses"].update(_error_responses(401, 403))
+    return body
+
+
+def _spec() -> dict:
     nullable_int = {"type": ["integer", "null"]}
     nullable_str = {"type": ["string", "null"]}
     return {
@@ -50,6 +68,14 @@ def spec() -> dict:
             "/associations/{slug}/findings": {"get": {
                 "summary": "Замечания последней проверки", "operationId": "getFindings", "parameters": [SLUG],
                 "responses": {**_ok(_ref("FindingsReport")), **_error_responses(404)}}},
+            "/associations/{slug}/members": {"get": {
+                "summary": "Состав; даты рождения, телефоны и адреса — только руководителю, куратору и "
+                           "администратору (просмотр записывается в журнал)",
+                "operationId": "getMembers", "parameters": [SLUG],
+                "responses": {**_ok({"type": "object", "required": ["association", "personal", "members"],
+                                     "properties": {"association": {"type": "string"}, "personal": {"type": "boolean"},
+                                                    "members": {"type": "array", "items": _ref("Member")}}}),
+                              **_error_responses(404, 409)}}},
             "/associations/{slug}/check": {"post": {
                 "summary": "Проверить книгу (задание)", "operationId": "requestCheck", "parameters": [SLUG],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -108,6 +134,10 @@ def spec() -> dict:
                 "progress": {"type": "object", "properties": {"done": {"type": "integer"}, "total": {"type": "integer"}}},
                 "created_at": nullable_str, "finished_at": nullable_str,
                 "result": {"type": ["object", "null"]}, "error": {"type": ["object", "null"]}, "links": {"type": "object"}}},
+            "Member": {"type": "object", "required": ["full_name", "role"], "properties": {
+                "full_name": {"type": "string"}, "organisation": nullable_str, "position": nullable_str,
+                "role": {"type": "string"}, "category": nullable_str, "joined": nullable_str, "left": nullable_str,
+                "birth_date": nullable_str, "email": nullable_str, "phone": nullable_str}},
             "JobAccepted": {"type": "object", "required": ["job", "created"], "properties": {
                 "job": _ref("Job"), "created": {"type": "boolean"}}},
             "Document": {"type": "object", "required": ["id", "kind", "version", "download"], "properties": {

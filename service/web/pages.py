@@ -7,7 +7,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
@@ -16,12 +16,13 @@ from service.pipeline import check
 from service.schema.findings import without_cell
 from service.schema.regulations import UnknownRegulation, available, load_all
 from service.sources.base import SourceError
+from service.web import replacing
 from service.web.actions import (
-    add_google_sheet, already_added, find, request_annual_all, request_check, request_document, workspace,
+    add_google_sheet, already_added, ensure_current, find, request_annual_all, request_check, request_document,
+    workspace,
 )
-from service.web.auth import current_user
+from service.web.auth import current_user, require
 from service.web.errors import ApiError
-from service.workspace import jobs as records
 from service.workspace.service import AlreadyAdded
 
 bp = Blueprint("pages", __name__)
@@ -43,6 +44,9 @@ def _date(value) -> str:
 
 
 ACTIONS = {"association.add": "добавлено объединение", "association.replace_source": "заменена книга",
+           "association.restore_source": "возвращена прежняя книга", "association.archive": "перенесено в архив",
+           "association.unarchive": "возвращено из архива", "personal.view": "просмотрены личные данные членов",
+           "check.identity_conflict": "книга называет другое объединение (название не изменено)",
            "check": "книга проверена", "check.unreadable": "книга не читается",
            "document.generate": "сформирован документ", "document.share_failed": "доступ куратору не открыт"}
 
@@ -70,17 +74,26 @@ FILTERS = {
 
 @bp.get("/")
 def dashboard():
-    associations = workspace().associations()
-    recent = _recent_jobs()
+    me = current_user()
+    associations = workspace().associations(me)
+    recent = _recent_jobs(me)
     return render_template("dashboard.html", associations=associations, recent=recent,
-                           regulations={r.id: r for r in load_all()}, today=dt.date.today())
+                           regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=False)
 
 
-def _recent_jobs(limit: int = 5):
+@bp.get("/archive")
+def archive():
+    return render_template("dashboard.html", associations=workspace().associations(current_user(), archived=True),
+                           recent=[], regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=True)
+
+
+def _recent_jobs(me, limit: int = 5):
+    """The person's own bulk jobs (an admin sees everyone's)."""
     from sqlalchemy import select
     from service.workspace.models import Job
     with workspace().sf() as s:
-        return list(s.scalars(select(Job).where(Job.kind == "annual-all").order_by(Job.created_at.desc()).limit(limit)))
+        jobs = s.scalars(select(Job).where(Job.kind == "annual-all").order_by(Job.created_at.desc()).limit(50))
+        return [j for j in jobs if me.role == "admin" or (j.params or {}).get("account_id") == me.account_id][:limit]
 
 
 @bp.get("/a/<slug>")
@@ -101,10 +114,10 @@ def association(slug):
         pass                              # the stored findings already say why
     filer = ws.filer()
     documents = _documents(ws.documents(a), filer)
-    sharing = filer.notices(a.label)
+    sharing = filer.notices(a.slug)
     return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings,
                            documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15), storage=filer.title,
-                           sharing=sharing)
+                           sharing=sharing, regulation=next((r for r in load_all() if r.id == a.regulation_id), None))
 
 
 def _documents(versions: list[DocumentVersion], filer) -> list[dict]:
@@ -123,13 +136,13 @@ def _documents(versions: list[DocumentVersion], filer) -> list[dict]:
 
 @bp.post("/a/<slug>/documents")
 def generate(slug):
-    job, _ = request_document(find(slug), request.form.to_dict(), current_user().name)
+    job, _ = request_document(find(slug), request.form.to_dict(), current_user().display)
     return redirect(url_for("pages.job", job_id=job.id))
 
 
 @bp.post("/a/<slug>/check")
 def recheck(slug):
-    job, _ = request_check(find(slug), current_user().name)
+    job, _ = request_check(find(slug), current_user().display)
     return redirect(url_for("pages.job", job_id=job.id))
 
 
@@ -140,7 +153,7 @@ def _version_content(a, version_id: int) -> tuple[DocumentVersion, bytes]:
     fails gets its own sentence and code (502, or 503 when it may pass)."""
     ws = workspace()
     v = ws.registry.by_id(version_id)
-    if v is None or v.association != a.label:
+    if v is None or v.association != a.slug:
         abort(404)
     filer = ws.filer()
     try:
@@ -171,24 +184,33 @@ def preview(slug, version_id):
 
 @bp.get("/upload")
 def upload_form():
-    return render_template("upload.html", regulations=load_all(), replace=request.args.get("replace"))
+    replace = request.args.get("replace")
+    if replace:
+        require("replace", find(replace))
+    return render_template("upload.html", regulations=load_all(), replace=replace)
 
 
 @bp.post("/upload")
 def upload():
+    me = current_user()
     file = request.files.get("workbook")
     sheet = (request.form.get("sheet") or "").strip()
     regulation = request.form.get("regulation") or None
     if regulation and regulation not in available():
         raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
     ws = workspace()
-    if sheet and (file is None or not file.filename):
-        a = add_google_sheet(sheet, regulation, current_user().name)
+    replace = request.form.get("replace")
+    target = find(replace) if replace else None          # 404 before anything is stored
+    if target is not None:
+        require("replace", target)
+        ensure_current(target)
+        if request.form.get("pending"):
+            return replacing.confirmed(target, request.form)
+    if sheet and (file is None or not file.filename) and target is None:
+        a = add_google_sheet(sheet, regulation, me.display, owner_id=_owner(me))
         return redirect(url_for("pages.association", slug=a.slug))
     if file is None or not file.filename:
         raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx) или укажите ссылку на Google Таблицу.")
-    replace = request.form.get("replace")
-    target = find(replace) if replace else None          # 404 before anything is stored
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
         file.save(tmp.name)
         try:
@@ -196,16 +218,22 @@ def upload():
         except SourceError as err:
             raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code, err.message)
     if target is not None:
-        a = target
-        ws.replace_source(a.id, str(stored), current_user().name)
-        job, _ = request_check(a, current_user().name)
-        return redirect(url_for("pages.association", slug=a.slug))
+        return replacing.replace(target, stored, file.filename)
     try:
-        a = ws.add_association(str(stored), current_user().name, regulation_id=regulation)
+        a = ws.add_association(str(stored), me.display, regulation_id=regulation, owner_id=_owner(me),
+                               original_name=file.filename)
     except AlreadyAdded as exists:
         stored.unlink(missing_ok=True)
         raise already_added(exists)
+    except BaseException:
+        stored.unlink(missing_ok=True)             # nothing half-added stays behind
+        raise
     return redirect(url_for("pages.association", slug=a.slug))
+
+
+def _owner(me) -> int | None:
+    """Who gets a new association in scope: a head or curator who adds it (an admin sees all)."""
+    return me.account_id if me.role in ("head", "curator") else None
 
 
 @bp.get("/blank.xlsx")
@@ -222,15 +250,13 @@ def blank():
 
 @bp.post("/reports/annual")
 def annual_all():
-    job, _ = request_annual_all(current_user().name)
+    job, _ = request_annual_all(current_user())
     return redirect(url_for("pages.job", job_id=job.id))
 
 
 @bp.get("/jobs/<job_id>")
 def job(job_id):
-    j = records.get(workspace().sf, job_id)
-    if j is None:
-        abort(404)
+    j = g.job                                   # found and authorised by service/web/auth.py
     a = workspace().by_id(j.association_id) if j.association_id else None
     document = None
     if j.state == "done" and j.result and j.result.get("location") and a is not None:

@@ -17,10 +17,16 @@ class Association(Base):
     name: Mapped[str] = mapped_column(Text)          # names as typed: no length limit to trip on PostgreSQL
     short_name: Mapped[str] = mapped_column(Text, default="")
     territory: Mapped[str] = mapped_column(Text, default="")
-    # the name its documents are filed under: the short name, made unique in the workspace
-    # when two associations share one (two districts' «ММО математиков»); never changes
+    # the first release filed documents under this name; documents are filed under the slug now,
+    # and `label` is kept equal to it
     label: Mapped[str] = mapped_column(Text, unique=True,
                                        default=lambda ctx: ctx.get_current_parameters()["slug"])
+    # the compared spelling of `territory` (accounts.principal.territory_key): curators' scope
+    territory_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
+    # who the register is (workspace.identity.register_key): one association per register, kept
+    # by the database itself so parallel uploads cannot make two
+    register_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True, nullable=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)        # as last checked
     # chosen at upload when «Сведения» names none; otherwise the workbook's «Положение» decides
     regulation_override: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -40,6 +46,21 @@ class Association(Base):
     # one association is processed by one worker at a time
     lock_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lock_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WorkbookVersion(Base):
+    """Every workbook an association has had: replacing one keeps the previous file, which
+    can be restored."""
+
+    __tablename__ = "workbook_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    original_name: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Snapshot(Base):

@@ -118,7 +118,7 @@ def _annual_all(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date
     any other job: one association is never written by two workers at once (their
     registry rows would collide).  Associations busy with another job are done last,
     after a bounded wait; one that stays busy is reported, not skipped silently."""
-    associations = ws.associations()
+    associations = ws.associations_of_job(job)
     results: dict[int, dict] = {}
     jobs.heartbeat(ws.sf, job.id, me, lease, done=0, total=len(associations))
     busy = []

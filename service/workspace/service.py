@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
+
+from service.accounts.models import AccountAssociation
+from service.accounts.principal import territory_key
+from service.accounts.roster import offer_from_members
 
 from service.db import DocumentVersion, make_engine, utcnow
 from service.documents import Generator, Outcome, Request
@@ -25,7 +30,8 @@ from service.schema.records import HELD, PLANNED
 from service.sources.base import SourceError, open_source
 from service.sources.guard import check_xlsx_file
 from service.sources.limits import Limits
-from service.workspace.models import Association, AuditEvent, Snapshot
+from service.workspace.identity import Identity, register_key
+from service.workspace.models import Association, AuditEvent, Snapshot, WorkbookVersion
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -129,11 +135,30 @@ class Workspace:
 
     # ---------------------------------------------------------------- associations
 
-    def associations(self) -> list[Association]:
+    def associations(self, principal=None, archived: bool = False) -> list[Association]:
+        """Associations `principal` sees (everyone's when None: jobs and the CLI), current or archived."""
+        from service.accounts.principal import visible
+
+        q = select(Association).where(Association.archived_at.is_not(None) if archived
+                                      else Association.archived_at.is_(None)).order_by(Association.name)
+        if principal is not None:
+            q = visible(principal, q)
         with self.sf() as s:
-            return list(s.scalars(select(Association).order_by(Association.name)))
+            return list(s.scalars(q))
+
+    def associations_of_job(self, job) -> list[Association]:
+        """A bulk job's associations: the scope of the account that asked (none if it is gone)."""
+        from service.accounts.principal import principal_for_account
+
+        account_id = (job.params or {}).get("account_id")
+        if account_id is None:
+            return self.associations()
+        principal = principal_for_account(self.sf, account_id)
+        return self.associations(principal) if principal is not None else []
 
     def association(self, slug: str) -> Association | None:
+        if not isinstance(slug, str) or len(slug) > 80:
+            return None
         with self.sf() as s:
             return s.scalars(select(Association).where(Association.slug == slug)).first()
 
@@ -155,45 +180,101 @@ class Workspace:
         return target
 
     def add_association(self, source: str, actor: str, regulation_id: str | None = None,
-                        today: dt.date | None = None) -> Association:
+                        today: dt.date | None = None, owner_id: int | None = None,
+                        original_name: str = "") -> Association:
+        """Add the association a workbook describes.  The register's identity is unique in the
+        database: the same register added twice (even at the same moment) raises AlreadyAdded.
+        `owner_id`: the account that added it gets it in its scope (a head, a curator)."""
         seen = fingerprint(source)
         report = check(self.source(source), regulation_id=regulation_id, as_of=today)
         info = report.data.info
         name = info.name or info.short_name or Path(source).stem
-        with self.sf() as s:
-            same = s.scalars(select(Association).where(           # the same register uploaded again
-                Association.name == name, Association.short_name == (info.short_name or ""),
-                Association.territory == (info.territory or ""), Association.school_year == report.year.label)).first()
-        if same is not None:
-            raise AlreadyAdded(same)
-        with self.sf() as s, s.begin():
-            slug, n = slugify(info.short_name or name), 1
-            while s.scalars(select(Association.id).where(Association.slug == (slug if n == 1 else f"{slug}-{n}"))).first():
-                n += 1
-            slug = slug if n == 1 else f"{slug}-{n}"
-            label = info.short_name or name
-            if s.scalars(select(Association.id).where(Association.label == label)).first():
-                label = f"{label} ({info.territory or slug})"
-                if s.scalars(select(Association.id).where(Association.label == label)).first():
-                    label = f"{info.short_name or name} ({slug})"
-            a = Association(slug=slug, name=name, short_name=info.short_name or "", label=label,
-                            territory=info.territory or "",
-                            regulation_id=regulation_id, regulation_override=regulation_id, source=source,
-                            curator=info.curator or "")
-            s.add(a)
-            s.flush()
-            s.add(AuditEvent(actor=actor, action="association.add", association_id=a.id, details={"source": source}))
-            association_id = a.id
+        key = register_key(name, info.short_name, info.territory, report.year.label)
+        for _attempt in range(8):
+            existing = self._by_register(key)
+            if existing is not None:
+                raise AlreadyAdded(existing)
+            try:
+                with self.sf() as s, s.begin():
+                    slug = self._free_slug(s, slugify(info.short_name or name))
+                    a = Association(slug=slug, name=name, short_name=info.short_name or "",
+                                    territory=info.territory or "", territory_key=territory_key(info.territory),
+                                    register_key=key, school_year=report.year.label,
+                                    regulation_id=regulation_id, regulation_override=regulation_id, source=source,
+                                    curator=info.curator or "")
+                    s.add(a)
+                    s.flush()
+                    s.add(WorkbookVersion(association_id=a.id, source=source, sha256=seen[1],
+                                          original_name=original_name[:300], created_by=actor[:200]))
+                    if owner_id is not None:
+                        s.add(AccountAssociation(account_id=owner_id, association_id=a.id, state="granted"))
+                    s.add(AuditEvent(actor=actor, action="association.add", association_id=a.id,
+                                     details={"source": source}))
+                    association_id = a.id
+                break
+            except IntegrityError:
+                continue                   # the same register or slug taken a moment ago: look again
+        else:
+            existing = self._by_register(key)
+            if existing is not None:
+                raise AlreadyAdded(existing)
+            raise RuntimeError("no free slug after 8 attempts")
         self.record_check(association_id, report, actor, seen)
         return self.by_id(association_id)
 
-    def replace_source(self, association_id: int, source: str, actor: str) -> None:
+    def _by_register(self, key: str) -> Association | None:
+        with self.sf() as s:
+            return s.scalars(select(Association).where(Association.register_key == key)).first()
+
+    @staticmethod
+    def _free_slug(s, base: str) -> str:
+        taken = set(s.scalars(select(Association.slug).where(Association.slug.like(f"{base}%"))))
+        n = 1
+        while (base if n == 1 else f"{base}-{n}") in taken:
+            n += 1
+        return base if n == 1 else f"{base}-{n}"
+
+    def identity_of(self, source: str) -> "tuple[Identity, Report]":
+        """Who the workbook at `source` says it is (read once, under the reader's limits)."""
+        report = check(self.source(source))
+        return Identity.of_report(report), report
+
+    def replace_source(self, association_id: int, source: str, actor: str, original_name: str = "") -> None:
+        """Point the association at a new workbook; the previous one stays on disk as a version."""
+        _mtime, sha = fingerprint(source)
         with self.sf() as s, s.begin():
             a = s.get(Association, association_id)
             old = a.source
             a.source, a.source_sha256, a.source_mtime = source, None, None
+            s.add(WorkbookVersion(association_id=a.id, source=source, sha256=sha,
+                                  original_name=original_name[:300], created_by=actor[:200]))
             s.add(AuditEvent(actor=actor, action="association.replace_source", association_id=a.id,
-                             details={"old": old, "new": source}))
+                             details={"old": old, "new": source, "name": original_name[:300]}))
+
+    def workbook_versions(self, association_id: int) -> list[WorkbookVersion]:
+        with self.sf() as s:
+            return list(s.scalars(select(WorkbookVersion).where(WorkbookVersion.association_id == association_id)
+                                  .order_by(WorkbookVersion.id.desc())))
+
+    def restore_workbook(self, association_id: int, version_id: int, actor: str) -> WorkbookVersion | None:
+        """Make an earlier workbook the current one again (itself recorded as a new version)."""
+        with self.sf() as s:
+            v = s.get(WorkbookVersion, version_id)
+        if v is None or v.association_id != association_id or not Path(v.source).is_file():
+            return None
+        self.replace_source(association_id, v.source, actor, original_name=v.original_name)
+        with self.sf() as s, s.begin():
+            s.add(AuditEvent(actor=actor, action="association.restore_source", association_id=association_id,
+                             details={"version": version_id}))
+        return v
+
+    def set_archived(self, association_id: int, archived: bool, actor: str) -> None:
+        """Archive (hide from the dashboard and the watcher, keep everything) or restore."""
+        with self.sf() as s, s.begin():
+            a = s.get(Association, association_id)
+            a.archived_at = utcnow() if archived else None
+            s.add(AuditEvent(actor=actor, action="association.archive" if archived else "association.unarchive",
+                             association_id=association_id, details={}))
 
     # ---------------------------------------------------------------- checking
 
@@ -221,11 +302,18 @@ class Workspace:
         with self.sf() as s, s.begin():
             row = s.get(Association, association_id)
             info = report.data.info
-            row.name = info.name or row.name
-            row.short_name = info.short_name or row.short_name
-            row.territory = info.territory or row.territory
+            name, short = info.name or row.name, info.short_name or row.short_name
+            territory, year = info.territory or row.territory, report.year.label
+            key = register_key(name, short, territory, year)
+            taken = s.scalars(select(Association.id).where(Association.register_key == key,
+                                                           Association.id != association_id)).first()
+            if taken is None:
+                row.name, row.short_name, row.territory, row.school_year = name, short, territory, year
+                row.territory_key, row.register_key = territory_key(territory), key
+            else:                       # the workbook now names another association of the workspace
+                s.add(AuditEvent(actor=actor, action="check.identity_conflict", association_id=association_id,
+                                 details={"name": name, "short_name": short, "territory": territory, "year": year}))
             row.curator = info.curator or row.curator
-            row.school_year = report.year.label
             row.checked_at, row.unreadable = utcnow(), None
             row.errors, row.warnings = report.counts["error"], report.counts["warning"]
             row.source_mtime, row.source_sha256 = mtime, sha
@@ -237,6 +325,7 @@ class Workspace:
                            counts=report.counts, findings=[f.as_dict() for f in report.findings]))
             s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
                              details={"counts": report.counts, "source_sha256": sha}))
+        offer_from_members(self.sf, association_id, report.data.members)
 
     def latest_snapshot(self, association_id: int) -> Snapshot | None:
         with self.sf() as s:
@@ -292,7 +381,7 @@ class Workspace:
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
         report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
-        outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.label,
+        outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.slug,
                                           share_with=self.share_with(report))
         filed = outcome.filed
         with self.sf() as s, s.begin():
@@ -330,7 +419,7 @@ class Workspace:
         return made
 
     def documents(self, a: Association) -> list[DocumentVersion]:
-        return self.registry.all(a.label)
+        return self.registry.all(a.slug)
 
     def audit(self, association_id: int | None = None, limit: int = 50) -> list[AuditEvent]:
         with self.sf() as s:

@@ -48,6 +48,36 @@ def live_service(request, tmp_path) -> LiveService:
     service.stop()
 
 
+def sign_in(page, service: LiveService, email: str, password: str | None = None) -> None:
+    """Sign in on the sign-in page as a person does (the demo password by default)."""
+    page.goto(service.url + "/login")
+    page.get_by_label("Адрес электронной почты").fill(email)
+    page.get_by_label("Пароль").fill(password or service.demo.password)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def browser_context(chromium_path):
+    """new_page() -> a page in a browser context of its own (its own cookies: one person)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
+        contexts = []
+
+        def new_page():
+            context = browser.new_context(viewport=VIEWPORT, locale="ru-RU", accept_downloads=True)
+            context.set_default_timeout(20_000)
+            contexts.append(context)
+            return context.new_page()
+        try:
+            yield new_page
+        finally:
+            for c in contexts:
+                c.close()
+            browser.close()
+
+
 @pytest.fixture
 def page(chromium_path, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")

@@ -63,9 +63,26 @@ class LiveService:
         return create_app({"INSTANCE": str(self.instance), **self.settings})
 
     def create_demo(self) -> int:
-        from service.workspace.demo import ensure_demo
+        """The demo associations and, as `make run` makes them, the demo accounts (`self.demo`:
+        their addresses and the one password)."""
+        from service.workspace.demo import ensure_demo, ensure_demo_accounts
 
-        return ensure_demo(self.app().extensions["workspace"])
+        ws = self.app().extensions["workspace"]
+        added = ensure_demo(ws)
+        self.demo = ensure_demo_accounts(ws)
+        ws.engine.dispose()
+        return added
+
+    def admin_token(self) -> str:
+        """A personal API token of an admin account (for clients that call the API)."""
+        from service.accounts import directory, tokens
+
+        ws = self.app().extensions["workspace"]
+        account = directory.by_email(ws.sf, "api-admin@mo.example") or directory.create(
+            ws.sf, "api-admin@mo.example", "admin", name="API")
+        token = tokens.create(ws.sf, account.id, "live service").token
+        ws.engine.dispose()
+        return token
 
     def start(self, timeout: float = 40.0, worker: bool = True) -> "LiveService":
         self.instance.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.browser.conftest import sign_in
+
 pytestmark = [pytest.mark.system("chromium"), pytest.mark.slow, pytest.mark.timeout(180)]
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -60,9 +62,13 @@ def test_dashboard_then_a_protocol_downloaded(page, live_service, tmp_path):
     script_errors: list[str] = []
     page.on("pageerror", lambda err: script_errors.append(str(err)))
 
-    # ------------------------------------------------------------ the dashboard
+    # ------------------------------------------------------------ signing in as the demo's admin
     response = page.goto(live_service.url + "/")
-    assert response.status == 200
+    assert response.status == 200 and "/login" in page.url
+    expect(page.locator("h1")).to_have_text("Вход в службу")
+    sign_in(page, live_service, "admin@mo.example")
+
+    # ------------------------------------------------------------ the dashboard
     expect(page).to_have_title(re.compile("Все объединения"))
     expect(page.locator("h1")).to_have_text("Методические объединения")
     expect(page.locator("header.top nav")).to_contain_text("Добавить книгу")

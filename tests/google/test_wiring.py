@@ -1,5 +1,6 @@
 """Google plugged into the service: sources anywhere a path is accepted, the watch job,
 the push-notification endpoint."""
+from tests.accounts.factories import signed_in_client
 import pytest
 
 from jobs.tasks import watch_once
@@ -50,7 +51,7 @@ def test_watch_queues_a_check_for_each_changed_sheet_once(app, monkeypatch):
 
 
 def test_push_notifications_ignore_unknown_channels_and_refuse_without_google(app, tmp_path):
-    client = app.test_client()
+    client = signed_in_client(app)
     headers = {"X-Goog-Channel-ID": "nobody", "X-Goog-Resource-State": "change", "X-Goog-Channel-Token": "x",
                "X-Goog-Message-Number": "3"}
     assert client.post("/hooks/drive", headers=headers).status_code == 200
@@ -61,9 +62,9 @@ def test_push_notifications_ignore_unknown_channels_and_refuse_without_google(ap
 
 def test_api_adds_a_sheet_only_when_google_is_on(tmp_path):
     plain = create_app({"INSTANCE": str(tmp_path / "plain"), "TESTING": True, "QUEUE_URL": "memory://"})
-    r = plain.test_client().post("/api/v1/associations", json={"source": "gsheet:1AbC"})
+    r = signed_in_client(plain).post("/api/v1/associations", json={"source": "gsheet:1AbC"})
     assert r.status_code == 400 and r.json["error"]["code"] == "google.disabled"
-    r = plain.test_client().post("/api/v1/associations", json={"source": "/etc/passwd"})
+    r = signed_in_client(plain).post("/api/v1/associations", json={"source": "/etc/passwd"})
     assert r.status_code == 400 and r.json["error"]["code"] == "request.invalid"
 
 

@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def all_models() -> None:
     """Import every module that declares tables, so Base.metadata is the whole schema."""
+    import service.accounts.models  # noqa: F401
     import service.filing.drive  # noqa: F401
     import service.google.changes  # noqa: F401
     import service.google.push  # noqa: F401
@@ -52,7 +53,8 @@ def test_a_database_of_the_first_release_is_upgraded_with_its_data(tmp_path):
     with plain.connect() as conn:
         before = conn.execute(text("SELECT slug, name FROM associations ORDER BY slug")).all()
         versions = conn.execute(text("SELECT count(*) FROM document_versions")).scalar()
-    assert len(before) == 3 and versions == 3
+        kept = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("snapshots", "audit_log", "jobs")}
+    assert len(before) == 3 and versions == 3 and all(kept.values())
 
     engine = make_engine(f"sqlite:///{db}")
     assert current(engine) == head()
@@ -63,6 +65,46 @@ def test_a_database_of_the_first_release_is_upgraded_with_its_data(tmp_path):
     with Session(engine) as s:
         assert [(a.slug, a.name) for a in s.scalars(select(Association).order_by(Association.slug))] == before
         assert len(s.scalars(select(DocumentVersion)).all()) == versions
+    with engine.connect() as conn:                  # nothing cascaded away while the schema changed
+        assert {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in kept} == kept
+
+
+def test_documents_of_the_first_release_stay_listed_and_downloadable_after_the_switch_to_slugs(tmp_path):
+    """0.1.0 filed under the short name (`label`); documents are now keyed and filed by the
+    unique slug: the registry's rows follow their association, the files stay where they are."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    db = instance / "mo-docs.sqlite"
+    shutil.copyfile(LEGACY, db)
+    old_root = "/tmp/legacy/instance"                       # where 0.1.0 ran; this instance is the same one
+    plain = create_engine(f"sqlite:///{db}")
+    with plain.begin() as conn:
+        for table, column in (("document_versions", "location"), ("associations", "source")):
+            conn.execute(text(f"UPDATE {table} SET {column} = replace({column}, :old, :new)"),
+                         {"old": old_root, "new": str(instance)})
+        rows = conn.execute(text("SELECT association, location FROM document_versions")).all()
+    for label, location in rows:
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+        Path(location).write_bytes(f"PK document of {label}".encode())
+    plain.dispose()
+
+    from service import create_app
+    from tests.accounts.factories import signed_in_client
+    app = create_app({"INSTANCE": str(instance), "TESTING": True, "SECRET_KEY": "k", "QUEUE_URL": "memory://"})
+    client = signed_in_client(app)
+    ws = app.extensions["workspace"]
+    by_slug = {a.slug: a for a in ws.associations()}
+    assert set(by_slug) == {"mmo-matematikov", "gpmo-istorikov", "mmo-nachalnykh-klassov"}
+    for label, location in rows:
+        a = next(x for x in by_slug.values() if x.short_name == label)
+        [doc] = ws.documents(a)
+        assert doc.association == a.slug and doc.location == location
+        page = client.get(f"/a/{a.slug}").get_data(as_text=True)
+        assert "План работы на 2025-2026 учебный год.docx" in page
+        r = client.get(f"/a/{a.slug}/documents/{doc.id}")
+        assert r.status_code == 200 and r.data == f"PK document of {label}".encode()
+        assert [v.source for v in ws.workbook_versions(a.id)] == [a.source]      # its workbook is version 1
+        assert a.register_key and a.territory_key
 
 
 def _start(url: str, queue) -> None:

@@ -17,6 +17,7 @@ from service import create_app
 from service.db import DocumentVersion, utcnow
 from service.workspace import jobs
 from service.workspace.models import Association, AuditEvent, Job
+from tests.accounts.factories import signed_in_client
 from tests.factories import association
 from tests.realdb.conftest import PG_TIMEZONE
 from tests.web.helpers import Contract, docx_text, upload
@@ -44,7 +45,7 @@ def ws(app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return signed_in_client(app)
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_request_a_document_through_the_api_and_follow_it(ws, client, contract, 
                200)["documents"]
     [doc] = docs
     assert (doc["kind"], doc["year"], doc["number"], doc["version"]) == ("protocol", "2024-2025", "2", 1)
-    assert doc["requested_by"] == "локальный пользователь"
+    assert doc["requested_by"] == client.account.name                        # who asked, by name
     download = client.get(doc["download"])
     assert download.status_code == 200 and "ПРОТОКОЛ" in docx_text(download.data)
 
@@ -115,7 +116,7 @@ def test_request_a_document_through_the_api_and_follow_it(ws, client, contract, 
         versions = s.scalars(select(DocumentVersion)).all()
         actions = s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert [(v.association, v.kind, v.number, v.version, v.location) for v in versions] == [
-        (a.label, "protocol", "2", 1, str(location))]
+        (a.slug, "protocol", "2", 1, str(location))]
     assert actions == ["association.add", "check", "document.generate"]
 
     again = api(client, contract, "post", f"/associations/{a.slug}/documents", "/associations/{slug}/documents",
@@ -245,7 +246,7 @@ LONG_SHORT_NAME = "ММО " + "учителей математики " * 10     
 def upload_long_named_and_generate(app, tmp_path) -> None:
     """Upload a workbook whose short name is 203 characters long (SQLite ignores VARCHAR
     lengths, PostgreSQL enforces them), then ask for a protocol."""
-    client, ws = app.test_client(), app.extensions["workspace"]
+    client, ws = signed_in_client(app), app.extensions["workspace"]
     book = association("zdvinsky-mmo")
     book.info["Краткое наименование"] = LONG_SHORT_NAME
     r = upload(client, book.save(tmp_path / "long.xlsx").read_bytes())

@@ -1,12 +1,17 @@
 """Fixtures for the web service: an app in a temporary instance folder whose jobs run
 inline (MemoryHuey, immediate), an app whose jobs wait on a queue nobody consumes, and
-the workspace.  Helpers are in helpers.py."""
+the workspace.  Helpers are in helpers.py.
+
+Clients: `client` is signed in as an admin (sees and may do everything); `client_as(role,
+associations=[...], territories=[...])` makes a client signed in as that role with that
+scope; `anonymous` is signed in as nobody."""
 from __future__ import annotations
 
 
 import pytest
 
 from service import create_app
+from tests.accounts.factories import signed_in_client
 
 BASE = {"TESTING": True, "QUEUE_URL": "memory://", "SECRET_KEY": "test"}
 
@@ -31,7 +36,22 @@ def app(make_app):
 
 @pytest.fixture
 def client(app):
+    """Signed in as an admin: `client.account`, `client.principal`."""
+    return signed_in_client(app, "admin", email="admin@test.example", name="Администратор Тестов")
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client_as(app):
+    """client_as("head", associations=[a]) -> a client signed in as a new account of that role."""
+    def make(role: str, **account):
+        return signed_in_client(app, role, **account)
+
+    return make
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from service.workspace.demo import ensure_demo
 from service.workspace.models import Association
+from tests.accounts.factories import signed_in_client
 from tests.factories import association
 from tests.web.helpers import CYRILLIC, Contract, add, docx_text
 
@@ -141,7 +142,7 @@ def test_request_a_protocol_and_follow_its_job(client, ws, contract, tmp_path):
 
 
 def test_the_same_request_while_queued_is_the_same_job(queued_app, tmp_path):
-    client, ws = queued_app.test_client(), queued_app.extensions["workspace"]
+    client, ws = signed_in_client(queued_app), queued_app.extensions["workspace"]
     contract = Contract(client.get(f"{API}/openapi.json").get_json())
     a = add(ws, tmp_path, book())
     body = {"kind": "order", "number": "45-ОД", "date": "2024-09-02"}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from service.workspace import jobs as records
+from tests.accounts.factories import signed_in_client
 from tests.factories import association
 from tests.web.helpers import CYRILLIC, Contract, add, csrf_token, main, visible
 
@@ -36,7 +37,7 @@ class Env:
 
 def _too_large(e: Env):
     app = e.make_app(MAX_UPLOAD_BYTES=1000)
-    client = app.test_client()
+    client = signed_in_client(app)
     token = csrf_token(client, "/upload")
     return client.post("/upload", data={"csrf_token": token, "workbook": (io.BytesIO(b"x" * 200_000), "к.xlsx")},
                        content_type="multipart/form-data")
@@ -88,7 +89,25 @@ CASES = {
     "page 500 association": (500, lambda e: (e.broken("latest_snapshot"), e.client.get(f"/a/{e.slug}"))[1]),
     "page 500 upload": (500, lambda e: (e.broken("store_upload"), e.client.post("/upload", data={
         "csrf_token": e.token(), "workbook": (io.BytesIO(b"PK"), "к.xlsx")}, content_type="multipart/form-data"))[1]),
+    # ------------------------------------------------------------ who is asking
+    "api 401 anonymous": (401, lambda e: e.client.application.test_client().get(f"{API}/associations")),
+    "api 401 bad token": (401, lambda e: e.client.application.test_client().get(
+        f"{API}/associations", headers={"Authorization": "Bearer mod_forged"})),
+    "api 403 member generates": (403, lambda e: _member(e).post(f"{API}/associations/{e.slug}/documents",
+                                                              json={"kind": "order"})),
+    "api 404 other scope": (404, lambda e: _stranger(e).get(f"{API}/associations/{e.slug}")),
+    "page 403 member checks": (403, lambda e: (lambda c: c.post(f"/a/{e.slug}/check", data={
+        "csrf_token": csrf_token(c, f"/a/{e.slug}")}))(_member(e))),
+    "page 404 other scope": (404, lambda e: _stranger(e).get(f"/a/{e.slug}")),
 }
+
+
+def _member(e: Env):
+    return signed_in_client(e.client.application, "member", associations=[e.ws.association(e.slug)])
+
+
+def _stranger(e: Env):
+    return signed_in_client(e.client.application, "curator", territories=["Другой район"])
 
 
 @pytest.fixture

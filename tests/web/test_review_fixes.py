@@ -25,9 +25,9 @@ def test_api_refuses_an_unknown_regulation_with_400(client):
         assert r.status_code == 400 and r.json["error"]["code"] == "regulation.unknown"
 
 
-def test_other_host_names_are_refused(client):
-    assert client.get("/", headers={"Host": "attacker.example:8000"}).status_code == 400
-    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+def test_other_host_names_are_refused(anonymous):
+    assert anonymous.get("/login", headers={"Host": "attacker.example:8000"}).status_code == 400
+    assert anonymous.get("/login", headers={"Host": "127.0.0.1:8000"}).status_code == 200
 
 
 def test_api_shows_file_names_not_server_paths(client, ws, tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from service import create_app
 from service.readme_tables import README
 from service.settings import SETTINGS, SettingsError, load_settings
+from tests.accounts.factories import signed_in_client
 from tests.web.helpers import CYRILLIC
 
 
@@ -45,7 +46,7 @@ def test_starts_in_development_with_a_key_kept_in_the_instance(instance, monkeyp
     assert app.secret_key and app.secret_key == key.read_text().strip()
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert create_app().secret_key == app.secret_key                   # sessions survive a restart
-    assert app.test_client().get("/").status_code == 200
+    assert signed_in_client(app).get("/").status_code == 200
 
 
 def test_starts_in_production_with_a_secret_key(instance, monkeypatch):
@@ -53,7 +54,7 @@ def test_starts_in_production_with_a_secret_key(instance, monkeypatch):
     app = create_app()
     assert app.secret_key == "s3cr3t-from-the-environment" and app.config["ENV"] == "production"
     assert not (instance / "secret_key").exists()
-    client = app.test_client()
+    client = signed_in_client(app)
     assert client.get("/").status_code == 200
 
 
@@ -84,6 +85,8 @@ def test_environment_overrides_config_py_which_overrides_defaults(instance, monk
 
 def sample(setting) -> str:
     """A valid value of a setting, different from its default, as it is typed in the environment."""
+    if setting.name == "PUBLIC_URL":
+        return "https://mo.example.ru"
     if isinstance(setting.default, bool):
         return "false" if setting.default else "true"
     if isinstance(setting.default, int):

@@ -48,14 +48,14 @@ def test_documents_on_a_webdav_server_are_filed_listed_downloaded_and_previewed(
     a = add(ws, tmp_path, book)
     text = visible(main(follow(client, protocol(client, a)).get_data(as_text=True)))
     assert f"Документ готов: {NAME}" in text
-    stored = webdav.root / a.label / "2024-2025" / "Протоколы" / NAME
+    stored = webdav.root / a.slug / "2024-2025" / "Протоколы" / NAME
     assert "Председатель – М.П. Иванова" in docx_text(stored.read_bytes())
 
     book.agenda[2]["Решили"] = "Провести открытые уроки в марте"
     book.save(Path(a.source))
     follow(client, protocol(client, a))
     first, second = sorted(ws.documents(a), key=lambda v: v.version)
-    assert first.location == second.location == f"{webdav.filing_url}/{a.label}/2024-2025/Протоколы/{NAME}"
+    assert first.location == second.location == f"{webdav.filing_url}/{a.slug}/2024-2025/Протоколы/{NAME}"
 
     old, new = (docx_text(client.get(f"/a/{a.slug}/documents/{v.id}").data) for v in (first, second))
     assert "Решение по вопросу 1" in old and "Провести открытые уроки в марте" in new
@@ -111,7 +111,7 @@ def test_a_document_gone_from_the_storage_is_a_plain_404(dav_app, webdav, tmp_pa
     a = add(ws, tmp_path, protocol_book())
     follow(client, protocol(client, a))
     [v] = ws.documents(a)
-    (webdav.root / a.label / "2024-2025" / "Протоколы" / NAME).unlink()
+    (webdav.root / a.slug / "2024-2025" / "Протоколы" / NAME).unlink()
     r = client.get(f"/a/{a.slug}/documents/{v.id}/preview")
     assert r.status_code == 404
     assert "Этой версии документа больше нет в хранилище" in visible(main(r.get_data(as_text=True)))

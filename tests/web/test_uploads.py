@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.workspace.models import Association, AuditEvent, Snapshot
+from tests.accounts.factories import signed_in_client
 from tests.factories import association
 from tests.sources.test_hostile import MAIN_NS, MB, XML_HEAD, cfb, pseudo_random, write_xlsx
 from tests.web.helpers import add, follow, main, upload, visible
@@ -193,7 +194,7 @@ def test_no_file_is_a_bad_request(client, ws):
 def small(make_app):
     """An app that accepts uploads of at most 20 000 bytes."""
     app = make_app(MAX_UPLOAD_BYTES=20_000)
-    return app.test_client(), app.extensions["workspace"]
+    return signed_in_client(app), app.extensions["workspace"]
 
 
 def test_an_upload_far_over_the_limit_gets_413(small, tmp_path):
@@ -221,7 +222,7 @@ def test_a_workbook_within_the_limit_is_accepted(small, tmp_path):
 def test_a_workbook_just_over_the_limit_gets_413(make_app, tmp_path):
     data = workbook_bytes(tmp_path)                                      # a real, valid workbook
     app = make_app(MAX_UPLOAD_BYTES=len(data) - 1)                       # one byte too big
-    client, ws = app.test_client(), app.extensions["workspace"]
+    client, ws = signed_in_client(app), app.extensions["workspace"]
     r = upload(client, data)
     assert r.status_code == 413
     assert "Файл слишком большой" in visible(main(r.get_data(as_text=True)))

@@ -107,7 +107,6 @@ def test_a_second_association_with_the_same_short_name_gets_its_own_slug(ws, wor
     other.info["Территория"] = "Чулымский район"                  # another district's «ММО математиков»
     second = add(ws, workbooks, book=other, name="b.xlsx")
     assert (first.slug, second.slug) == ("mmo-matematikov", "mmo-matematikov-2")
-    assert second.label == "ММО математиков (Чулымский район)"
     assert len(ws.associations()) == 2
 
 
@@ -337,7 +336,7 @@ def test_changed_data_files_a_new_version(ws, workbooks):
 
 
 def test_two_associations_with_the_same_short_name_keep_their_own_documents(ws, workbooks):
-    """Two districts' «ММО математиков»: each files under its own label, neither overwrites the other."""
+    """Two districts' «ММО математиков»: each files under its own slug, neither overwrites the other."""
     first = add(ws, workbooks, name="a.xlsx")
     other_book = association("zdvinsky-mmo")
     other_book.info["Наименование МО"] = "ММО учителей математики Купинского района"
@@ -347,7 +346,9 @@ def test_two_associations_with_the_same_short_name_keep_their_own_documents(ws, 
     two = ws.auto_documents(second.id, ws.check(second.id, today=YEAR_END), YEAR_END)
     assert len(one) == 4 and len(two) == 4
     assert not {m["location"] for m in one} & {m["location"] for m in two}
-    assert ws.by_id(first.id).label != ws.by_id(second.id).label
+    root = Path(ws.settings["DOCUMENTS_DIR"])
+    assert {Path(m["location"]).relative_to(root).parts[0] for m in one} == {first.slug}
+    assert {Path(m["location"]).relative_to(root).parts[0] for m in two} == {second.slug}
     assert versions(ws, ws.by_id(first.id)) == [("protocol", str(n), 1) for n in range(1, 5)]
     assert versions(ws, ws.by_id(second.id)) == [("protocol", str(n), 1) for n in range(1, 5)]
     assert len(list(Path(ws.settings["DOCUMENTS_DIR"]).rglob("*.docx"))) == 8

@@ -1,0 +1,173 @@
+"""Creating and changing accounts: the one place that writes the accounts tables (the
+CLI, the admin pages and the demo all call these)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from service.accounts import passwords
+from service.accounts.emails import normalise
+from service.accounts.models import ROLES, Account, AccountAssociation, AccountTerritory, LoginSession
+from service.db import utcnow
+
+
+class AccountError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account as lists show it."""
+    id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+    has_password: bool
+    territories: tuple[str, ...]
+    associations: tuple[str, ...]          # slugs, granted
+    offered: tuple[str, ...]               # slugs offered by «Состав», not yet confirmed
+    last_login_at: dt.datetime | None
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError("account.role_invalid", f"Роль «{role}» неизвестна; допустимы: {', '.join(ROLES)}.")
+    return role
+
+
+def create(sf, email: str, role: str, name: str = "", territories=(), association_ids=(),
+           password: str | None = None) -> Account:
+    email = normalise(email)
+    _role(role)
+    if password is not None:
+        passwords.check_policy(password, email)
+    with sf() as s, s.begin():
+        if s.scalars(select(Account.id).where(Account.email == email)).first() is not None:
+            raise AccountError("account.exists", f"Учётная запись {email} уже есть.")
+        account = Account(email=email, role=role, name=(name or "").strip()[:300], active=True,
+                          password_hash=passwords.hash_password(password) if password else None)
+        s.add(account)
+        try:
+            s.flush()
+        except IntegrityError:                    # the same address added at the same moment
+            raise AccountError("account.exists", f"Учётная запись {email} уже есть.")
+        for t in dict.fromkeys(x.strip() for x in territories if x and x.strip()):
+            s.add(AccountTerritory(account_id=account.id, territory=t[:300]))
+        for aid in dict.fromkeys(association_ids):
+            s.add(AccountAssociation(account_id=account.id, association_id=aid, state="granted"))
+    return account
+
+
+def by_email(sf, email: str) -> Account | None:
+    email = normalise(email)
+    with sf() as s:
+        return s.scalars(select(Account).where(Account.email == email)).first()
+
+
+def get(sf, account_id: int) -> Account | None:
+    with sf() as s:
+        return s.get(Account, account_id)
+
+
+def count_admins(sf) -> int:
+    with sf() as s:
+        return s.scalar(select(func.count()).select_from(Account).where(Account.role == "admin",
+                                                                        Account.active.is_(True))) or 0
+
+
+def set_password(sf, account_id: int, password: str) -> None:
+    """A new password; every other session of the account ends (a reset after a theft
+    must lock the thief out)."""
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
+        passwords.check_policy(password, account.email)
+        account.password_hash = passwords.hash_password(password)
+        s.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
+
+
+def authenticate(sf, email: str, password: str) -> Account | None:
+    """The active account with this address and password, or None (same time either way)."""
+    try:
+        email = normalise(email)
+    except ValueError:
+        passwords.verify(None, password)
+        return None
+    with sf() as s, s.begin():
+        account = s.scalars(select(Account).where(Account.email == email)).first()
+        ok = passwords.verify(account.password_hash if account else None, password)
+        if not ok or account is None or not account.active:
+            return None
+        if passwords.needs_rehash(account.password_hash):
+            account.password_hash = passwords.hash_password(password)
+        account.last_login_at = utcnow()
+        return account
+
+
+def set_active(sf, account_id: int, active: bool) -> None:
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
+        account.active = active
+        if not active:
+            s.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
+
+
+def remove(sf, account_id: int) -> None:
+    """Delete an account with its sessions, links, tokens and scope (cascade)."""
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is not None:
+            s.delete(account)
+
+
+def grant(sf, account_id: int, association_id: int) -> None:
+    """Put an association in the account's scope (confirming an offer if there is one)."""
+    with sf() as s, s.begin():
+        row = s.get(AccountAssociation, (account_id, association_id))
+        if row is None:
+            s.add(AccountAssociation(account_id=account_id, association_id=association_id, state="granted"))
+        else:
+            row.state = "granted"
+
+
+def revoke(sf, account_id: int, association_id: int) -> None:
+    with sf() as s, s.begin():
+        row = s.get(AccountAssociation, (account_id, association_id))
+        if row is not None:
+            s.delete(row)
+
+
+def listing(sf) -> list[AccountView]:
+    from service.workspace.models import Association
+
+    with sf() as s:
+        accounts = list(s.scalars(select(Account).order_by(Account.role, Account.email)))
+        territories: dict[int, list[str]] = {}
+        for t in s.scalars(select(AccountTerritory).order_by(AccountTerritory.territory)):
+            territories.setdefault(t.account_id, []).append(t.territory)
+        granted: dict[int, list[str]] = {}
+        offered: dict[int, list[str]] = {}
+        for aid, state, slug in s.execute(select(AccountAssociation.account_id, AccountAssociation.state,
+                                                 Association.slug)
+                                          .join(Association, Association.id == AccountAssociation.association_id)
+                                          .order_by(Association.slug)):
+            (granted if state == "granted" else offered).setdefault(aid, []).append(slug)
+    return [AccountView(a.id, a.email, a.name, a.role, a.active, a.password_hash is not None,
+                        tuple(territories.get(a.id, ())), tuple(granted.get(a.id, ())),
+                        tuple(offered.get(a.id, ())), a.last_login_at) for a in accounts]
+
+
+def rename(sf, account_id: int, name: str) -> None:
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is not None:
+            account.name = name.strip()[:300]

@@ -1,0 +1,191 @@
+"""An association's register as a whole: its members (personal data only for those who
+may see it, every view written to the audit log — 152-ФЗ), its workbook versions
+(download, restore), archiving, and the accounts of its people (a head invites them)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+
+from service.accounts import directory
+from service.accounts.emails import BadEmail
+from service.accounts.invitations import invite as send_invitation
+from service.accounts.models import Account, AccountAssociation
+from service.accounts.passwords import WeakPassword
+from service.pipeline import check
+from service.schema.regulations import UnknownRegulation
+from service.sources.base import SourceError
+from service.web.actions import workspace
+from service.web.auth import current_user
+from service.web.errors import ApiError
+from service.web.links import public_base
+from service.workspace.models import AuditEvent
+
+bp = Blueprint("registers", __name__)
+
+PERSONAL = ("birth_date", "email", "phone")
+
+
+def members_of(a, personal: bool) -> list[dict]:
+    """Members as the workbook lists them; birth date, phone and e-mail only when `personal`."""
+    report = check(workspace().source(a.source), regulation_id=a.regulation_override)
+    out = []
+    for m in report.data.members:
+        row = {"full_name": m.full_name, "organisation": m.organisation, "position": m.position, "role": m.role,
+               "category": m.category, "joined": m.joined, "left": m.left}
+        if personal:
+            row.update({"birth_date": m.birth_date, "email": m.email, "phone": m.phone})
+        out.append(row)
+    return out
+
+
+def audit_personal(a, what: str) -> None:
+    """Who saw or exported members' personal data, when, of which association."""
+    me = current_user()
+    with workspace().sf() as s, s.begin():
+        s.add(AuditEvent(actor=me.display, action="personal.view", association_id=a.id,
+                         details={"what": what, "account_id": me.account_id, "address": request.remote_addr or ""}))
+
+
+def members_seen(a, what: str) -> tuple[list[dict], bool]:
+    """The members the current person may see (personal data if allowed, and then journaled)."""
+    personal = current_user().may("view_personal", a)
+    try:
+        rows = members_of(a, personal)
+    except (SourceError, UnknownRegulation) as err:
+        raise ApiError(409, "workbook.unreadable", f"Книга не читается: {getattr(err, 'message', err)}")
+    if personal:
+        audit_personal(a, what)
+    return rows, personal
+
+
+@bp.get("/a/<slug>/members")
+def members(slug):
+    rows, personal = members_seen(g.association, "members page")
+    return render_template("members.html", a=g.association, members=rows, personal=personal)
+
+
+# ---------------------------------------------------------------- workbook versions
+
+@bp.get("/a/<slug>/workbooks")
+def workbooks(slug):
+    a = g.association
+    return render_template("workbooks.html", a=a, versions=workspace().workbook_versions(a.id))
+
+
+def _version(a, version_id: int):
+    for v in workspace().workbook_versions(a.id):
+        if v.id == version_id:
+            return v
+    raise ApiError(404, "workbook.not_found", "Такой версии книги нет.")
+
+
+@bp.get("/a/<slug>/workbooks/<int:version_id>")
+def workbook_download(slug, version_id):
+    a = g.association
+    v = _version(a, version_id)
+    path = Path(v.source)
+    root = Path(current_app.config["WORKBOOKS_DIR"]).resolve()
+    if v.source.startswith("gsheet:") or not path.is_file() or root not in path.resolve().parents:
+        raise ApiError(404, "workbook.not_found", "Файл этой версии книги не хранится в службе.")
+    audit_personal(a, f"workbook version {v.id}")
+    name = v.original_name or f"{a.slug}{path.suffix}"
+    return send_file(path, as_attachment=True, download_name=name)
+
+
+@bp.post("/a/<slug>/workbooks/<int:version_id>/restore")
+def workbook_restore(slug, version_id):
+    a = g.association
+    from service.web.actions import ensure_current, request_check
+
+    ensure_current(a)
+    v = _version(a, version_id)
+    if workspace().restore_workbook(a.id, v.id, current_user().display) is None:
+        raise ApiError(404, "workbook.not_found", "Файл этой версии книги не найден.")
+    job, _ = request_check(workspace().by_id(a.id), current_user().display)
+    return redirect(url_for("pages.association", slug=a.slug))
+
+
+# ---------------------------------------------------------------- archive
+
+@bp.post("/a/<slug>/archive")
+def archive(slug):
+    a = g.association
+    workspace().set_archived(a.id, True, current_user().display)
+    return redirect(url_for("pages.association", slug=a.slug))
+
+
+@bp.post("/a/<slug>/unarchive")
+def unarchive(slug):
+    a = g.association
+    workspace().set_archived(a.id, False, current_user().display)
+    return redirect(url_for("pages.association", slug=a.slug))
+
+
+# ---------------------------------------------------------------- people of the association
+
+def people_of(association_id: int) -> list[tuple[Account, str]]:
+    with workspace().sf() as s:
+        return list(s.execute(select(Account, AccountAssociation.state)
+                              .join(AccountAssociation, AccountAssociation.account_id == Account.id)
+                              .where(AccountAssociation.association_id == association_id)
+                              .order_by(Account.role, Account.email)))
+
+
+@bp.get("/a/<slug>/people")
+def people(slug):
+    a = g.association
+    return render_template("people.html", a=a, people=people_of(a.id), sent=None, error=None)
+
+
+INVITABLE = {"head": "руководитель (заместитель, секретарь): проверяет, формирует, приглашает",
+             "member": "член МО: только просмотр"}
+
+
+@bp.post("/a/<slug>/people")
+def invite(slug):
+    a = g.association
+    role = request.form.get("role") or "member"
+    email = (request.form.get("email") or "")[:1000]
+    name = (request.form.get("name") or "").strip()[:300]
+    error, sent = None, None
+    if role not in INVITABLE:
+        error = "Руководитель МО может пригласить только руководителя (заместителя, секретаря) или члена МО."
+    else:
+        sf = workspace().sf
+        try:
+            account = directory.by_email(sf, email)
+            if account is None:
+                account = directory.create(sf, email, role, name=name, association_ids=[a.id])
+                sent = send_invitation(current_app.config, sf, account, current_user().display,
+                                       public_base(current_app.config))
+            elif account.role in ("admin", "curator"):
+                error = f"{account.email} — {account.role}: доступ уже шире этого объединения."
+            else:
+                directory.grant(sf, account.id, a.id)
+                sent = "granted"
+        except (BadEmail, WeakPassword, directory.AccountError) as err:
+            error = getattr(err, "message", None) or err.args[0]
+    status = 400 if error else 200
+    return render_template("people.html", a=a, people=people_of(a.id), sent=sent, error=error), status
+
+
+
+
+@bp.post("/a/<slug>/people/<int:account_id>")
+def confirm_offer(slug, account_id):
+    """A curator (or admin) confirms once what «Состав» offers: the account named there gets
+    the association; or declines it."""
+    a = g.association
+    if current_user().role not in ("admin", "curator"):
+        raise ApiError(403, "auth.forbidden", "Подтверждает доступ, предложенный «Составом», куратор или администратор.")
+    offered = {acc.id for acc, state in people_of(a.id) if state == "offered"}
+    if account_id not in offered:
+        raise ApiError(404, "account.not_found", "Такого предложения нет.")
+    sf = workspace().sf
+    if request.form.get("do") == "decline":
+        directory.revoke(sf, account_id, a.id)
+    else:
+        directory.grant(sf, account_id, a.id)
+    return redirect(url_for("registers.people", slug=a.slug))

@@ -1,0 +1,78 @@
+"""Replacing an association's workbook without mixing two associations.
+
+The new workbook is compared with the association (name, short name, territory,
+regulation).  The same association: replaced at once, the previous workbook kept as a
+version.  Another one: refused (409) with both names shown; the uploaded file waits in
+`<workbooks>/.pending/` and the page offers an explicit confirmation, which replaces it
+without a second upload.  Pending files older than a day are removed."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from flask import redirect, render_template, url_for
+
+from service.sources.base import SourceError
+from service.web.actions import request_check, workspace
+from service.web.auth import current_user
+from service.web.errors import ApiError
+from service.workspace.identity import Identity
+
+PENDING = ".pending"
+PENDING_NAME = re.compile(r"^[a-z0-9-]{1,80}-[0-9a-f]{8}\.[a-z]{3,4}$")
+PENDING_TTL = 24 * 3600
+
+
+def _pending_dir() -> Path:
+    return Path(workspace().settings["WORKBOOKS_DIR"]) / PENDING
+
+
+def _sweep_pending() -> None:
+    folder = _pending_dir()
+    if folder.is_dir():
+        for p in folder.iterdir():
+            try:
+                if p.is_file() and time.time() - p.stat().st_mtime > PENDING_TTL:
+                    p.unlink()
+            except OSError:
+                continue
+
+
+def _done(a, stored: Path, original_name: str):
+    ws, me = workspace(), current_user()
+    ws.replace_source(a.id, str(stored), me.display, original_name=original_name)
+    request_check(ws.by_id(a.id), me.display)
+    return redirect(url_for("pages.association", slug=a.slug))
+
+
+def replace(a, stored: Path, original_name: str):
+    """`stored`: the checked upload, already kept in the workbooks folder."""
+    _sweep_pending()
+    try:
+        new, _report = workspace().identity_of(str(stored))
+    except SourceError as err:
+        stored.unlink(missing_ok=True)
+        raise ApiError(400, err.code, err.message)
+    old = Identity.of_association(a)
+    differences = old.differences(new)
+    if not differences:
+        return _done(a, stored, original_name)
+    folder = _pending_dir()
+    folder.mkdir(mode=0o700, exist_ok=True)
+    pending = folder / stored.name
+    stored.replace(pending)
+    return render_template("replace_confirm.html", a=a, old=old, new=new, differences=differences,
+                           pending=pending.name, filename=original_name), 409
+
+
+def confirmed(a, form):
+    name = form.get("pending") or ""
+    if not PENDING_NAME.match(name) or form.get("confirm") != "1":
+        raise ApiError(400, "replace.unconfirmed", "Замена книги другого объединения требует подтверждения.")
+    pending = _pending_dir() / name
+    if not pending.is_file():
+        raise ApiError(410, "replace.expired", "Загруженная книга больше не ожидает подтверждения: загрузите её снова.")
+    stored = pending.parent.parent / name
+    pending.replace(stored)
+    return _done(a, stored, (form.get("original_name") or "")[:300])
