@@ -15,6 +15,7 @@ from service.filing.drive import DriveFiler
 from service.google.http import RetryPolicy, execute
 from service.settings import SettingsError
 from service.workspace import jobs as records
+from tests.accounts.factories import signed_in_client
 from tests.factories import association
 from tests.support.fake_drive import FakeDrive
 from tests.support.webdav_server import PASSWORD, USER
@@ -43,7 +44,7 @@ def protocol(client, a):
 
 
 def test_documents_on_a_webdav_server_are_filed_listed_downloaded_and_previewed(dav_app, webdav, tmp_path):
-    client, ws = dav_app.test_client(), dav_app.extensions["workspace"]
+    client, ws = signed_in_client(dav_app), dav_app.extensions["workspace"]
     book = protocol_book()
     a = add(ws, tmp_path, book)
     text = visible(main(follow(client, protocol(client, a)).get_data(as_text=True)))
@@ -70,7 +71,7 @@ def test_documents_on_a_webdav_server_are_filed_listed_downloaded_and_previewed(
 
 
 def test_the_api_names_each_document_and_where_people_open_it(dav_app, webdav, tmp_path):
-    client, ws = dav_app.test_client(), dav_app.extensions["workspace"]
+    client, ws = signed_in_client(dav_app), dav_app.extensions["workspace"]
     a = add(ws, tmp_path, protocol_book())
     follow(client, protocol(client, a))
     r = client.get(f"/api/v1/associations/{a.slug}/documents")
@@ -81,7 +82,7 @@ def test_the_api_names_each_document_and_where_people_open_it(dav_app, webdav, t
 
 
 def test_a_full_storage_fails_the_job_with_a_sentence_and_its_code(dav_app, webdav, tmp_path):
-    client, ws = dav_app.test_client(), dav_app.extensions["workspace"]
+    client, ws = signed_in_client(dav_app), dav_app.extensions["workspace"]
     a = add(ws, tmp_path, protocol_book())
     webdav.faults.add(507, method="PUT")
     r = protocol(client, a)
@@ -95,7 +96,7 @@ def test_a_full_storage_fails_the_job_with_a_sentence_and_its_code(dav_app, webd
 
 
 def test_a_storage_that_is_down_when_downloading_is_explained(dav_app, webdav, tmp_path):
-    client, ws = dav_app.test_client(), dav_app.extensions["workspace"]
+    client, ws = signed_in_client(dav_app), dav_app.extensions["workspace"]
     a = add(ws, tmp_path, protocol_book())
     follow(client, protocol(client, a))
     [v] = ws.documents(a)
@@ -107,7 +108,7 @@ def test_a_storage_that_is_down_when_downloading_is_explained(dav_app, webdav, t
 
 
 def test_a_document_gone_from_the_storage_is_a_plain_404(dav_app, webdav, tmp_path):
-    client, ws = dav_app.test_client(), dav_app.extensions["workspace"]
+    client, ws = signed_in_client(dav_app), dav_app.extensions["workspace"]
     a = add(ws, tmp_path, protocol_book())
     follow(client, protocol(client, a))
     [v] = ws.documents(a)
@@ -140,7 +141,7 @@ def drive_app(make_app, monkeypatch):
 
 def test_an_earlier_drive_version_downloads_its_own_revision(drive_app, tmp_path):
     app, drive = drive_app
-    client, ws = app.test_client(), app.extensions["workspace"]
+    client, ws = signed_in_client(app), app.extensions["workspace"]
     book = protocol_book()
     a = add(ws, tmp_path, book)
     follow(client, protocol(client, a))
@@ -167,7 +168,7 @@ def test_an_earlier_drive_version_downloads_its_own_revision(drive_app, tmp_path
 
 def test_a_curator_without_a_google_account_is_told_on_the_page(drive_app, tmp_path):
     app, drive = drive_app
-    client, ws = app.test_client(), app.extensions["workspace"]
+    client, ws = signed_in_client(app), app.extensions["workspace"]
     ws.settings["GOOGLE_SHARE_WITH_CURATOR"] = True
     book = protocol_book()
     book.info["E-mail куратора"] = "curator@mail.ru"
