@@ -78,7 +78,10 @@ def watch_once(ws: Workspace, dispatch: Callable[[str], object]) -> list[str]:
 
 
 def sweep_once(ws: Workspace, dispatch: Callable[[str], object]) -> list[str]:
+    from service.workspace import sent_sheets
+
     records.expire_exhausted(ws.sf)
+    sent_sheets.sweep(ws)                         # spreadsheets the add-on sent for jobs long over
     ids = records.to_requeue(ws.sf)
     for job_id in ids:
         log.warning("re-queueing job %s (worker lost or message lost)", job_id)

@@ -3,11 +3,13 @@
 # (PDF pages as PNG), fonts metric-compatible with Times New Roman, and Debian's
 # chromium, which Playwright drives for the browser tests (tests/browser) — never a
 # browser downloaded by `playwright install`; and the PostgreSQL and Redis servers, of
-# which tests/realdb starts throwaway instances.  Installed with apt when we are root;
+# which tests/realdb starts throwaway instances; and Node.js, whose built-in test runner
+# runs the Sheets add-on's Apps Script code (tests/addon).  Installed with apt when we are root;
 # otherwise the tests that need them skip with a visible reason (and fail under
 # CI=true, see tests/conftest.py).
 set -u
-packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core chromium postgresql redis-server nginx)
+packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core chromium postgresql redis-server nginx
+          nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

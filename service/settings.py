@@ -94,6 +94,17 @@ SETTINGS: list[Setting] = [
     Setting("GOOGLE_SIGNIN_CLIENT_SECRET", None, "Its client secret."),
     Setting("GOOGLE_SIGNIN_METADATA_URL", "https://accounts.google.com/.well-known/openid-configuration",
             "OpenID Connect discovery document of the provider."),
+    Setting("GOOGLE_ID_TOKEN_AUDIENCE", None, "OAuth client id of the Sheets add-on: the `aud` its Google ID tokens "
+            "must carry (addon/README.md says where to find it); unset: the add-on's requests are refused (503)."),
+    Setting("GOOGLE_ID_TOKEN_CERTS_URL", "https://www.googleapis.com/oauth2/v1/certs", "Google's certificates for "
+            "ID tokens ({key id: PEM}); another address for tests or a closed network's mirror."),
+    Setting("GOOGLE_ID_TOKEN_HOSTED_DOMAINS", None, "Comma-separated Google Workspace domains whose people may use "
+            "the add-on (the token's `hd`); unset: any verified Google address that has an account here."),
+    Setting("ADDON_MAX_BYTES", 10 * 1024 * 1024, "Largest request of the Sheets add-on (the spreadsheet's values); "
+            "bigger ones get 413. Rows, columns and cells are held to the `MO_DOCS_LIMIT_*` limits.", _int),
+    Setting("ADDON_MAX_TABS", 50, "Most tabs a spreadsheet sent by the add-on may have (413 beyond).", _int),
+    Setting("ADDON_REQUESTS_PER_MINUTE", 20, "Checks, documents and connections one account may ask for through "
+            "the add-on per minute (429 beyond); polling a job does not count.", _int),
     Setting("SWEEP_SECONDS", 60, "`mo-docs run` re-queues jobs of dead workers this often, whether or not its "
             "worker is alive.", _int),
     Setting("DEMO", False, "Create the demo workspace (three sample associations and their accounts) on first "
@@ -113,7 +124,8 @@ SETTINGS: list[Setting] = [
     Setting("GOOGLE_SHARE_WITH_CURATOR", False, "Give the curator reader access to filed documents.", _bool),
     Setting("GOOGLE_WEBHOOK_ADDRESS", None, "Public https address of /hooks/drive for changes.watch push "
             "notifications; unset: polling only."),
-    Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiter shared by the workers of every machine; unset: "
+    Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiters (Google's quotas, the add-on's per-account "
+            "limit) shared by every machine; unset: "
             "shared by the processes of this machine (a file in the instance folder)."),
     Setting("GOOGLE_READS_PER_USER_PER_MINUTE", 60, "Sheets read quota per user kept by the limiter.", _int),
     Setting("GOOGLE_READS_PER_PROJECT_PER_MINUTE", 300, "Sheets read quota per project kept by the limiter.", _int),

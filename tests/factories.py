@@ -106,6 +106,39 @@ class Book:
             tabs.append(tab)
         return RawWorkbook(self.name, tabs)
 
+    def sheet_payload(self, spreadsheet_id: str = "1FactoryBookSheet_abcdefghijklmnop",
+                      time_zone: str = "Asia/Novosibirsk") -> dict:
+        """What the Sheets add-on sends for this book kept as a Google Sheet: each tab's data
+        range from A1 (values with dates as ISO strings, "" for an empty cell, and the
+        displayed text), as addon/Code.gs builds it (tests/addon checks they agree)."""
+        def value(v):
+            if isinstance(v, dt.datetime):
+                return v.strftime("%Y-%m-%dT%H:%M:%S") if v.time() != dt.time() else v.date().isoformat()
+            if isinstance(v, dt.date):
+                return v.isoformat()
+            return "" if v is None else v
+
+        def shown(v):
+            if isinstance(v, dt.date):
+                return v.strftime("%d.%m.%Y")
+            if isinstance(v, bool):
+                return "TRUE" if v else "FALSE"
+            if isinstance(v, (int, float)):
+                return str(v).replace(".", ",")
+            return "" if v is None else str(v)
+
+        sheets = []
+        for title, rows in self.tables().items():
+            width = max((i + 1 for row in rows for i, v in enumerate(row) if v not in (None, "")), default=1)
+            height = max((n + 1 for n, row in enumerate(rows) if any(v not in (None, "") for v in row)), default=1)
+            grid = [list(row[:width]) + [None] * (width - len(row[:width])) for row in rows[:height]] or [[None]]
+            sheets.append({"name": title, "values": [[value(v) for v in row] for row in grid],
+                           "display_values": [[shown(v) for v in row] for row in grid]})
+        return {"spreadsheet": {"id": spreadsheet_id, "name": self.name.removesuffix(".xlsx"),
+                                "url": f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit",
+                                "time_zone": time_zone},
+                "sheets": sheets}
+
     def save(self, path: Path) -> Path:
         wb = openpyxl.Workbook()
         wb.remove(wb.active)

@@ -10,6 +10,9 @@ A route without a rule is refused for everyone (and tests/web/test_access.py, wh
   person's scope it is 404 (as if it did not exist), in scope but not allowed 403.
 - `OnJob(action)`: the route's `<job_id>`; a job of an association follows that
   association, a bulk job belongs to whoever asked for it.
+- `FromAddon(rule)`: the rule, and the person may also be signed in by the Google ID
+  token the Sheets add-on sends (`Authorization: Bearer <ID token>`); elsewhere such a
+  token is refused.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 class Rule:
     kind: str                 # public | global | association | job
     action: str | None = None
+    google_id_token: bool = False     # also signed in by the Sheets add-on's Google ID token
 
 
 PUBLIC = Rule("public")
@@ -35,6 +39,11 @@ def OnAssociation(action: str) -> Rule:        # noqa: N802
 
 def OnJob(action: str = "view") -> Rule:       # noqa: N802
     return Rule("job", action)
+
+
+def FromAddon(rule: Rule) -> Rule:             # noqa: N802
+    """`rule`, and a Google ID token of the Sheets add-on signs the person in too."""
+    return Rule(rule.kind, rule.action, google_id_token=True)
 
 
 RULES: dict[str, Rule] = {
@@ -90,7 +99,11 @@ RULES: dict[str, Rule] = {
     "api.request_doc": OnAssociation("generate"),
     "api.documents": OnAssociation("view"),
     "api.annual_all": Global("generate"),
-    "api.job": OnJob("view"),
+    "api.job": FromAddon(OnJob("view")),       # the add-on follows its jobs here
+    # the Sheets add-on (service/web/addon.py): who may generate is checked on the sheet's association
+    "addon.check": FromAddon(Global("view")),
+    "addon.documents": FromAddon(Global("view")),
+    "addon.connect": FromAddon(Global("add_association")),
 }
 
 

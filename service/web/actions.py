@@ -49,7 +49,10 @@ def ensure_current(a: Association) -> None:
                                                     "чтобы проверять книгу и формировать документы.")
 
 
-def request_document(a: Association, params: dict, actor: str):
+def request_document(a: Association, params: dict, actor: str, sheet: dict | None = None):
+    """A job making a document.  `sheet`: a spreadsheet the add-on sent, kept by
+    service/workspace/sent_sheets.py ({"file", "sha256", "as_of"}) — the document is made
+    from it instead of the association's workbook."""
     ensure_current(a)
     kind = params.get("kind")
     if kind not in KINDS:
@@ -69,8 +72,12 @@ def request_document(a: Association, params: dict, actor: str):
     if kind == "registration-sheet" and clean["meeting"] is None and clean["plan_item"] is None:
         raise ApiError(400, "request.invalid", "Для листа регистрации укажите заседание или мероприятие плана.")
     key = ":".join(str(clean[k]) for k in ("kind", "meeting", "plan_item", "force", "number", "date"))
+    content = a.source_sha256
+    if sheet is not None:
+        clean["sheet"] = sheet
+        content = f"sent-{sheet['sha256']}"
     job, created = workspace().enqueue("generate", association_id=a.id, params=clean,
-                                   requested_by=actor, dedupe_key=f"generate:{a.id}:{key}:{a.source_sha256}")
+                                   requested_by=actor, dedupe_key=f"generate:{a.id}:{key}:{content}")
     if created:
         dispatch(job.id)
     return records.get(workspace().sf, job.id), created

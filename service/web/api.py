@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from service.web.actions import (
     add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
@@ -12,6 +12,7 @@ from service.web.actions import (
 from service.db import iso_utc
 from service.web.auth import current_user
 from service.web.errors import ApiError
+from service.web.links import public_url
 from service.web.openapi import spec
 from service.workspace import jobs as records
 
@@ -30,10 +31,17 @@ def _association(a) -> dict:
     }
 
 
-def _job(job) -> dict:
+def job_body(job) -> dict:
     body = records.as_dict(job)
+    body["params"] = {k: v for k, v in (body["params"] or {}).items() if k != "sheet"}   # a server-side file
     body["result"] = _without_paths(body["result"])
     body["links"] = {"self": url_for("api.job", job_id=job.id), "page": url_for("pages.job", job_id=job.id)}
+    document_id = (job.result or {}).get("document_id") if isinstance(job.result, dict) else None
+    if document_id and job.association_id is not None:
+        a = workspace().by_id(job.association_id)
+        if a is not None:                     # absolute: the add-on's sidebar is not on our site
+            body["links"]["document"] = public_url(current_app.config, url_for(
+                "pages.download", slug=a.slug, version_id=document_id))
     return body
 
 
@@ -98,13 +106,13 @@ def members(slug):
 @bp.post("/associations/<slug>/check")
 def check(slug):
     job, created = request_check(find(slug), current_user().display)
-    return jsonify({"job": _job(job), "created": created}), 202
+    return jsonify({"job": job_body(job), "created": created}), 202
 
 
 @bp.post("/associations/<slug>/documents")
 def request_doc(slug):
     job, created = request_document(find(slug), _json(), current_user().display)
-    return jsonify({"job": _job(job), "created": created}), 202
+    return jsonify({"job": job_body(job), "created": created}), 202
 
 
 @bp.get("/associations/<slug>/documents")
@@ -121,12 +129,12 @@ def documents(slug):
 @bp.post("/reports/annual")
 def annual_all():
     job, created = request_annual_all(current_user())
-    return jsonify({"job": _job(job), "created": created}), 202
+    return jsonify({"job": job_body(job), "created": created}), 202
 
 
 @bp.get("/jobs/<job_id>")
 def job(job_id):
-    return jsonify(_job(g.job))                 # found and authorised by service/web/auth.py
+    return jsonify(job_body(g.job))                 # found and authorised by service/web/auth.py
 
 
 @bp.get("/openapi.json")

@@ -38,7 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["huey"] = huey
     app.extensions["tasks"] = register(huey, workspace)
 
-    from service.web import account_pages, admin, api, auth, csrf, errors, google_signin, hooks, pages, registers, security
+    from service.web import (account_pages, addon, admin, api, auth, csrf, errors, google_signin, hooks, pages,
+                             registers, security)
     security.init_app(app)                      # the Host check runs before anything else
     auth.init_app(app)                          # who is asking, and may they (service/web/access.py)
     csrf.init_app(app)
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registers.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(addon.bp, url_prefix="/api/v1/addon")
     app.register_blueprint(hooks.bp)
     app.jinja_env.filters.update(pages.FILTERS)
     return app

@@ -3,10 +3,10 @@
 Every request is authenticated once, before any handler: a personal API token
 (`Authorization: Bearer mod_…`), or the sign-in session (the signed cookie holds the
 id of a server-side session, service/accounts/sessions.py), or — for requests
-authenticated by other means, such as the Sheets add-on's Google ID token — a handler
-calls `act_as(principal)`.  A bearer credential that is not one of our tokens is left in
-`g.foreign_bearer` for such a route (its rule is PUBLIC; it verifies the credential and
-calls `act_as`); on any other API route it is 401 `auth.invalid_token`.
+authenticated by other means — a handler calls `act_as(principal)`.  A bearer credential
+that is not one of our tokens is a Google ID token of the Sheets add-on on the routes
+whose rule accepts one (`FromAddon` in access.py: verified by service/web/addon.py, which
+answers 401 or 503 itself); on any other API route it is 401 `auth.invalid_token`.
 
 Then the endpoint's rule (service/web/access.py) decides: not signed in → the sign-in
 page (pages) or 401 `auth.required` (API); an association outside the person's scope →
@@ -101,7 +101,13 @@ def _authenticate() -> None:
     scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
     credential = credential.strip()
     if scheme.lower() == "bearer" and not credential.startswith(tokens.PREFIX):
-        g.foreign_bearer = credential               # e.g. the add-on's Google ID token: its route verifies it
+        g.foreign_bearer = credential               # e.g. the add-on's Google ID token
+        rule = RULES.get(request.endpoint or "")
+        if rule is not None and rule.google_id_token:
+            from service.web.addon import principal_from_id_token
+
+            g.principal, g.auth_via = principal_from_id_token(credential), "google_id_token"
+            return
     elif scheme.lower() == "bearer":                # other schemes (a proxy's Basic) are not ours
         principal = tokens.principal_for_token(_sf(), credential)
         if principal is None:

@@ -24,9 +24,10 @@ MESSAGES = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, details=None):
+    def __init__(self, status: int, code: str, message: str, details=None, headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details
+        self.headers = headers or {}
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
         headers = {"WWW-Authenticate": 'Bearer realm="mo-docs"'} if err.status == 401 else {}
+        headers.update(err.headers)
         if _wants_json():
             return jsonify(error_body(err.code, err.message, err.details)), err.status, headers
         return (render_template("error.html", status=err.status, message=err.message, details=err.details),

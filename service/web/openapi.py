@@ -30,12 +30,17 @@ def spec() -> dict:
     body["components"]["securitySchemes"] = {
         "token": {"type": "http", "scheme": "bearer", "description": "личный токен: mo-docs tokens create"},
         "session": {"type": "apiKey", "in": "cookie", "name": "mo-docs", "description": "вход на странице /login"}}
+    body["components"]["securitySchemes"]["googleIdToken"] = {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "надстройка Google Таблиц: ScriptApp.getIdentityToken() (только /addon/* и /jobs/{job_id})"}
     body["security"] = [{"token": []}, {"session": []}]
     for path, ops in body["paths"].items():
         for op in ops.values():
             if path == "/openapi.json":
                 op["security"] = []
                 continue
+            if path.startswith("/addon/") or path == "/jobs/{job_id}":
+                op["security"] = [{"googleIdToken": []}, {"token": []}, {"session": []}]
             op["responses"].update(_error_responses(401, 403))
     return body
 
@@ -99,6 +104,28 @@ def _spec() -> dict:
                 "summary": "Состояние задания", "operationId": "getJob",
                 "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {**_ok(_ref("Job")), **_error_responses(404)}}},
+            "/addon/check": {"post": {
+                "summary": "Надстройка Google Таблиц: проверить присланные значения таблицы (ничего не сохраняется)",
+                "operationId": "addonCheck",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("SheetPayload")}}},
+                "responses": {**_ok(_ref("AddonCheck")), **_error_responses(400, 413, 415, 429, 503)}}},
+            "/addon/documents": {"post": {
+                "summary": "Надстройка Google Таблиц: сформировать документ по присланной таблице (задание)",
+                "operationId": "addonDocument",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "allOf": [_ref("SheetPayload"), _ref("DocumentRequest")]}}}},
+                "responses": {**_ok({"type": "object", "required": ["job", "created"], "properties": {
+                    "job": _ref("Job"), "created": {"type": "boolean"},
+                    "link": {"type": ["object", "null"], "description": "куда надстройка может записать ссылку на "
+                                                                        "документ: строка заседания на листе «Заседания»"}}},
+                    "202", "Задание принято"), **_error_responses(400, 404, 409, 413, 415, 429, 503)}}},
+            "/addon/connect": {"post": {
+                "summary": "Надстройка Google Таблиц: подключить таблицу — добавить её объединение в службу",
+                "operationId": "addonConnect",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("SheetPayload")}}},
+                "responses": {**_ok({"type": "object", "required": ["association"], "properties": {
+                    "association": {"type": "object"}}}, "201", "Подключено"),
+                    **_error_responses(400, 409, 413, 415, 429, 503)}}},
             "/openapi.json": {"get": {"summary": "Это описание", "operationId": "openapi",
                                       "responses": _ok({"type": "object"})}},
         },
@@ -140,6 +167,25 @@ def _spec() -> dict:
                 "birth_date": nullable_str, "email": nullable_str, "phone": nullable_str}},
             "JobAccepted": {"type": "object", "required": ["job", "created"], "properties": {
                 "job": _ref("Job"), "created": {"type": "boolean"}}},
+            "SheetPayload": {"type": "object", "required": ["spreadsheet", "sheets"], "properties": {
+                "spreadsheet": {"type": "object", "required": ["id"], "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string"},
+                    "time_zone": {"type": "string", "description": "часовой пояс таблицы, например Asia/Novosibirsk"}}},
+                "sheets": {"type": "array", "items": {"type": "object", "required": ["name", "values"], "properties": {
+                    "name": {"type": "string"},
+                    "values": {"type": "array", "items": {"type": "array"},
+                               "description": "getValues() диапазона данных от A1; даты — строки ISO в часовом поясе "
+                                              "таблицы"},
+                    "display_values": {"type": ["array", "null"], "items": {"type": "array"},
+                                       "description": "getDisplayValues() того же диапазона"}}}}}},
+            "AddonCheck": {"type": "object", "required": ["findings", "counts", "addon"],
+                           "description": "то же, что mo-docs validate --format json, и addon — что показывает "
+                                          "боковая панель (объединение, права, виды документов, заседания)",
+                           "properties": {
+                               "workbook": {"type": "string"}, "regulation": nullable_str,
+                               "school_year": nullable_str, "as_of": {"type": "string"},
+                               "findings": {"type": "array", "items": _ref("Finding")},
+                               "counts": {"type": "object"}, "addon": {"type": "object"}}},
             "Document": {"type": "object", "required": ["id", "kind", "version", "download"], "properties": {
                 "id": {"type": "integer"}, "kind": {"enum": list(KINDS)}, "year": {"type": "string"},
                 "number": {"type": "string"}, "version": {"type": "integer"}, "created_at": {"type": "string"},

@@ -101,10 +101,20 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
                           order_number=p.get("number"), force=bool(p.get("force")),
                           requested_by=job.requested_by,
                           order_date=dt.date.fromisoformat(p["date"]) if p.get("date") else None)
-        outcome = ws.generate(job.association_id, request, job.requested_by or "система", today)
+        report = None
+        if p.get("sheet"):                    # made from the spreadsheet the add-on sent
+            from service.workspace import sent_sheets
+
+            a = ws.by_id(job.association_id)
+            report = sent_sheets.report(ws, p["sheet"], a.regulation_override if a else None)
+        outcome = ws.generate(job.association_id, request, job.requested_by or "система", today, report=report)
+        if p.get("sheet"):
+            sent_sheets.discard(ws, p["sheet"].get("file"))
+        latest = ws.registry.latest(outcome.filed.key)
         return {"location": outcome.filed.location, "name": outcome.filename, "version": outcome.filed.version,
                 "changed": outcome.filed.changed, "forced": [f.message for f in outcome.blocking],
-                "share_error": getattr(outcome.filed, "share_error", None)}
+                "share_error": getattr(outcome.filed, "share_error", None),
+                "open": outcome.filed.url or None, "document_id": latest.id if latest else None}
     if job.kind == "annual-all":
         return _annual_all(ws, job, me, lease, today)
     raise BadRequest(f"неизвестный вид задания: {job.kind}")

@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { World, ADDON, PROPERTY_VALUE_LIMIT } = require('./fakes.js');
+const { World, FakeSheet, ADDON, PROPERTY_VALUE_LIMIT } = require('./fakes.js');
 
 /** A value from the vm's realm as plain data (deepEqual compares prototypes). */
 function plain(value) { return JSON.parse(JSON.stringify(value)); }
@@ -101,7 +101,7 @@ test('a menu action opens the 300 px sidebar titled «МО-документы» 
 
 test('every tab is read once, dates become ISO strings in the spreadsheet\'s time zone', () => {
   const world = makeWorld({ respond: answerWith([]) });
-  world.sheets.push(new (world.sheets[0].constructor)(world, 'Диаграмма', 99, [], { type: 'OBJECT' }));
+  world.sheets.push(new FakeSheet(world, 'Диаграмма', 99, [], { type: 'OBJECT' }));
   const context = world.load();
   context.checkSheet();
   assert.equal(world.requests.length, 1, 'one request per action');

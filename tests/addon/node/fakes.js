@@ -441,4 +441,5 @@ function realHttp(request) {
   return { status: answer.status, body: answer.body };
 }
 
-module.exports = { World, instantIn, formatDate, realHttp, render, escapeHtml, ADDON, PROPERTY_VALUE_LIMIT };
+module.exports = { World, FakeSheet, columnLetters, instantIn, formatDate, realHttp, render, escapeHtml, ADDON,
+                   PROPERTY_VALUE_LIMIT };
