@@ -37,4 +37,4 @@ docs: $(STAMP)
 
 images: $(STAMP) system-deps
 	$(PY) scripts/readme_images.py
-	MO_DOCS_UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser
+	MO_DOCS_UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser tests/addon/test_sidebar.py

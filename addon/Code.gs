@@ -138,6 +138,25 @@ function saveSettings(settings) {
   return getSettings();
 }
 
+/**
+ * For whoever deploys the add-on, run once from the Apps Script editor: the OAuth client
+ * id the service must know (MO_DOCS_GOOGLE_ID_TOKEN_AUDIENCE) — the `aud` of the ID
+ * tokens this project gets.  Not a secret; not in the menu.
+ */
+function showClientId() {
+  var token = ScriptApp.getIdentityToken();
+  if (!token) {
+    throw new Error('Нет ID-токена: в appsscript.json должна быть область openid.');
+  }
+  var body = token.split('.')[1];
+  while (body.length % 4) {
+    body += '=';
+  }
+  var claims = JSON.parse(Utilities.newBlob(Utilities.base64DecodeWebSafe(body)).getDataAsString());
+  console.log('MO_DOCS_GOOGLE_ID_TOKEN_AUDIENCE=' + claims.aud);
+  return claims.aud;
+}
+
 // ---------------------------------------------------------------- reading the spreadsheet
 
 /**

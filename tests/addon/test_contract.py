@@ -79,3 +79,34 @@ def test_the_python_factory_sends_what_code_gs_sends(addon_app, served, google, 
     for theirs, ours in zip(sent["sheets"], mine["sheets"]):
         assert theirs["values"] == ours["values"], theirs["name"]
         assert theirs["display_values"] == ours["display_values"], theirs["name"]
+
+
+def test_a_protocol_asked_for_by_the_addon_is_filed_followed_and_linked_in_the_sheet(addon_app, served, google, node,
+                                                                                      tmp_path):
+    """The real Code.gs asks for a protocol, follows its job at /api/v1/jobs/{id} with the same
+    Google ID token, and writes the document's link into «Заседания» on its meeting's row."""
+    from pathlib import Path
+
+    from tests.factories import association
+
+    ws = addon_app.extensions["workspace"]
+    book = association("zdvinsky-mmo")
+    folder = Path(ws.settings["WORKBOOKS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    a = ws.add_association(str(book.save(folder / "r.xlsx")), "тест")
+    head_of(addon_app, a)
+    token = google.id_token(google.claims("belova@zdvinsk-edu.ru"))
+    run = run_code(node, served.url, token, tabs_of(book), [
+        {"fn": "requestDocument", "args": [{"kind": "protocol", "meeting": 3}]},
+        {"fn": "jobStatus", "args": [{"$from": -1, "path": "job.id"}]},
+    ], time_zone=TIME_ZONE)
+    accepted, job = run.results
+    assert job["state"] == "done", job
+    assert job["result"]["name"] == "Протокол №3 от 18.02.2025.docx"
+    assert job["links"]["document"] == f"{served.url}/a/{a.slug}/documents/{job['result']['document_id']}"
+    assert [r["method"] for r in run.requests] == ["post", "get"]
+    assert all(r["headers"]["Authorization"] == f"Bearer {token}" for r in run.requests)
+    link = {**accepted["link"], "name": "Протокол №3 от 18.02.2025", "url": job["links"]["document"]}
+    written = run_code(node, served.url, token, tabs_of(book), [{"fn": "writeDocumentLink", "args": [link]}],
+                       time_zone=TIME_ZONE).results[0]
+    assert written == {"sheet": "Заседания", "cell": "I4"}, "the first free column, meeting 3's row"

@@ -421,15 +421,3 @@ def test_each_account_has_its_own_rate_limit(make_app, google):
     assert 1 <= int(r.headers["Retry-After"]) <= 60 and "в минуту" in r.json["error"]["message"]
     assert post(app, "check", payload, token_for(google, "other@zdvinsk-edu.ru")).status_code == 200
 
-
-def test_dates_and_times_as_the_addon_sends_them():
-    from service.sources.sheet_values import SheetValuesSource
-
-    payload = {"spreadsheet": {"id": "1FactoryBookSheet_abcdefghijklmnop", "name": "Т"}, "sheets": [{
-        "name": "A", "values": [["2024-09-24", "2024-09-24T10:30:00", "1899-12-30T08:15:00", "2024-02-31", 5.0, 2.5,
-                                 "", True, "1899-12-30T00:00:00"]],
-        "display_values": [["24.09.2024", "24.09.2024 10:30", "8:15", "2024-02-31", "5", "2,5", "", "TRUE",
-                            "30.12.1899 0:00"]]}]}
-    [tab] = SheetValuesSource(payload).read().tabs
-    assert tab.rows == [(1, (D(2024, 9, 24), dt.datetime(2024, 9, 24, 10, 30), dt.time(8, 15), "2024-02-31", 5, 2.5,
-                             None, True, dt.datetime(1899, 12, 30)))]

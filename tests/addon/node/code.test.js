@@ -385,3 +385,11 @@ test('a link is never written to the wrong row or as a script', () => {
     .error.code, 'link.invalid');
   assert.equal(world.sheet('Заседания').at('D1').value, '');
 });
+
+test('showClientId tells the deployer the audience the service must expect', () => {
+  const claims = Buffer.from(JSON.stringify({ aud: '1234-abc.apps.googleusercontent.com', email: 'a@b.ru' }))
+    .toString('base64url');
+  const world = new World({ token: `eyJhbGciOiJSUzI1NiJ9.${claims}.c2ln` });
+  assert.equal(world.load().showClientId(), '1234-abc.apps.googleusercontent.com');
+  assert.deepEqual(world.logs, ['MO_DOCS_GOOGLE_ID_TOKEN_AUDIENCE=1234-abc.apps.googleusercontent.com']);
+});

@@ -278,6 +278,7 @@ class World {
     this.menu = null;
     this.sidebar = null;
     this.toasts = [];
+    this.logs = [];
     this.active = null;
     this.token = options.token === undefined ? 'test-id-token' : options.token;
     this.respond = options.respond || (() => ({ status: 200, body: { findings: [], counts: {} } }));
@@ -347,10 +348,14 @@ class World {
         createTemplateFromFile: (name) => template(path.join(ADDON, `${name}.html`)),
         createHtmlOutputFromFile: (name) => output(fs.readFileSync(path.join(ADDON, `${name}.html`), 'utf8'))
       },
-      Utilities: { formatDate: (date, timeZone, pattern) => formatDate(date, timeZone, pattern) },
+      Utilities: {
+        formatDate: (date, timeZone, pattern) => formatDate(date, timeZone, pattern),
+        base64DecodeWebSafe: (text) => Array.from(Buffer.from(text, 'base64url')),
+        newBlob: (bytes) => ({ getDataAsString: () => Buffer.from(bytes).toString('utf8') })
+      },
       Session: { getScriptTimeZone: () => world.scriptTimeZone },
       Logger: { log: () => {} },
-      console
+      console: { log: (...args) => world.logs.push(args.join(' ')) }
     };
   }
 
