@@ -327,17 +327,23 @@ def documents():
                        {"may_connect": found is None and me.may("add_association")})
     require("generate", a)
     ensure_current(a)
-    _refresh_copy(a, sent, me)
-    kept, digest = sent_sheets.keep(workspace(), sent.payload())
     params = {k: body.get(k) for k in ("kind", "meeting", "plan_item", "number", "date", "force", "format")
               if k in body}
+    if isinstance(params.get("number"), (int, float)) and not isinstance(params["number"], bool):
+        params["number"] = str(params["number"])             # «45» typed as a number in the sidebar
+    for name in ("number", "date", "format"):
+        if params.get(name) is not None and not isinstance(params[name], str):
+            raise ApiError(400, "request.invalid", f"«{name}» должно быть строкой.", {"field": name})
+    kept, digest = sent_sheets.keep(workspace(), sent.payload())
     try:
         job, created = request_document(a, params, me.display,
                                         sheet={"file": kept, "sha256": digest, "as_of": sent.as_of.isoformat()})
     except BaseException:
         sent_sheets.discard(workspace(), kept)
         raise
-    if not created:
+    if created:
+        _refresh_copy(a, sent, me)
+    else:
         sent_sheets.discard(workspace(), kept)           # the same click twice: the first job has its copy
     from service.web.api import job_body
 

@@ -421,3 +421,16 @@ def test_each_account_has_its_own_rate_limit(make_app, google):
     assert 1 <= int(r.headers["Retry-After"]) <= 60 and "в минуту" in r.json["error"]["message"]
     assert post(app, "check", payload, token_for(google, "other@zdvinsk-edu.ru")).status_code == 200
 
+
+
+def test_an_order_number_typed_as_a_number_is_a_number_of_the_order(addon_app, workspace, google, tmp_path):
+    book = association("zdvinsky-mmo")
+    a = added(workspace, book, tmp_path)
+    make_account(workspace.sf, "head", email=EMAIL, associations=[a])
+    token = token_for(google)
+    r = post(addon_app, "documents", {"kind": "order", "number": 45, "date": "2024-09-02", **book.sheet_payload()},
+             token)
+    assert r.status_code == 202 and r.json["job"]["params"]["number"] == "45"
+    bad = post(addon_app, "documents", {"kind": "order", "number": ["45"], **book.sheet_payload()}, token)
+    assert (bad.status_code, bad.json["error"]["details"]) == (400, {"field": "number"})
+    assert not any((Path(workspace.settings["WORKBOOKS_DIR"]) / ".sent").glob("*.json"))
