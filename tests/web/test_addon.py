@@ -434,3 +434,18 @@ def test_an_order_number_typed_as_a_number_is_a_number_of_the_order(addon_app, w
     bad = post(addon_app, "documents", {"kind": "order", "number": ["45"], **book.sheet_payload()}, token)
     assert (bad.status_code, bad.json["error"]["details"]) == (400, {"field": "number"})
     assert not any((Path(workspace.settings["WORKBOOKS_DIR"]) / ".sent").glob("*.json"))
+
+
+def test_a_job_is_followed_only_by_those_who_see_its_association(addon_app, workspace, google, tmp_path):
+    book = association("zdvinsky-mmo")
+    a = added(workspace, book, tmp_path)
+    make_account(workspace.sf, "head", email=EMAIL, associations=[a])
+    make_account(workspace.sf, "head", email="stranger@zdvinsk-edu.ru")
+    r = post(addon_app, "documents", {"kind": "work-plan", **book.sheet_payload()}, token_for(google))
+    job_id = r.json["job"]["id"]
+    stranger = addon_app.test_client().get(
+        f"/api/v1/jobs/{job_id}", headers={"Authorization": f"Bearer {token_for(google, 'stranger@zdvinsk-edu.ru')}"})
+    assert (stranger.status_code, stranger.json["error"]["code"]) == (404, "job.not_found")
+    expired = addon_app.test_client().get(f"/api/v1/jobs/{job_id}", headers={
+        "Authorization": f"Bearer {token_for(google, exp=int(time.time()) - 900, iat=int(time.time()) - 4500)}"})
+    assert (expired.status_code, expired.json["error"]["code"]) == (401, "auth.token_expired")
