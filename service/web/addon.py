@@ -241,9 +241,7 @@ def sheet_answer(sent: Sent, report: Report, a: Association | None, exists: bool
     } for m in sorted(data.meetings, key=lambda m: (m.date, m.number))]
     return {
         "regulation_title": report.regulation.title if report.regulation else None,
-        "association": None if a is None else {
-            "slug": a.slug, "name": a.short_name or a.name, "archived": a.archived_at is not None,
-            "page": public_url(current_app.config, url_for("pages.association", slug=a.slug))},
+        "association": None if a is None else _association_body(a),
         "may_generate": may_generate,
         "may_connect": a is None and not exists and me.may("add_association"),
         "kinds": kinds(),
@@ -294,14 +292,26 @@ def _document_url(filer, a: Association, d) -> str:
 
 # ---------------------------------------------------------------- the routes
 
+def _received() -> tuple[Principal, dict, Sent, Report, Association | None]:
+    """How every action starts: who asks (within their rate), what they sent, its check, and
+    the association the spreadsheet is (whether or not they see it)."""
+    me = current_user()
+    _throttle(me)
+    body = _body()
+    sent = Sent(body)
+    report = sent.check()
+    return me, body, sent, report, association_of(sent.spreadsheet["id"], report)
+
+
+def _association_body(a: Association) -> dict:
+    return {"slug": a.slug, "name": a.short_name or a.name, "archived": a.archived_at is not None,
+            "page": public_url(current_app.config, url_for("pages.association", slug=a.slug))}
+
+
 @bp.post("/check")
 def check():
     """The findings of the spreadsheet as sent, with what the sidebar needs; stores nothing."""
-    me = current_user()
-    _throttle(me)
-    sent = Sent(_body())
-    first = sent.check()
-    found = association_of(sent.spreadsheet["id"], first)
+    me, _, sent, first, found = _received()
     a = _visible(found, me)
     report = sent.check(a.regulation_override) if a is not None and a.regulation_override else first
     return jsonify({**report.as_dict(), "addon": sheet_answer(sent, report, a, found is not None, me)})
@@ -313,12 +323,7 @@ def documents():
     document: 202 with the job to follow."""
     from service.workspace import sent_sheets
 
-    me = current_user()
-    _throttle(me)
-    body = _body()
-    sent = Sent(body)
-    report = sent.check()
-    found = association_of(sent.spreadsheet["id"], report)
+    me, body, sent, report, found = _received()
     a = _visible(found, me)
     if a is None:
         raise ApiError(404, "association.not_found",
@@ -357,19 +362,13 @@ def documents():
 @bp.post("/connect")
 def connect():
     """«Подключить таблицу»: the spreadsheet's association added to the workspace for its head."""
-    me = current_user()
-    _throttle(me)
-    sent = Sent(_body())
-    report = sent.check()
-    found = association_of(sent.spreadsheet["id"], report)
+    me, _, sent, _, found = _received()
     if found is not None:
         if me.sees(found):
             raise already_added(AlreadyAdded(found))
         raise ApiError(409, "association.exists", "Объединение этой таблицы уже есть в службе. Чтобы работать с ним, "
                                                   "попросите его руководителя или куратора дать вам доступ.")
-    a = _connect(sent, me)
-    return jsonify({"association": {"slug": a.slug, "name": a.short_name or a.name,
-                                    "page": public_url(current_app.config, url_for("pages.association", slug=a.slug))}}), 201
+    return jsonify({"association": _association_body(_connect(sent, me))}), 201
 
 
 def _connect(sent: Sent, me: Principal) -> Association:

@@ -17,23 +17,11 @@ import pytest
 from service.pipeline import check
 from service.sources.base import open_source
 from tests.accounts.factories import make_account
-from tests.addon.harness import CLIENT_ID, GOOGLE, addon_settings
+from tests.addon.conftest import addon_app, google  # noqa: F401  (a provider signing as Google, an app trusting it)
+from tests.addon.harness import CLIENT_ID, addon_settings
 from tests.factories import D, association
-from tests.support.oidc_provider import FakeProvider
 
 EMAIL = "belova@zdvinsk-edu.ru"
-
-
-@pytest.fixture(scope="module")
-def google():
-    p = FakeProvider(client_id=CLIENT_ID, issuer=GOOGLE).start()
-    yield p
-    p.stop()
-
-
-@pytest.fixture
-def addon_app(make_app, google):
-    return make_app(**addon_settings(google))
 
 
 @pytest.fixture
