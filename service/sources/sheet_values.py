@@ -168,8 +168,13 @@ def _value(v: Any, shown: Any, title: str, i: int, j: int) -> Any:
         if len(v) > MAX_CELL_CHARS:
             raise PayloadError(f"В ячейке {column_letter(j + 1)}{i + 1} листа «{title}» больше {_n(MAX_CELL_CHARS)} "
                                "символов.", title)
-        _require_text(v, f"«{title}»!{column_letter(j + 1)}{i + 1}")
-        if v[0].isdigit() and len(v) >= 10:
+        if not v.isascii():
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                raise PayloadError("В тексте недопустимые символы (одиночный суррогат Unicode).",
+                                   f"«{title}»!{column_letter(j + 1)}{i + 1}")
+        elif v[0].isdigit() and len(v) >= 10:
             when = _iso(v, shown)
             if when is not None:
                 return when
