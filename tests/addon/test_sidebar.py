@@ -272,3 +272,18 @@ def _screenshot(page, name: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shot)
     page.set_viewport_size(size)
+
+
+def test_the_order_asks_for_its_number_and_date(page, real):
+    from playwright.sync_api import expect
+
+    open_sidebar(page, "order", {"checkSheet": real["check"], "requestDocument": {
+        "job": {**real["job"], "state": "failed", "error": {"code": "filing.unavailable",
+                                                          "message": "Хранилище документов недоступно."}}}})
+    expect(page.locator("#order-form")).to_be_visible()
+    page.get_by_label("Номер приказа (можно оставить пустым)").fill("45-ОД")
+    page.get_by_label("Дата приказа").fill("2025-09-02")
+    page.get_by_role("button", name="Сформировать приказ").click()
+    expect(page.locator("#result-text")).to_have_text("Хранилище документов недоступно.")
+    assert calls(page, "requestDocument") == [[{"kind": "order", "number": "45-ОД", "date": "2025-09-02"}]]
+    no_overflow(page)

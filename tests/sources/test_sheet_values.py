@@ -95,3 +95,30 @@ def test_a_malformed_payload_says_where(body, where):
 
 def test_a_spreadsheet_without_a_name_is_named_for_people():
     assert SheetValuesSource({"spreadsheet": {"id": SHEET_ID}, "sheets": []}).read().name == "Google Таблица"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20),
+                     st.sampled_from(["2024-09-24", "1899-12-30T10:00:00", "2024-13-45", "2024-09-24T25:61:00"]))
+_json = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                        st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                     max_leaves=20)
+_sheet = st.fixed_dictionaries({"name": st.one_of(st.text(max_size=12), _scalars),
+                                 "values": st.one_of(st.lists(st.lists(_json, max_size=4), max_size=4), _json)},
+                                optional={"display_values": st.one_of(st.none(), st.lists(st.lists(_json, max_size=4),
+                                                                                          max_size=4))})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_json, st.fixed_dictionaries({
+    "spreadsheet": st.one_of(_json, st.fixed_dictionaries({"id": st.sampled_from([SHEET_ID, "x", ""])},
+                                                           optional={"name": _scalars, "time_zone": _scalars})),
+    "sheets": st.one_of(_json, st.lists(_sheet, max_size=4))})))
+def test_whatever_is_sent_is_a_workbook_or_a_sentence(body):
+    try:
+        raw = SheetValuesSource(body).read()
+    except SourceError as refused:
+        assert refused.code in ("request.invalid", "workbook.too_large") and refused.message
+    else:
+        assert all(isinstance(n, int) and n >= 1 for t in raw.tabs for n, _ in t.rows)
