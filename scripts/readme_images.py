@@ -15,7 +15,7 @@ from service.filing.local import LocalFiler
 from service.pdf import to_pdf
 from service.pipeline import check
 from service.schema.cells import SchoolYear
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 
@@ -27,7 +27,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         paths = write_samples(tmp / "wb", SchoolYear(2024))
-        report = check(XlsxSource(paths[0]), as_of=dt.date(2025, 9, 1))
+        report = check(WorkbookFileSource(paths[0]), as_of=dt.date(2025, 9, 1))
         outcome = Generator().generate(report, Request("protocol", meeting=1), LocalFiler(tmp / "out"),
                                        today=dt.date(2025, 9, 1))
         pdf = to_pdf(Path(outcome.filed.location))

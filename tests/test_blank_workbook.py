@@ -6,7 +6,7 @@ import openpyxl
 from service.blank_workbook import write_blank_workbook
 from service.pipeline import check
 from service.schema.layout import load_layout
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 
 
 def test_every_tab_has_canonical_headers_frozen(tmp_path):
@@ -50,7 +50,7 @@ def test_instructions_quote_the_regulation_readings(tmp_path):
 
 def test_blank_reads_back_with_only_the_findings_of_an_empty_register(tmp_path):
     path = write_blank_workbook(tmp_path / "blank.xlsx", "zdvinsky-mmo", today=dt.date(2026, 11, 22))
-    report = check(XlsxSource(path), as_of=dt.date(2026, 11, 22))
+    report = check(WorkbookFileSource(path), as_of=dt.date(2026, 11, 22))
     codes = sorted(f.code for f in report.findings)
     # No structural complaint: every sheet and column is recognised, empty columns prepared
     # for future meetings on «Посещаемость» are not errors.

@@ -10,8 +10,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from service.schema.cells import CellError, SchoolYear, parse_date, parse_email, parse_school_year
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
@@ -21,7 +19,7 @@ from service.schema.records import (
 from service.schema.resolve import resolve_references
 from service.schema.table import CellReader, find_header, read_rows
 from service.schema.text import clean, key
-from service.sources.base import RawTab, RawWorkbook, a1, is_blank
+from service.sources.base import RawTab, RawWorkbook, a1, column_letter, is_blank
 
 
 def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None) -> tuple[Workbook, list[Finding]]:
@@ -182,7 +180,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
         columns[idx] = number
     wb.attendance_columns = set(columns.values())
     marks = layout.enums["mark"]
-    letters = {idx: get_column_letter(idx + 1) for idx in columns}
+    letters = {idx: column_letter(idx + 1) for idx in columns}
     for number, values in raw.rows:
         if number <= header.row:
             continue

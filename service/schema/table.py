@@ -16,9 +16,7 @@ from service.schema.cells import (
 from service.schema.findings import Finding, finding
 from service.schema.layout import Column, Layout, Tab
 from service.schema.text import clean, key
-from openpyxl.utils import get_column_letter
-
-from service.sources.base import RawTab, a1, is_blank
+from service.sources.base import RawTab, a1, column_letter, is_blank
 
 HEADER_SCAN_ROWS = 20
 _SZD = {"сзд", "соответствие", "соответствиезанимаемойдолжности", "соответствиедолжности"}
@@ -67,7 +65,7 @@ def find_header(raw: RawTab, tab: Tab, findings: list[Finding]) -> Header | None
                 findings.append(finding(
                     "column.duplicate",
                     f"Столбец «{column.header}» встречается дважды; используется первый, "
-                    f"столбец {get_column_letter(idx + 1)} пропущен.",
+                    f"столбец {column_letter(idx + 1)} пропущен.",
                     sheet=raw.title, cell=a1(number, idx + 1)))
             return Header(number, columns, extra)
         if score > best_score:

@@ -36,7 +36,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from service.google.http import RATE_LIMIT_REASONS, http_error_info
 from service.google.ratelimit import RateLimitTimeout
-from service.sources.base import RawTab, RawWorkbook, SourceError, is_blank
+from service.sources.base import SHEETS_URL_ID, RawTab, RawWorkbook, SourceError, is_blank, is_gsheet_location
 from service.sources.limits import Limits
 
 SPREADSHEET_FIELDS = ("spreadsheetId,properties.title,"
@@ -64,15 +64,9 @@ class GoogleSourceError(SourceError):
 
 # ---------------------------------------------------------------- locations
 
-_URL_ID = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([a-zA-Z0-9_-]{10,})")
+_URL_ID = SHEETS_URL_ID
 _KEY_PARAM = re.compile(r"[?&#](?:key|id)=([a-zA-Z0-9_-]{10,})")
 _BARE_ID = re.compile(r"^[a-zA-Z0-9_-]{20,}$")
-
-
-def is_gsheet_location(location: object) -> bool:
-    text = str(location).strip()
-    return text.startswith("gsheet:") or bool(_URL_ID.search(text)) or (
-        text.startswith(("http://", "https://")) and "docs.google.com" in text)
 
 
 def parse_spreadsheet_id(location: str) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 from flask import Flask
 
 from service.settings import load_settings
-from service.sources.guard import require_defusedxml
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,7 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.json.ensure_ascii = False
-    require_defusedxml()                        # refuse to start rather than parse uploads unsafely
 
     from jobs.queue import create_huey
     from jobs.tasks import register

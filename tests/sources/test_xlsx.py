@@ -1,5 +1,5 @@
 """Real .xlsx files, written with openpyxl as Excel users lay them out, read back
-by XlsxSource and the schema reader: row numbers stay the ones the person sees,
+by WorkbookFileSource and the schema reader: row numbers stay the ones the person sees,
 columns are found by their headers in any order, and every finding points at the
 A1 cell to fix."""
 import datetime as dt
@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, Reference
 
 from service.schema.reader import read_workbook
 from service.sources.base import a1
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 from tests.factories import MEMBER_HEADERS, association, year_end
 
 D = dt.date
@@ -43,7 +43,7 @@ def test_rows_keep_their_sheet_numbers_across_titles_and_empty_rows(tmp_path):
     path = tmp_path / "состав.xlsx"
     wb.save(path)
 
-    tab = XlsxSource(path).read().tabs[0]
+    tab = WorkbookFileSource(path).read().tabs[0]
     assert numbers(tab) == [1, 2, 4, 5, 6, 9, 11]
     assert dict(tab.rows)[9][:2] == ("Смирнова Елена Сергеевна", "учитель")
     assert dict(tab.rows)[11] == (None, None, "примечание")
@@ -58,14 +58,14 @@ def test_a_sheet_whose_first_rows_were_never_touched_starts_at_its_first_real_ro
     ws["D3"] = "Мероприятие"
     path = tmp_path / "план.xlsx"
     wb.save(path)
-    assert XlsxSource(path).read().tabs[0].rows == [(3, (None, None, "№", "Мероприятие"))]
+    assert WorkbookFileSource(path).read().tabs[0].rows == [(3, (None, None, "№", "Мероприятие"))]
 
 
 @pytest.mark.parametrize("title_rows", [0, 3])
 def test_a_saved_association_reads_as_the_same_rows_as_typed(tmp_path, title_rows):
     book = association()
     book.title_rows = title_rows
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
     expected = book.raw()
     assert raw.titles() == expected.titles()
     for got, typed in zip(raw.tabs, expected.tabs):
@@ -82,7 +82,7 @@ def test_a_saved_association_reads_as_the_same_rows_as_typed(tmp_path, title_row
 def test_a_saved_compliant_association_has_no_findings(tmp_path, title_rows):
     book = association()
     book.title_rows = title_rows
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
     wb, findings = read_workbook(raw, year_end())
     assert findings == []
     assert len(wb.members) == 12 and len(wb.meetings) == 4
@@ -97,7 +97,7 @@ def test_a_diagram_on_its_own_tab_does_not_disturb_reading(tmp_path):
     chart.add_data(Reference(wb["Состав"], min_col=6, min_row=1, max_row=13), titles_from_data=True)
     wb.create_chartsheet("Диаграмма").add_chart(chart)      # «Стаж» as a diagram on its own tab
     wb.save(path)
-    raw = XlsxSource(path).read()
+    raw = WorkbookFileSource(path).read()
     assert "Диаграмма" not in raw.titles()          # no cells to read there
     assert read_workbook(raw, year_end())[1] == []
 
@@ -110,7 +110,7 @@ def test_a_bad_category_is_reported_at_the_cell_the_person_sees(tmp_path, title_
     book.title_rows = title_rows
     book.members[4]["Квалификационная категория"] = "главная"
     assert MEMBER_HEADERS.index("Квалификационная категория") == 6      # the 7th column: G
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
     _, findings = read_workbook(raw, year_end())
     (f,) = [f for f in findings if f.code == "cell.bad_choice"]
     assert (f.sheet, f.cell, f.severity) == ("Состав", cell, "error")
@@ -123,7 +123,7 @@ def test_bad_cells_on_other_tabs_point_at_their_cells(tmp_path):
     book.meetings[1]["Дата"] = "31.02.2025"                 # Заседания: 2nd meeting, Дата is column B
     book.agenda[0]["За"] = "девять"                         # Повестка: 1st question, За is column G
     book.plan[2]["Срок"] = "когда-нибудь"                   # План: 3rd item, Срок is column D
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
     _, findings = read_workbook(raw, year_end())
     assert ("cell.bad_date", "B3") in at(findings, "Заседания")
     assert ("cell.bad_number", "G2") in at(findings, "Повестка")
@@ -161,7 +161,7 @@ def test_reordered_columns_with_other_header_names_are_read_and_reported_by_thei
     rows[4 + 9][0] = "в декрете"            # a note in a column the service does not know
     _replace_members(path, rows)
 
-    raw = XlsxSource(path).read()
+    raw = WorkbookFileSource(path).read()
     wb, findings = read_workbook(raw, year_end())
     assert at(findings, "Состав") == {("cell.bad_number", "G7"), ("cell.bad_choice", "B10"),
                                       ("cell.bad_email", "I13")}
@@ -185,7 +185,7 @@ def test_dates_typed_every_usual_way_in_one_column(tmp_path):
         ws.cell(2 + i, column, value)
     wb.save(path)
 
-    members, findings = read_workbook(XlsxSource(path).read(), year_end())
+    members, findings = read_workbook(WorkbookFileSource(path).read(), year_end())
     assert at(findings, "Состав") == set()
     assert [m.birth_date for m in members.members[:len(typed)]] == [D(1980, 11, 12)] * len(typed)
 
@@ -196,7 +196,7 @@ def test_a_missing_required_column_is_named_with_its_synonyms(tmp_path):
     wb = openpyxl.load_workbook(path)
     wb["Состав"].delete_cols(MEMBER_HEADERS.index("ОО") + 1)
     wb.save(path)
-    _, findings = read_workbook(XlsxSource(path).read(), year_end())
+    _, findings = read_workbook(WorkbookFileSource(path).read(), year_end())
     (f,) = [f for f in findings if f.code == "column.missing"]
     assert f.sheet == "Состав"
     assert "нет столбца «ОО»" in f.message and "Образовательная организация" in f.message

@@ -1,0 +1,191 @@
+"""A look through a workbook's parts before the reader parses them.
+
+calamine (the reader) parses XML itself and allocates each sheet as a dense
+rectangle from its first to its last cell.  So before it runs, every XML part of an
+.xlsx or .ods is inflated once here, bounded by the sizes the guard already checked:
+
+- a part whose data does not match its declared size or checksum is refused as
+  damaged (a zip may lie about sizes; Python's zipfile stops at the declared size
+  and checks the CRC);
+- a document type declaration (`<!DOCTYPE`, `<!ENTITY`) is refused: no Excel or
+  LibreOffice file has one, and it is how entity bombs and external entities start;
+- the rectangle each sheet's cells span is measured and refused past
+  `Limits.max_sheet_cells` (a 2 KB file with cells at A1 and XFD1048576 would ask for
+  512 GB and abort the process).
+
+For .xls the same rectangles come from the cell records of the BIFF stream.
+Everything here works on bytes with C-speed searches; the cost is a few
+milliseconds for an ordinary register.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+
+from service.sources.base import SourceError, column_index
+from service.sources.budget import Budget
+from service.sources.cfb import BadCompoundFile, CompoundFile
+
+DAMAGED = "Файл повреждён: часть его данных не сходится с оглавлением архива. Откройте файл в Excel или " \
+          "LibreOffice и сохраните его заново."
+DANGEROUS = "Файл содержит недопустимые XML-конструкции (возможна атака) и не будет обработан."
+# calamine keeps an .ods sheet twice while building it (≈120 bytes a cell against ≈32 for
+# .xlsx and .xls, measured): its rectangle is charged four times.
+ODS_WEIGHT = 4
+
+_DTD = [m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
+        for enc in ("ascii", "utf-16-le", "utf-16-be")]
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The part's bytes, never more than it declares (asking for one byte more makes
+    zipfile stop there and check the CRC, so data longer than declared is caught
+    without inflating it)."""
+    try:
+        with zf.open(info) as fh:
+            return fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError,
+            RuntimeError) as exc:
+        if isinstance(exc, (NotImplementedError, RuntimeError)) or "encrypt" in str(exc).lower():
+            raise SourceError("workbook.unreadable", "Файл повреждён или сжат неизвестным способом. Откройте его "
+                                                     "в Excel или LibreOffice и сохраните заново.") from exc
+        raise SourceError("workbook.unreadable", DAMAGED) from exc
+
+
+def _refuse_dtd(data: bytes) -> None:
+    head = data[:4096]
+    if any(m in head for m in _DTD) or (b"<!" in data and any(m in data for m in _DTD)):
+        raise SourceError("workbook.unreadable", DANGEROUS)
+
+
+def scan_zip(zf: zipfile.ZipFile, kind: str, budget: Budget) -> None:
+    """Inflate and check every XML part of an .xlsx/.xlsm (`kind` "xlsx") or .ods."""
+    for info in zf.infolist():
+        name = info.filename
+        if info.is_dir() or not name.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        data = _inflate(zf, info)
+        _refuse_dtd(data)
+        if kind == "xlsx" and name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            rows, columns = xlsx_extent(data)
+            budget.sheet_area(_sheet_label(name), rows, columns)
+        elif kind == "ods" and name == "content.xml":
+            for title, rows, columns in ods_extents(data):
+                budget.sheet_area(title, rows * ODS_WEIGHT, columns)
+        budget.check_time()
+
+
+def _sheet_label(part: str) -> str:
+    return part.rsplit("/", 1)[-1].removesuffix(".xml")
+
+
+# ---------------------------------------------------------------- .xlsx
+
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?([0-9]{1,7})"')
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def xlsx_extent(data: bytes) -> tuple[int, int]:
+    """(rows, columns) from A1 to the farthest cell of a worksheet part.  Cells
+    without an address (rare, but allowed) are placed as a reader would place them:
+    after the previous cell of their row."""
+    refs = _CELL_REF.findall(data)
+    rows = max((int(r) for r in {r for _, r in refs}), default=0)
+    columns = max((column_index(c.decode()) for c in {c for c, _ in refs}), default=0)
+    cells = len(_CELL_TAG.findall(data))
+    if cells > len(refs):                                     # some cells have no address
+        row_tags = _ROW_TAG.findall(data)
+        rows = max(rows, len(row_tags))
+        widest = max((len(_CELL_TAG.findall(part)) for part in _ROW_TAG.split(data)), default=0)
+        columns = max(columns, widest)
+    return rows, columns
+
+
+# ---------------------------------------------------------------- .ods
+
+_TABLE = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
+_ROW = re.compile(rb"<table:table-row[\s/>]")
+_ROW_REPEAT = re.compile(rb'^[^>]*?table:number-rows-repeated="([0-9]{1,9})"')
+_CELL_REPEAT = re.compile(rb'table:number-columns-repeated="([0-9]{1,9})"')
+_CELL = re.compile(rb"<table:(?:covered-)?table-cell[\s/>]")
+_VALUE = re.compile(rb"office:value-type=|<text:")
+
+
+def ods_extents(data: bytes) -> list[tuple[str, int, int]]:
+    """(title, rows, columns) of every table in content.xml, counting repeated rows
+    and cells up to the last one holding a value (LibreOffice pads every sheet with
+    empty repeats to the last row and column, which readers skip)."""
+    out = []
+    tables = list(_TABLE.finditer(data))
+    for i, t in enumerate(tables):
+        end = tables[i + 1].start() if i + 1 < len(tables) else len(data)
+        title = t.group(1).decode("utf-8", "replace")
+        starts = [m.start() for m in _ROW.finditer(data, t.end(), end)]
+        rows = columns = height = 0
+        for j, at in enumerate(starts):
+            stop = starts[j + 1] if j + 1 < len(starts) else end
+            row = data[at:stop]
+            repeat_m = _ROW_REPEAT.match(row, 16)
+            repeat = int(repeat_m.group(1)) if repeat_m else 1
+            height += repeat
+            if not _VALUE.search(row):
+                continue
+            rows = height
+            width = 0
+            cells = [m.start() for m in _CELL.finditer(row)]
+            for k, c in enumerate(cells):
+                cell = row[c:cells[k + 1] if k + 1 < len(cells) else len(row)]
+                tag_end = cell.find(b">")
+                n = _CELL_REPEAT.search(cell, 0, tag_end if tag_end != -1 else len(cell))
+                width += int(n.group(1)) if n else 1
+                if _VALUE.search(cell):
+                    columns = max(columns, width)
+        out.append((title, rows, columns))
+    return out
+
+
+# ---------------------------------------------------------------- .xls
+
+_CELL_RECORDS = {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x0201, 0x00D6}
+_MULTI_RECORDS = {0x00BD, 0x00BE}
+BOF, EOF, FILEPASS = 0x0809, 0x000A, 0x002F
+PASSWORD = "Файл защищён паролем. Снимите пароль (Файл → Сведения → Защита книги) и сохраните файл заново."
+
+
+def scan_xls(compound: CompoundFile, budget: Budget) -> None:
+    """Refuse an encrypted .xls, or one whose sheet spans more cells than allowed."""
+    name = "Workbook" if "Workbook" in compound.entries else "Book"
+    try:
+        stream = compound.stream(name)
+    except (BadCompoundFile, KeyError) as exc:
+        raise SourceError("workbook.unreadable", DAMAGED) from exc
+    at, size, sheet, records = 0, len(stream), 0, 0
+    rows = columns = 0
+    while at + 4 <= size:
+        kind, length = struct.unpack_from("<HH", stream, at)
+        body = at + 4
+        if kind == FILEPASS:
+            raise SourceError("workbook.unreadable", PASSWORD)
+        if kind == BOF:                                    # a substream: the globals, a sheet, a chart
+            rows = columns = 0
+            sheet += 1
+        elif kind == EOF:
+            if rows and columns:
+                budget.sheet_area(f"№ {sheet - 1}", rows, columns)
+            rows = columns = 0
+        elif kind in _CELL_RECORDS and length >= 4:
+            r, c = struct.unpack_from("<HH", stream, body)
+            rows, columns = max(rows, r + 1), max(columns, c + 1)
+        elif kind in _MULTI_RECORDS and length >= 6:
+            r, = struct.unpack_from("<H", stream, body)
+            last, = struct.unpack_from("<H", stream, body + length - 2)
+            rows, columns = max(rows, r + 1), max(columns, last + 1)
+        at = body + length
+        records += 1
+        if records % 4096 == 0:
+            budget.check_time()
+    if rows and columns:                                   # a stream cut short before its EOF
+        budget.sheet_area(f"№ {sheet - 1}", rows, columns)
