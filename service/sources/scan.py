@@ -30,6 +30,8 @@ from service.sources.cfb import BadCompoundFile, CompoundFile
 
 DAMAGED = "Файл повреждён: часть его данных не сходится с оглавлением архива. Откройте файл в Excel или " \
           "LibreOffice и сохраните его заново."
+DAMAGED_PART = "Файл повреждён: его основная часть не читается. Откройте файл в Excel или LibreOffice и сохраните " \
+               "его заново."
 DANGEROUS = "Файл содержит недопустимые XML-конструкции (возможна атака) и не будет обработан."
 # calamine keeps an .ods sheet twice while building it (≈120 bytes a cell against ≈32 for
 # .xlsx and .xls, measured): its rectangle is charged four times.
@@ -72,6 +74,8 @@ def scan_zip(zf: zipfile.ZipFile, kind: str, budget: Budget) -> None:
             rows, columns = xlsx_extent(data)
             budget.sheet_area(_sheet_label(name), rows, columns)
         elif kind == "ods" and name == "content.xml":
+            if b"office:spreadsheet" not in data:
+                raise SourceError("workbook.unreadable", DAMAGED_PART)
             for title, rows, columns in ods_extents(data):
                 budget.sheet_area(title, rows * ODS_WEIGHT, columns)
         budget.check_time()
@@ -108,7 +112,7 @@ def xlsx_extent(data: bytes) -> tuple[int, int]:
 
 _TABLE = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
 _ROW = re.compile(rb"<table:table-row[\s/>]")
-_ROW_REPEAT = re.compile(rb'^[^>]*?table:number-rows-repeated="([0-9]{1,9})"')
+_ROW_REPEAT = re.compile(rb'[^>]*?table:number-rows-repeated="([0-9]{1,9})"')
 _CELL_REPEAT = re.compile(rb'table:number-columns-repeated="([0-9]{1,9})"')
 _CELL = re.compile(rb"<table:(?:covered-)?table-cell[\s/>]")
 _VALUE = re.compile(rb"office:value-type=|<text:")
