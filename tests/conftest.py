@@ -6,7 +6,7 @@ import pytest
 from tests.factories import association
 
 # Shared fixtures that live in their own modules (e.g. `make_instance`: real worker processes).
-pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_rows"]
+pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_rows", "tests.support.formats"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Real .xlsx files, written with openpyxl as Excel users lay them out, read back
+"""Real workbook files, written with openpyxl as Excel users lay them out (and .ods cells as
+LibreOffice types them), read back
 by WorkbookFileSource and the schema reader: row numbers stay the ones the person sees,
 columns are found by their headers in any order, and every finding points at the
 A1 cell to fix."""
@@ -208,3 +209,32 @@ def test_a1_addresses():
     assert a1(5001, 1) == "A5001"
     assert a1(10, 27) == "AA10"
     assert a1(1_048_576, 16_384) == "XFD1048576"
+
+
+def test_native_ods_values_booleans_dates_and_times(tmp_path):
+    """Cells as LibreOffice types them in an .ods of its own: booleans, dates, date-times,
+    times, percentages, and a value repeated over columns."""
+    from tests.sources.test_hostile import ods_content, write_ods
+
+    def cell(kind: str, attrs: str, shown: str, repeat: int = 1) -> str:
+        rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+        return f'<table:table-cell{rep} office:value-type="{kind}" {attrs}><text:p>{shown}</text:p></table:table-cell>'
+
+    row = "".join([
+        cell("boolean", 'office:boolean-value="true"', "ИСТИНА"),
+        cell("date", 'office:date-value="2024-11-12"', "12.11.2024"),
+        cell("date", 'office:date-value="2024-11-12T10:30:00"', "12.11.2024 10:30"),
+        cell("time", 'office:time-value="PT14H30M00S"', "14:30"),
+        cell("float", 'office:value="5"', "5"),
+        cell("float", 'office:value="2.5"', "2,5"),
+        cell("string", "", "да", repeat=3),
+    ])
+    tables = (f'<table:table table:name="Лист1"><table:table-row table:number-rows-repeated="2">'
+              '<table:table-cell/></table:table-row>'
+              f'<table:table-row><table:table-cell table:number-columns-repeated="2"/>{row}</table:table-row>'
+              '</table:table>')
+    path = write_ods(tmp_path / "типы.ods", ods_content(tables))
+    (number, values), = WorkbookFileSource(path).read().tabs[0].rows
+    assert number == 3
+    assert values == (None, None, True, D(2024, 11, 12), dt.datetime(2024, 11, 12, 10, 30), dt.time(14, 30),
+                      5, 2.5, "да", "да", "да")
