@@ -11,17 +11,19 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
-from service.pipeline import check
+from service.russian.plural import count
 from service.schema.findings import without_cell
-from service.schema.regulations import UnknownRegulation, available, load_all
+from service.schema.regulations import available, load_all
 from service.sources.base import SourceError
+from service.sources.guard import EXTENSIONS
 from service.web.actions import (
     add_google_sheet, already_added, find, request_annual_all, request_check, request_document, workspace,
 )
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.workspace import jobs as records
-from service.workspace.service import AlreadyAdded
+from service.workspace.service import AlreadyAdded, fingerprint
+from service.workspace.summary import meetings_on
 
 bp = Blueprint("pages", __name__)
 
@@ -61,6 +63,7 @@ FILTERS = {
     "kind_title": lambda k: KIND_TITLES.get(k, k),
     "severity": lambda s: SEVERITY.get(s, s),
     "job_state": lambda s: STATE.get(s, s),
+    "count": count,
 }
 
 
@@ -81,22 +84,19 @@ def _recent_jobs(limit: int = 5):
 
 @bp.get("/a/<slug>")
 def association(slug):
+    """From the database alone: the last check's snapshot holds the findings and the
+    meetings, so a view never reads the workbook (a huge one cost 31 s a view)."""
     a = find(slug)
     ws = workspace()
     snap = ws.latest_snapshot(a.id)
     groups: dict[str, list] = {}
     for f in (snap.findings if snap else []):
         groups.setdefault(f.get("sheet") or "Книга в целом", []).append(f)
-    meetings = []
-    try:
-        report = check(ws.source(a.source), regulation_id=a.regulation_override)
-        today = dt.date.today()
-        meetings = [{"number": m.number, "date": m.date, "state": m.state(today), "topic": m.topic}
-                    for m in sorted(report.data.meetings, key=lambda m: m.number)]
-    except (SourceError, UnknownRegulation):
-        pass                              # the stored findings already say why
+    meetings = meetings_on(snap.summary if snap else None, dt.date.today())
+    members = (snap.summary or {}).get("members") if snap else None
     documents = _documents(ws.documents(a))
-    return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings,
+    return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings or [],
+                           stale=snap is not None and meetings is None, members=members,
                            documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15))
 
 
@@ -162,7 +162,8 @@ def preview(slug, version_id):
 
 @bp.get("/upload")
 def upload_form():
-    return render_template("upload.html", regulations=load_all(), replace=request.args.get("replace"))
+    return render_template("upload.html", regulations=load_all(), replace=request.args.get("replace"),
+                           accept=",".join(EXTENSIONS))
 
 
 @bp.post("/upload")
@@ -177,22 +178,26 @@ def upload():
         a = add_google_sheet(sheet, regulation, current_user().name)
         return redirect(url_for("pages.association", slug=a.slug))
     if file is None or not file.filename:
-        raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx) или укажите ссылку на Google Таблицу.")
+        raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx, .ods или .xls) или укажите ссылку на "
+                                              "Google Таблицу.")
     replace = request.form.get("replace")
     target = find(replace) if replace else None          # 404 before anything is stored
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+    suffix = Path(file.filename).suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix if suffix in EXTENSIONS else ".bin") as tmp:
         file.save(tmp.name)
         try:
-            stored = ws.store_upload(Path(tmp.name), file.filename)
+            stored, report = ws.store_upload(Path(tmp.name), file.filename,
+                                             regulation_id=target.regulation_override if target else regulation)
         except SourceError as err:
             raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code, err.message)
     if target is not None:
         a = target
         ws.replace_source(a.id, str(stored), current_user().name)
-        job, _ = request_check(a, current_user().name)
+        ws.record_check(a.id, report, current_user().name, fingerprint(str(stored)))
+        request_check(a, current_user().name)                 # files the documents that became due
         return redirect(url_for("pages.association", slug=a.slug))
     try:
-        a = ws.add_association(str(stored), current_user().name, regulation_id=regulation)
+        a = ws.add_association(str(stored), current_user().name, regulation_id=regulation, report=report)
     except AlreadyAdded as exists:
         stored.unlink(missing_ok=True)
         raise already_added(exists)

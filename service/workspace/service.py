@@ -22,9 +22,11 @@ from service.filing.registry import Registry
 from service.pipeline import Report, check
 from service.schema.records import HELD, PLANNED
 from service.sources.base import SourceError, open_source
-from service.sources.guard import check_xlsx_file
+from service.sources.guard import EXTENSIONS, SUFFIX
+from service.sources.workbook_file import WorkbookFileSource
 from service.sources.limits import Limits
 from service.workspace.models import Association, AuditEvent, Snapshot
+from service.workspace.summary import summarize
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -124,23 +126,31 @@ class Workspace:
         with self.sf() as s:
             return s.get(Association, association_id)
 
-    def store_upload(self, upload: Path, original_name: str) -> Path:
-        """Check an uploaded file before keeping it: nothing hostile is ever stored."""
-        check_xlsx_file(upload, self.limits)
-        self.source(upload).read()                               # parses under the same guards
+    def store_upload(self, upload: Path, original_name: str, regulation_id: str | None = None,
+                     today: dt.date | None = None) -> tuple[Path, Report]:
+        """Check an uploaded file before keeping it — one read: the guard, the parts' scan,
+        the read and the check — so nothing hostile is ever stored.  The stored copy keeps
+        its format (.xlsx, .xlsm, .ods, .xls); returns it with the check's report."""
+        source = WorkbookFileSource(upload, limits=self.limits)
+        report = check(source, regulation_id=regulation_id, as_of=today, limits=self.limits)
         folder = Path(self.settings["WORKBOOKS_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
         stem = slugify(Path(original_name).stem) or "workbook"
-        target = folder / f"{stem}-{uuid.uuid4().hex[:8]}.xlsx"
+        suffix = Path(original_name).suffix.lower()
+        if suffix not in EXTENSIONS or SUFFIX[source.format] != suffix.replace(".xlsm", ".xlsx"):
+            suffix = SUFFIX[source.format]          # named by what it is, whatever it was called
+        target = folder / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"
         tmp = target.with_name("." + target.name + ".part")
         shutil.copyfile(upload, tmp)
         tmp.replace(target)
-        return target
+        return target, report
 
     def add_association(self, source: str, actor: str, regulation_id: str | None = None,
-                        today: dt.date | None = None) -> Association:
+                        today: dt.date | None = None, report: Report | None = None) -> Association:
+        """A new association from its workbook; `report` is the check already made of this
+        very file (an upload is read once), else the source is read now."""
         seen = fingerprint(source)
-        report = check(self.source(source), regulation_id=regulation_id, as_of=today)
+        report = report or check(self.source(source), regulation_id=regulation_id, as_of=today, limits=self.limits)
         info = report.data.info
         name = info.name or info.short_name or Path(source).stem
         with self.sf() as s:
@@ -184,7 +194,8 @@ class Workspace:
         a = self.by_id(association_id)
         seen = fingerprint(a.source)
         try:
-            report = check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
+            report = check(self.source(a.source), regulation_id=a.regulation_override, as_of=today,
+                           limits=self.limits)
         except SourceError as err:
             with self.sf() as s, s.begin():
                 row = s.get(Association, association_id)
@@ -217,7 +228,8 @@ class Workspace:
             row.regulation_id = report.regulation.id if report.regulation else None
             s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
                            regulation_id=report.regulation.id if report.regulation else None,
-                           counts=report.counts, findings=[f.as_dict() for f in report.findings]))
+                           counts=report.counts, findings=[f.as_dict() for f in report.findings],
+                           summary=summarize(report.data, report.as_of)))
             s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
                              details={"counts": report.counts, "source_sha256": sha}))
 
@@ -257,7 +269,8 @@ class Workspace:
     def generate(self, association_id: int, request: Request, actor: str, today: dt.date | None = None,
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
-        report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
+        report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today,
+                                 limits=self.limits)
         outcome = self.generator.generate(report, request, self.filer(share_with=report.data.info.curator_email),
                                           today=today, association=a.label)
         with self.sf() as s, s.begin():

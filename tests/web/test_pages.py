@@ -503,6 +503,6 @@ def test_one_unreadable_workbook_does_not_stop_the_annual_reports(client, ws, tm
     text = visible(main(follow(client, submit(client, "/reports/annual")).get_data(as_text=True)))
     assert "Состояние: готово 3 из 3" in text
     assert f"{maths.name}: готово" in text and f"{chemistry.name}: готово" in text
-    assert f"{physics.name}: Это не книга Excel (.xlsx)." in text
+    assert f"{physics.name}: Это не книга электронной таблицы." in text
     assert [v.kind for v in ws.documents(maths)] == ["annual-report"] == [v.kind for v in ws.documents(chemistry)]
     assert ws.documents(physics) == []
