@@ -12,11 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from service.google.config import GoogleConfigError
 from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
 from service.sources.limits import Limits
+
+WORKBOOK_HELP = "файл книги: .xlsx, .xlsm, .ods или .xls"
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     v = sub.add_parser("validate", help="проверить книгу и её соответствие Положению")
-    v.add_argument("workbook", help="файл .xlsx")
+    v.add_argument("workbook", help=WORKBOOK_HELP + " (или gsheet:<id>, ссылка на Google Таблицу)")
     v.add_argument("--regulation", help="идентификатор Положения; по умолчанию из «Сведений»: "
                    + ", ".join(available()))
     v.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="сформировать документ: протокол, лист регистрации, приказ, план, анализ")
     g.add_argument("kind", choices=("protocol", "registration-sheet", "order", "work-plan", "annual-report"))
-    g.add_argument("workbook", help="файл .xlsx")
+    g.add_argument("workbook", help=WORKBOOK_HELP)
     g.add_argument("--meeting", type=int, help="номер заседания (протокол, лист регистрации)")
     g.add_argument("--plan-item", type=int, help="номер мероприятия плана (лист регистрации)")
     g.add_argument("--year", help="учебный год книги, например 2024-2025 (проверяется)")
@@ -68,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("init-workbook", help="создать пустую книгу для заполнения")
-    i.add_argument("path")
+    i.add_argument("path", help="куда записать книгу (.xlsx для Excel, .ods для LibreOffice, МойОфис, Р7-Офис)")
+    i.add_argument("--format", choices=("xlsx", "ods"), dest="book_format",
+                   help="формат книги; по умолчанию по расширению файла, иначе xlsx")
     i.add_argument("--regulation", help="идентификатор Положения")
     i.add_argument("--force", action="store_true", help="перезаписать существующий файл")
     i.set_defaults(func=cmd_init_workbook)
@@ -164,7 +167,10 @@ def cmd_init_workbook(args) -> int:
         raise UsageError(f"файл уже существует: {path} (добавьте --force, чтобы перезаписать)")
     if args.regulation and args.regulation not in available():
         raise UnknownRegulation(args.regulation)
-    write_blank_workbook(path, regulation_id=args.regulation)
+    fmt = args.book_format or (path.suffix.lower().lstrip(".") if path.suffix.lower() in (".xlsx", ".ods") else "xlsx")
+    if path.suffix.lower() in (".xlsx", ".ods", ".xls", ".xlsm") and path.suffix.lower() != f".{fmt}":
+        raise UsageError(f"расширение файла {path.suffix} не совпадает с форматом --format {fmt}")
+    write_blank_workbook(path, regulation_id=args.regulation, fmt=fmt)
     print(path)
     return EXIT_OK
 
@@ -252,12 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except UnknownRegulation as err:
         print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
-    except GoogleConfigError as err:
-        print(f"mo-docs: {err} [google.config]", file=sys.stderr)
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except (UsageError, ValueError) as err:
-        print(f"mo-docs: {err}", file=sys.stderr)
+        google = sys.modules.get("service.google.config")     # loaded only when a Google source is used
+        if google is not None and isinstance(err, google.GoogleConfigError):
+            print(f"mo-docs: {err} [google.config]", file=sys.stderr)
+        else:
+            print(f"mo-docs: {err}", file=sys.stderr)
     except BrokenPipeError:                 # `mo-docs validate … | head`
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK

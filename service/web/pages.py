@@ -204,16 +204,29 @@ def upload():
     return redirect(url_for("pages.association", slug=a.slug))
 
 
+BLANK_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "ods": "application/vnd.oasis.opendocument.spreadsheet"}
+
+
 @bp.get("/blank.xlsx")
 def blank():
+    return _blank("xlsx")
+
+
+@bp.get("/blank.ods")
+def blank_ods():
+    return _blank("ods")
+
+
+def _blank(fmt: str):
     regulation = request.args.get("regulation") or None
     if regulation and regulation not in available():
         raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_blank_workbook(Path(tmp) / "blank.xlsx", regulation)
+        path = write_blank_workbook(Path(tmp) / f"blank.{fmt}", regulation, fmt=fmt)
         data = path.read_bytes()
-    return send_file(io.BytesIO(data), as_attachment=True, download_name="Книга МО (пустая).xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"Книга МО (пустая).{fmt}",
+                     mimetype=BLANK_TYPES[fmt])
 
 
 @bp.post("/reports/annual")
