@@ -59,7 +59,13 @@ SETTINGS: list[Setting] = [
     Setting("WATCH_INTERVAL_MINUTES", 5, "How often the periodic job looks for changed workbooks.", _int),
     Setting("JOB_LEASE_SECONDS", 300, "How long a worker may hold a job before the sweeper re-queues it.", _int),
     Setting("JOB_MAX_ATTEMPTS", 3, "Attempts before a job is marked failed.", _int),
+    Setting("JOB_WAIT_SECONDS", 30.0, "How long a job waits, in arrival order, for its association's other job to "
+            "finish before it goes back to the queue.", _float),
     Setting("WORKERS", 2, "Threads of the job consumer.", _int),
+    Setting("QUEUE_POLL_SECONDS", 0.05, "Longest wait of an idle worker before it looks at a SQLite queue again "
+            "(Redis wakes it at once).", _float),
+    Setting("DATABASE_BUSY_SECONDS", 3.0, "How long a request waits for a locked database before it answers 503 "
+            "with Retry-After.", _float),
     Setting("PORT", 8000, "Port of the web server (always on 127.0.0.1 until accounts exist).", _int),
     Setting("DEMO", False, "Create the demo workspace (three sample associations) on first start.", _bool),
     Setting("AUTO_REGISTRATION_DAYS", 7, "Registration sheets are prepared this many days before a planned "

@@ -23,6 +23,17 @@ SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "stri
 
 
 def spec() -> dict:
+    """Every operation may also answer 503 (the database is busy: retry after Retry-After
+    seconds), and every POST 413 (a body over its limit)."""
+    described = _spec()
+    for path in described["paths"].values():
+        for method, operation in path.items():
+            extra = (503, 413) if method == "post" else (503,)
+            operation["responses"].update(_error_responses(*extra))
+    return described
+
+
+def _spec() -> dict:
     nullable_int = {"type": ["integer", "null"]}
     nullable_str = {"type": ["string", "null"]}
     return {

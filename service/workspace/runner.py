@@ -30,16 +30,43 @@ class Busy(Exception):
     """The association is being processed by another worker; try again shortly."""
 
 
-def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
+LOCK_POLL_SECONDS = 0.02          # how often a waiting job looks at another process's association lock
+
+
+def run(ws: Workspace, job_id: str, today: dt.date | None = None, wait: float = 0.0) -> str:
+    """Run one job.  A job of an association that is busy waits its turn (at most `wait`
+    seconds: behind earlier jobs of this process in arrival order, then for another
+    process's lock) and raises Busy if the turn does not come; it is not claimed while
+    it waits, so it stays «queued» and costs no attempt."""
     lease = dt.timedelta(seconds=int(ws.settings["JOB_LEASE_SECONDS"]))
     me = worker_id()
+    job = jobs.get(ws.sf, job_id)
+    if job is None or job.state in (jobs.DONE, jobs.FAILED):
+        return "skipped"
+    if job.association_id is None:
+        return _claimed(ws, job_id, me, lease, today)
+    deadline = time.monotonic() + wait
+    with ws.gate.turn(job.association_id, timeout=wait) as came:
+        if not came or not _lock(ws, job.association_id, me, lease, deadline):
+            raise Busy(job_id)
+        try:
+            return _claimed(ws, job_id, me, lease, today)
+        finally:
+            jobs.unlock_association(ws.sf, job.association_id, me)
+
+
+def _lock(ws: Workspace, association_id: int, me: str, lease: dt.timedelta, deadline: float) -> bool:
+    while not jobs.lock_association(ws.sf, association_id, me, lease):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(LOCK_POLL_SECONDS)
+    return True
+
+
+def _claimed(ws: Workspace, job_id: str, me: str, lease: dt.timedelta, today: dt.date | None) -> str:
     if not jobs.claim(ws.sf, job_id, me, lease):
         return "skipped"                       # done already, or another worker holds a live lease
     job = jobs.get(ws.sf, job_id)
-    locked = job.association_id is None or jobs.lock_association(ws.sf, job.association_id, me, lease)
-    if not locked:
-        jobs.release(ws.sf, job_id, me)
-        raise Busy(job_id)
     keeper = _LeaseKeeper(ws, job_id, job.association_id, me, lease)
     keeper.start()
     try:
@@ -64,8 +91,6 @@ def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
                          retry=True)
     finally:
         keeper.stop()
-        if job.association_id is not None:
-            jobs.unlock_association(ws.sf, job.association_id, me)
 
 
 class _LeaseKeeper(threading.Thread):

@@ -25,6 +25,7 @@ from service.sources.base import SourceError, open_source
 from service.sources.guard import EXTENSIONS, SUFFIX
 from service.sources.workbook_file import WorkbookFileSource
 from service.sources.limits import Limits
+from service.workspace.gate import AssociationGate
 from service.workspace.models import Association, AuditEvent, Snapshot
 from service.workspace.summary import summarize
 
@@ -76,9 +77,11 @@ class Workspace:
 
     def __post_init__(self):
         if self.engine is None:
-            self.engine = make_engine(self.settings["DATABASE_URL"])
+            self.engine = make_engine(self.settings["DATABASE_URL"],
+                                      busy_seconds=float(self.settings.get("DATABASE_BUSY_SECONDS") or 10.0))
         self.sf = self.sf or sessionmaker(self.engine, expire_on_commit=False)
         self.registry = Registry(self.engine)
+        self.gate = AssociationGate()
         self.limits = dataclasses.replace(Limits.from_env(), max_file_bytes=int(self.settings["MAX_UPLOAD_BYTES"]))
 
     # ---------------------------------------------------------------- sources and filing
