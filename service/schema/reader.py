@@ -181,6 +181,8 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
     wb.attendance_columns = set(columns.values())
     marks = layout.enums["mark"]
     letters = {idx: column_letter(idx + 1) for idx in columns}
+    marked = list(columns.items())
+    append = wb.attendance.append                # 20 000 marks in a large register: kept tight
     for number, values in raw.rows:
         if number <= header.row:
             continue
@@ -188,10 +190,11 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
         if is_blank(name):
             continue
         name = clean(str(name))
-        for idx, meeting in columns.items():
-            value = values[idx] if idx < len(values) else None
+        width = len(values)
+        for idx, meeting in marked:
+            value = values[idx] if idx < width else None
             cell = f"{letters[idx]}{number}"
-            if is_blank(value):
+            if value is None or (value.__class__ is str and not value.strip()):
                 mark = ABSENT
             else:
                 try:
@@ -203,8 +206,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                         "отсутствие: «-», «н», пусто; уважительная причина: «у», «б», «уваж».",
                         sheet=raw.title, cell=cell, meeting=meeting))
                     continue
-            wb.attendance.append(AttendanceMark(meeting=meeting, name=name, member=None,
-                                                mark=mark, cell=cell))
+            append(AttendanceMark(meeting, name, None, mark, cell))
 
 
 def _meeting_of_header(title: Any, by_date: dict[dt.date, list[int]]) -> int | None:

@@ -107,17 +107,19 @@ class CellReader:
 def read_rows(raw: RawTab, tab: Tab, header: Header, reader: CellReader,
               findings: list[Finding]) -> list[Row]:
     rows = []
+    mapped = [(field_key, idx, tab.column(field_key), column_letter(idx + 1))
+              for field_key, idx in header.columns.items()]
     for number, values in raw.rows:
         if number <= header.row:
             continue
         row = Row(number)
         seen_any = False
-        for field_key, idx in header.columns.items():
-            column = tab.column(field_key)
-            value = values[idx] if idx < len(values) else None
-            cell = a1(number, idx + 1)
+        width = len(values)
+        for field_key, idx, column, letter in mapped:
+            value = values[idx] if idx < width else None
+            cell = f"{letter}{number}"
             row.cells[field_key] = cell
-            if is_blank(value):
+            if value is None or (value.__class__ is str and not value.strip()):
                 row.values[field_key] = column.default
                 continue
             seen_any = True

@@ -87,7 +87,10 @@ def _sheet_label(part: str) -> str:
 
 # ---------------------------------------------------------------- .xlsx
 
-_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?([0-9]{1,7})"')
+# Cells are addressed r="B5" (rows r="5").  The search starts at the literal `r="`, which
+# is fast; it may also count other attributes ending in «r» — only ever more, never less.
+_REF_ROWS = re.compile(rb'r="\$?[A-Za-z]{1,3}\$?([0-9]{1,7})"')
+_REF_COLUMNS = re.compile(rb'r="\$?([A-Za-z]{1,3})\$?[0-9]')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 
@@ -96,13 +99,15 @@ def xlsx_extent(data: bytes) -> tuple[int, int]:
     """(rows, columns) from A1 to the farthest cell of a worksheet part.  Cells
     without an address (rare, but allowed) are placed as a reader would place them:
     after the previous cell of their row."""
-    refs = _CELL_REF.findall(data)
-    rows = max((int(r) for r in {r for _, r in refs}), default=0)
-    columns = max((column_index(c.decode()) for c in {c for c, _ in refs}), default=0)
-    cells = len(_CELL_TAG.findall(data))
-    if cells > len(refs):                                     # some cells have no address
-        row_tags = _ROW_TAG.findall(data)
-        rows = max(rows, len(row_tags))
+    row_refs = _REF_ROWS.findall(data)
+    rows = max(map(int, set(row_refs)), default=0)
+    columns = max((column_index(c.decode()) for c in set(_REF_COLUMNS.findall(data))), default=0)
+    if b":c " in data or b":row " in data:                      # a namespace prefix: count the slow way
+        cells = len(_CELL_TAG.findall(data))
+    else:
+        cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+    if cells > len(row_refs):                                   # some cells have no address
+        rows = max(rows, len(_ROW_TAG.findall(data)))
         widest = max((len(_CELL_TAG.findall(part)) for part in _ROW_TAG.split(data)), default=0)
         columns = max(columns, widest)
     return rows, columns

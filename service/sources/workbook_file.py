@@ -88,18 +88,21 @@ def _rows(sheet, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
     if start is None:
         return
     pad = (None,) * start[1]
+    value = _value
     for number, values in enumerate(sheet.iter_rows(), start=1):
         if number > max_rows:
             break
         if number > start[0]:
-            yield number, pad + tuple(_value(v) for v in values)
+            row = tuple(map(value, values))
+            yield number, pad + row if pad else row
 
 
-def _value(v: Any) -> Any:
-    if isinstance(v, str) and not v:
-        return None
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
-        return int(v)
-    if isinstance(v, dt.timedelta):                 # a duration cell: as Excel shows it, «1:30:00»
-        return str(v)
+def _value(v: Any, _str=str, _float=float) -> Any:
+    cls = v.__class__
+    if cls is _str:
+        return v if v else None
+    if cls is _float:
+        return int(v) if v.is_integer() and -9e15 < v < 9e15 else v
+    if cls is dt.timedelta:                       # a duration cell: as Excel shows it, «1:30:00»
+        return _str(v)
     return v
