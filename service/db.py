@@ -78,6 +78,10 @@ def make_engine(url: str, busy_seconds: float = 10.0) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            # WAL's recommended durability: a commit no longer waits for fsync (0.6 ms each,
+            # eight or so per job); the database stays consistent after any crash, and only
+            # the last commits before a power cut can be lost — the job sweeper redoes those.
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()

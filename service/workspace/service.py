@@ -27,6 +27,7 @@ from service.sources.workbook_file import WorkbookFileSource
 from service.sources.limits import Limits
 from service.workspace.gate import AssociationGate
 from service.workspace.models import Association, AuditEvent, Snapshot
+from service.workspace.reports import ReportCache
 from service.workspace.summary import summarize
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -82,6 +83,7 @@ class Workspace:
         self.sf = self.sf or sessionmaker(self.engine, expire_on_commit=False)
         self.registry = Registry(self.engine)
         self.gate = AssociationGate()
+        self.reports = ReportCache()
         self.limits = dataclasses.replace(Limits.from_env(), max_file_bytes=int(self.settings["MAX_UPLOAD_BYTES"]))
 
     # ---------------------------------------------------------------- sources and filing
@@ -272,8 +274,10 @@ class Workspace:
     def generate(self, association_id: int, request: Request, actor: str, today: dt.date | None = None,
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
-        report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today,
-                                 limits=self.limits)
+        if report is None:
+            as_of = today or dt.date.today()
+            report = self.reports.get(a.source, a.regulation_override, as_of, lambda: check(
+                self.source(a.source), regulation_id=a.regulation_override, as_of=as_of, limits=self.limits))
         outcome = self.generator.generate(report, request, self.filer(share_with=report.data.info.curator_email),
                                           today=today, association=a.label)
         with self.sf() as s, s.begin():
