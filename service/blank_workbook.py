@@ -46,8 +46,16 @@ INSTRUCTIONS = [
 def write_blank_workbook(path: Path, regulation_id: str | None = None, today: dt.date | None = None,
                          layout: Layout | None = None, fmt: str | None = None) -> Path:
     """Write the blank to `path`; the format is `fmt` or the path's suffix (.xlsx default)."""
-    fmt = fmt or (Path(path).suffix.lower().lstrip(".") if Path(path).suffix.lower() in (".xlsx", ".ods") else "xlsx")
-    return SAVERS[fmt](blank_sheets(regulation_id, today, layout), Path(path))
+    return SAVERS[format_for(path, fmt)](blank_sheets(regulation_id, today, layout), Path(path))
+
+
+def format_for(path: Path | str, fmt: str | None = None) -> str:
+    """`fmt`, or the one the file name says; ValueError when the two disagree."""
+    suffix = Path(path).suffix.lower()
+    named = suffix.lstrip(".") if suffix.lstrip(".") in FORMATS else None
+    if fmt and suffix in (".xlsx", ".xlsm", ".ods", ".xls") and named != fmt:
+        raise ValueError(f"расширение файла {suffix} не совпадает с форматом {fmt}")
+    return fmt or named or "xlsx"
 
 
 def blank_sheets(regulation_id: str | None = None, today: dt.date | None = None,

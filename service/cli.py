@@ -160,17 +160,14 @@ def cmd_generate(args) -> int:
 
 
 def cmd_init_workbook(args) -> int:
-    from service.blank_workbook import write_blank_workbook
+    from service.blank_workbook import format_for, write_blank_workbook
 
     path = Path(args.path)
     if path.exists() and not args.force:
         raise UsageError(f"файл уже существует: {path} (добавьте --force, чтобы перезаписать)")
     if args.regulation and args.regulation not in available():
         raise UnknownRegulation(args.regulation)
-    fmt = args.book_format or (path.suffix.lower().lstrip(".") if path.suffix.lower() in (".xlsx", ".ods") else "xlsx")
-    if path.suffix.lower() in (".xlsx", ".ods", ".xls", ".xlsm") and path.suffix.lower() != f".{fmt}":
-        raise UsageError(f"расширение файла {path.suffix} не совпадает с форматом --format {fmt}")
-    write_blank_workbook(path, regulation_id=args.regulation, fmt=fmt)
+    write_blank_workbook(path, regulation_id=args.regulation, fmt=format_for(path, args.book_format))
     print(path)
     return EXIT_OK
 
