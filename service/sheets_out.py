@@ -152,19 +152,25 @@ def _cell(value: Any, style: str | None = None, validation: str | None = None) -
     return f'<table:table-cell{attrs} office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
 
-def _row(cells: list[str]) -> str:
-    """A row, with runs of identical cells written once (number-columns-repeated)."""
+def _runs(items: list[str], tag: str, attribute: str) -> list[str]:
+    """Runs of identical elements written once, with `attribute` counting them
+    (number-columns-repeated for cells, number-rows-repeated for rows)."""
     out, i = [], 0
-    while i < len(cells):
+    while i < len(items):
         j = i
-        while j + 1 < len(cells) and cells[j + 1] == cells[i]:
+        while j + 1 < len(items) and items[j + 1] == items[i]:
             j += 1
-        cell = cells[i]
+        item = items[i]
         if j > i:
-            cell = cell.replace("<table:table-cell", f'<table:table-cell table:number-columns-repeated="{j - i + 1}"', 1)
-        out.append(cell)
+            item = item.replace(tag, f'{tag} table:{attribute}="{j - i + 1}"', 1)
+        out.append(item)
         i = j + 1
-    return "<table:table-row>" + "".join(out) + "</table:table-row>"
+    return out
+
+
+def _row(cells: list[str]) -> str:
+    return "<table:table-row>" + "".join(_runs(cells, "<table:table-cell", "number-columns-repeated")) \
+        + "</table:table-row>"
 
 
 def _width(sheet: OutSheet) -> int:
@@ -196,16 +202,7 @@ def _sheet_xml(index: int, sheet: OutSheet, validations: dict[DropDown, str]) ->
         while cells and cells[-1] == "<table:table-cell/>":
             cells.pop()
         rendered.append(_row(cells or ["<table:table-cell/>"]))
-    rows, i = [], 0                       # identical rows written once (number-rows-repeated)
-    while i < len(rendered):
-        j = i
-        while j + 1 < len(rendered) and rendered[j + 1] == rendered[i]:
-            j += 1
-        row = rendered[i]
-        if j > i:
-            row = row.replace("<table:table-row>", f'<table:table-row table:number-rows-repeated="{j - i + 1}">', 1)
-        rows.append(row)
-        i = j + 1
+    rows = _runs(rendered, "<table:table-row", "number-rows-repeated")
     style = "ta-hidden" if sheet.hidden else "ta"
     return f'<table:table table:name={quoteattr(sheet.title)} table:style-name="{style}">{columns}{"".join(rows)}</table:table>'
 
