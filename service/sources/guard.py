@@ -31,12 +31,6 @@ ODS_PASSWORD = ("Файл защищён паролем. Снимите паро
                 "или сохраните без пароля) и загрузите файл заново.")
 
 
-def check_workbook_file(path: Path, limits: Limits) -> str:
-    """The format of `path` (XLSX, ODS or XLS); SourceError unless it looks like a safe,
-    sane workbook of that format."""
-    return read_checked(path, limits)[0]
-
-
 def read_checked(path: Path, limits: Limits) -> tuple[str, bytes]:
     """(format, the file's bytes) once they passed the checks: the reader then parses
     exactly the bytes that were checked, even if the file is saved over meanwhile."""
@@ -56,6 +50,8 @@ def read_checked(path: Path, limits: Limits) -> tuple[str, bytes]:
 
 
 def check_workbook_bytes(data: bytes, limits: Limits) -> str:
+    """The format of `data` (XLSX, ODS or XLS); SourceError unless it looks like a safe,
+    sane workbook of that format."""
     if not data:
         raise SourceError("workbook.unreadable", "Файл пуст.")
     if len(data) > limits.max_file_bytes:

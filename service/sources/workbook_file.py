@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from service.sources.base import RawTab, RawWorkbook, SourceError
 from service.sources.budget import Budget, fill_tab
 from service.sources.cfb import CompoundFile
-from service.sources.guard import ODS, XLS, read_checked
+from service.sources.guard import XLS, read_checked
 from service.sources.limits import Limits
 from service.sources.scan import PASSWORD, scan_xls, scan_zip
 
@@ -49,20 +50,17 @@ class WorkbookFileSource:
         else:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 scan_zip(zf, kind, budget)
-        try:
+        with _parser_failures(calamine, BROKEN):
             wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except calamine.PasswordError as exc:
-            raise SourceError("workbook.unreadable", PASSWORD) from exc
-        except (calamine.CalamineError, ValueError, OSError, UnicodeError) as exc:
-            raise SourceError("workbook.unreadable", BROKEN) from exc
         try:
             tabs = []
             for meta in wb.sheets_metadata:
                 if str(meta.typ).endswith(("ChartSheet", "Vba")):
                     continue                                  # a chart has no cells
                 tab = RawTab(title=meta.name)
-                sheet = _sheet(calamine, wb, meta.name)
-                fill_tab(tab, _rows(sheet, self.limits.max_rows), self.limits, budget)
+                with _parser_failures(calamine, SHEET_BROKEN):
+                    sheet = wb.get_sheet_by_name(meta.name)
+                    fill_tab(tab, _rows(sheet, self.limits.max_rows), self.limits, budget)
                 if sheet.end is not None and sheet.end[0] + 1 > self.limits.max_rows:
                     tab.truncated_at = self.limits.max_rows + 1      # the used range goes on below
                 tabs.append(tab)
@@ -72,13 +70,23 @@ class WorkbookFileSource:
             wb.close()
 
 
-def _sheet(calamine, wb, name: str):
+@contextmanager
+def _parser_failures(calamine, message: str) -> Iterator[None]:
+    """What the parser raises on a damaged file, as one Russian sentence.  A Rust panic
+    arrives as pyo3's PanicException, which derives from BaseException: it is a damaged
+    file too, not a reason to stop the process."""
     try:
-        return wb.get_sheet_by_name(name)
+        yield
+    except SourceError:
+        raise
     except calamine.PasswordError as exc:
         raise SourceError("workbook.unreadable", PASSWORD) from exc
-    except (calamine.CalamineError, ValueError, OSError, UnicodeError) as exc:
-        raise SourceError("workbook.unreadable", SHEET_BROKEN) from exc
+    except (calamine.CalamineError, ValueError, OSError, UnicodeError, IndexError, OverflowError) as exc:
+        raise SourceError("workbook.unreadable", message) from exc
+    except BaseException as exc:                  # noqa: BLE001 - only the parser's panic is turned into a finding
+        if type(exc).__name__ == "PanicException":
+            raise SourceError("workbook.unreadable", message) from exc
+        raise
 
 
 def _rows(sheet, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]]]:

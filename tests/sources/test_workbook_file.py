@@ -10,7 +10,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 
 from service.schema.reader import read_workbook
-from service.sources.base import a1
+from service.sources.base import SourceError, a1
 from service.sources.workbook_file import WorkbookFileSource
 from tests.factories import MEMBER_HEADERS, association, year_end
 
@@ -238,3 +238,28 @@ def test_native_ods_values_booleans_dates_and_times(tmp_path):
     assert number == 3
     assert values == (None, None, True, D(2024, 11, 12), dt.datetime(2024, 11, 12, 10, 30), dt.time(14, 30),
                       5, 2.5, "да", "да", "да")
+
+
+def test_a_panic_of_the_parser_is_a_damaged_file_not_a_crash(tmp_path, monkeypatch):
+    """pyo3 turns a Rust panic into PanicException, a BaseException: it must end as one
+    Russian sentence like any damaged file, and nothing else may be swallowed."""
+    import python_calamine
+
+    class PanicException(BaseException):
+        pass
+
+    def panics(*args, **kwargs):
+        raise PanicException("index out of bounds")
+
+    path = association().save(tmp_path / "mmo.xlsx")
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", panics)
+    with pytest.raises(SourceError) as info:
+        WorkbookFileSource(path).read()
+    assert info.value.code == "workbook.unreadable" and "повреждён" in info.value.message
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        WorkbookFileSource(path).read()
