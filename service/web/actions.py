@@ -61,7 +61,7 @@ def add_google_sheet(location: str, regulation: str | None, actor: str) -> Assoc
         raise ApiError(400, "request.invalid", "Это не ссылка на Google Таблицу и не gsheet:<id>.")
     if workspace().google is None:
         raise ApiError(400, "google.disabled", "Чтение Google Таблиц не настроено на этом сервере "
-                                               "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом .xlsx.")
+                                               "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом (.xlsx, .ods или .xls).")
     try:
         return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation)
     except SourceError as err:

@@ -47,7 +47,8 @@ def _spec() -> dict:
                         "responses": {**_ok({"type": "object", "required": ["associations"],
                                              "properties": {"associations": {"type": "array", "items": _ref("Association")}}}),
                                       **_error_responses(500)}},
-                "post": {"summary": "Добавить объединение по Google Таблице (файлы .xlsx — через страницу загрузки)",
+                "post": {"summary": "Добавить объединение по Google Таблице (файлы .xlsx, .ods, .xls — через страницу "
+                                    "загрузки)",
                          "operationId": "addAssociation",
                          "requestBody": {"required": True, "content": {"application/json": {"schema": {
                              "type": "object", "required": ["source"], "properties": {
