@@ -85,7 +85,10 @@ def zip_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
         info = zf.getinfo("mimetype")
         if info.file_size <= 200 and zf.read(info).strip() == ODS_MIMETYPE:
             return ODS
-    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+    if "xl/workbook.bin" in names or any(n.startswith("xl/") and n.endswith(".bin") and "sheet" in n for n in names):
+        raise SourceError("workbook.unreadable", "Это двоичная книга Excel (.xlsb): сохраните её как «Книга Excel "
+                                                 "(.xlsx)» и загрузите снова.")
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return XLSX
     raise SourceError("workbook.unreadable", "Это архив, но не книга Excel (.xlsx) и не таблица LibreOffice (.ods).")
 

@@ -70,11 +70,14 @@ def scan_zip(zf: zipfile.ZipFile, kind: str, budget: Budget) -> None:
             continue
         data = _inflate(zf, info)
         _refuse_dtd(data)
-        if kind == "xlsx" and name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        # Every part the reader could take for a sheet is measured, whatever it is called
+        # (the workbook's relationships may point anywhere) and whatever the container was
+        # taken for: a zip may carry both an .xlsx and an .ods inside.
+        if name.startswith("xl/") and name.endswith(".xml"):
             rows, columns = xlsx_extent(data)
             budget.sheet_area(_sheet_label(name), rows, columns)
-        elif kind == "ods" and name == "content.xml":
-            if b"office:spreadsheet" not in data:
+        elif name == "content.xml":
+            if kind == "ods" and b"office:spreadsheet" not in data:
                 raise SourceError("workbook.unreadable", DAMAGED_PART)
             for title, rows, columns in ods_extents(data):
                 budget.sheet_area(title, rows * ODS_WEIGHT, columns)

@@ -1047,3 +1047,40 @@ def test_the_parser_itself_expands_no_entity(built, name):
         assert (_status("VmHWM") - before) / 1024 < 32
     text = " ".join(values)
     assert "lollol" not in text and "root:" not in text and len(text) < 10_000
+
+
+def test_a_sheet_part_with_an_unusual_name_is_measured_too(tmp_path):
+    """The workbook's relationships may name any part as a sheet: «xl/data/list.xml»."""
+    path = _far_corners(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        items = {i.filename: zf.read(i) for i in zf.infolist()}
+    items["xl/data/list.xml"] = items.pop("xl/worksheets/sheet1.xml")
+    items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"data/list.xml")
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(b"/xl/worksheets/sheet1.xml",
+                                                                        b"/xl/data/list.xml")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in items.items():
+            zf.writestr(name, data)
+    measured = read_measured(path)
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
+
+
+def test_a_zip_that_is_both_an_xlsx_and_an_ods_is_measured_as_both(tmp_path):
+    """calamine may take such a file for an .xlsx while the container looks like an .ods."""
+    path = _far_corners(tmp_path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", ods_content(valid_ods_tables()))
+    measured = read_measured(path)
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
+
+
+def test_a_binary_excel_workbook_is_refused_with_advice(tmp_path):
+    path = tmp_path / "книга.xlsb"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", f"{XML_HEAD}<Types/>")
+        zf.writestr("xl/workbook.bin", pseudo_random(2000))
+        zf.writestr("xl/worksheets/sheet1.bin", pseudo_random(2000))
+    measured = read_measured(path)
+    assert measured.error is not None and ".xlsb" in measured.error.message and "«Книга Excel" in measured.error.message
