@@ -62,11 +62,12 @@ def test_a_sheet_whose_first_rows_were_never_touched_starts_at_its_first_real_ro
     assert WorkbookFileSource(path).read().tabs[0].rows == [(3, (None, None, "№", "Мероприятие"))]
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
 @pytest.mark.parametrize("title_rows", [0, 3])
-def test_a_saved_association_reads_as_the_same_rows_as_typed(tmp_path, title_rows):
+def test_a_saved_association_reads_as_the_same_rows_as_typed(tmp_path, title_rows, suffix):
     book = association()
     book.title_rows = title_rows
-    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / f"mmo{suffix}")).read()
     expected = book.raw()
     assert raw.titles() == expected.titles()
     for got, typed in zip(raw.tabs, expected.tabs):
