@@ -40,13 +40,14 @@ class Budget:
             raise SourceError(TOO_LARGE, f"Книга не прочитана за {_seconds(self.limits.max_seconds)}: она слишком "
                               "велика или сложна. Удалите из неё лишние листы и строки.")
 
-    def sheet_area(self, title: str, rows: int, columns: int) -> None:
+    def sheet_area(self, title: str | None, rows: int, columns: int, weight: int = 1) -> None:
         """Refuse a sheet whose cells span more than `max_sheet_cells` (a reader would
-        allocate the whole rectangle before giving us its first row)."""
-        if rows * columns > self.limits.max_sheet_cells:
-            raise SourceError(TOO_LARGE, f"Лист «{title[:60]}» занимает {rows:,} строк × {columns:,} столбцов"
-                              .replace(",", " ") + ": такой лист не обрабатывается. Удалите лишние ячейки "
-                              "далеко за пределами таблицы.")
+        allocate the whole rectangle before giving us its first row); `weight`: what a
+        cell of this format costs the reader against one of .xlsx."""
+        if rows * columns * weight > self.limits.max_sheet_cells:
+            which = f"Лист «{title[:60]}»" if title else "Один из листов"
+            raise SourceError(TOO_LARGE, f"{which} занимает {rows:,} строк × {columns:,} столбцов".replace(",", " ")
+                              + ": такой лист не обрабатывается. Удалите лишние ячейки далеко за пределами таблицы.")
 
 
 def fill_tab(tab: RawTab, rows: Iterable[tuple[int, Sequence[Any]]], limits: Limits, budget: Budget) -> RawTab:

@@ -62,30 +62,32 @@ def _refuse_dtd(data: bytes) -> None:
         raise SourceError("workbook.unreadable", DANGEROUS)
 
 
+MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".bin")
+
+
 def scan_zip(zf: zipfile.ZipFile, kind: str, budget: Budget) -> None:
-    """Inflate and check every XML part of an .xlsx/.xlsm (`kind` "xlsx") or .ods."""
+    """Inflate and check every part of an .xlsx/.xlsm (`kind` "xlsx") or .ods: any part
+    may be read as XML (the workbook's relationships may point at any name), so only
+    pictures and binary blobs are spared the XML checks — not the size and CRC check."""
     for info in zf.infolist():
-        name = info.filename
-        if info.is_dir() or not name.lower().endswith((".xml", ".rels", ".vml")):
+        if info.is_dir():
             continue
+        name = info.filename
         data = _inflate(zf, info)
+        if name.lower().endswith(MEDIA):
+            continue
         _refuse_dtd(data)
         # Every part the reader could take for a sheet is measured, whatever it is called
-        # (the workbook's relationships may point anywhere) and whatever the container was
-        # taken for: a zip may carry both an .xlsx and an .ods inside.
-        if name.startswith("xl/") and name.endswith(".xml"):
+        # and whatever the container was taken for: a zip may carry both an .xlsx and an .ods.
+        if name.startswith("xl/"):
             rows, columns = xlsx_extent(data)
-            budget.sheet_area(_sheet_label(name), rows, columns)
+            budget.sheet_area(None, rows, columns)
         elif name == "content.xml":
             if kind == "ods" and b"office:spreadsheet" not in data:
                 raise SourceError("workbook.unreadable", DAMAGED_PART)
             for title, rows, columns in ods_extents(data):
-                budget.sheet_area(title, rows * ODS_WEIGHT, columns)
+                budget.sheet_area(title, rows, columns, weight=ODS_WEIGHT)
         budget.check_time()
-
-
-def _sheet_label(part: str) -> str:
-    return part.rsplit("/", 1)[-1].removesuffix(".xml")
 
 
 # ---------------------------------------------------------------- .xlsx
@@ -174,7 +176,7 @@ def scan_xls(compound: CompoundFile, budget: Budget) -> None:
         stream = compound.stream(name)
     except (BadCompoundFile, KeyError) as exc:
         raise SourceError("workbook.unreadable", DAMAGED) from exc
-    at, size, sheet, records = 0, len(stream), 0, 0
+    at, size, records = 0, len(stream), 0
     rows = columns = 0
     while at + 4 <= size:
         kind, length = struct.unpack_from("<HH", stream, at)
@@ -183,10 +185,9 @@ def scan_xls(compound: CompoundFile, budget: Budget) -> None:
             raise SourceError("workbook.unreadable", PASSWORD)
         if kind == BOF:                                    # a substream: the globals, a sheet, a chart
             rows = columns = 0
-            sheet += 1
         elif kind == EOF:
             if rows and columns:
-                budget.sheet_area(f"№ {sheet - 1}", rows, columns)
+                budget.sheet_area(None, rows, columns)
             rows = columns = 0
         elif kind in _CELL_RECORDS and length >= 4:
             r, c = struct.unpack_from("<HH", stream, body)
@@ -200,4 +201,4 @@ def scan_xls(compound: CompoundFile, budget: Budget) -> None:
         if records % 4096 == 0:
             budget.check_time()
     if rows and columns:                                   # a stream cut short before its EOF
-        budget.sheet_area(f"№ {sheet - 1}", rows, columns)
+        budget.sheet_area(None, rows, columns)
