@@ -271,3 +271,10 @@ def test_a_workbook_named_wrongly_is_stored_under_the_name_of_its_format(client,
     assert r.status_code == 302
     [stored] = stored_files(ws)
     assert stored.suffix == ".xlsx"
+
+
+def test_a_macro_enabled_workbook_keeps_its_name(client, ws, tmp_path):
+    r = upload(client, workbook_bytes(tmp_path), "книга с макросами.xlsm")
+    assert r.status_code == 302
+    [stored] = stored_files(ws)
+    assert stored.suffix == ".xlsm"
