@@ -79,7 +79,7 @@ def scan_zip(zf: zipfile.ZipFile, kind: str, budget: Budget) -> None:
         _refuse_dtd(data)
         # Every part the reader could take for a sheet is measured, whatever it is called
         # and whatever the container was taken for: a zip may carry both an .xlsx and an .ods.
-        if name.startswith("xl/"):
+        if name.startswith("xl/") and not _near(data, budget):
             rows, columns = xlsx_extent(data)
             budget.sheet_area(None, rows, columns)
         elif name == "content.xml":
@@ -98,6 +98,18 @@ _REF_ROWS = re.compile(rb'r="\$?[A-Za-z]{1,3}\$?([0-9]{1,7})"')
 _REF_COLUMNS = re.compile(rb'r="\$?([A-Za-z]{1,3})\$?[0-9]')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+# The quick answer for an ordinary register: no cell beyond column ZZ or row 999, and no
+# cell without an address — then no sheet in the part can span more than 999 × 702.
+_FAR_REF = re.compile(rb'r="\$?(?:[A-Za-z]{3}|[A-Za-z]{1,2}\$?[0-9]{4})')
+_NO_ADDRESS = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:/?>|\s(?:(?!r=)[^>])*>)')
+NEAR_AREA = 999 * 702
+
+
+def _near(data: bytes, budget: Budget) -> bool:
+    return (NEAR_AREA <= budget.limits.max_sheet_cells and _FAR_REF.search(data) is None
+            and _NO_ADDRESS.search(data) is None)
 
 
 def xlsx_extent(data: bytes) -> tuple[int, int]:

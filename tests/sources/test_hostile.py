@@ -1084,3 +1084,20 @@ def test_a_binary_excel_workbook_is_refused_with_advice(tmp_path):
         zf.writestr("xl/worksheets/sheet1.bin", pseudo_random(2000))
     measured = read_measured(path)
     assert measured.error is not None and ".xlsb" in measured.error.message and "«Книга Excel" in measured.error.message
+
+
+def test_cells_without_addresses_are_placed_as_the_reader_would_and_measured(tmp_path):
+    """Rows and cells may omit their address; a reader then counts them.  A million empty
+    rows and one row of 16 384 cells span 16 billion cells in 6 MB of XML — caught by the
+    scan even with the zip limits out of the way."""
+    def sheet():
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for _ in range(10):
+            yield b"<row/>" * 100_000
+        yield b"<row>" + b"<c/>" * 16_383 + b'<c t="inlineStr"><is><t>x</t></is></c></row>'
+        yield b"</sheetData></worksheet>"
+
+    path = write_xlsx(tmp_path / "счёт.xlsx", {"Состав": sheet}, level=9)
+    measured = read_measured(path, Limits(max_ratio=10 ** 6))
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
+    assert "не обрабатывается" in measured.error.message and measured.seconds < 5
