@@ -94,15 +94,17 @@ def scan_zip(zf: zipfile.ZipFile, kind: str, budget: Budget) -> None:
 
 # Cells are addressed r="B5" (rows r="5").  The search starts at the literal `r="`, which
 # is fast; it may also count other attributes ending in «r» — only ever more, never less.
-_REF_ROWS = re.compile(rb'r="\$?[A-Za-z]{1,3}\$?([0-9]{1,7})"')
-_REF_COLUMNS = re.compile(rb'r="\$?([A-Za-z]{1,3})\$?[0-9]')
+# Any number of letters and digits: a hostile part may address row 99999999 or column
+# AAAA, past Excel's own limits, and a reader would still allocate up to there.
+_REF_ROWS = re.compile(rb'r="\$?[A-Za-z]+\$?([0-9]+)"')
+_REF_COLUMNS = re.compile(rb'r="\$?([A-Za-z]+)\$?[0-9]')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 
 
 # The quick answer for an ordinary register: no cell beyond column ZZ or row 999, and no
 # cell without an address — then no sheet in the part can span more than 999 × 702.
-_FAR_REF = re.compile(rb'r="\$?(?:[A-Za-z]{3}|[A-Za-z]{1,2}\$?[0-9]{4})')
+_FAR_REF = re.compile(rb'r="\$?(?:[A-Za-z]{3}|[A-Za-z]{1,2}\$?[0-9]{4})')      # also catches longer ones
 _NO_ADDRESS = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:/?>|\s(?:(?!r=)[^>])*>)')
 NEAR_AREA = 999 * 702
 
@@ -118,7 +120,7 @@ def xlsx_extent(data: bytes) -> tuple[int, int]:
     after the previous cell of their row."""
     row_refs = _REF_ROWS.findall(data)
     rows = max(map(int, set(row_refs)), default=0)
-    columns = max((column_index(c.decode()) for c in set(_REF_COLUMNS.findall(data))), default=0)
+    columns = max((column_index(c[:8].decode()) for c in set(_REF_COLUMNS.findall(data))), default=0)
     if b":c " in data or b":row " in data:                      # a namespace prefix: count the slow way
         cells = len(_CELL_TAG.findall(data))
     else:
@@ -134,8 +136,8 @@ def xlsx_extent(data: bytes) -> tuple[int, int]:
 
 _TABLE = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
 _ROW = re.compile(rb"<table:table-row[\s/>]")
-_ROW_REPEAT = re.compile(rb'[^>]*?table:number-rows-repeated="([0-9]{1,9})"')
-_CELL_REPEAT = re.compile(rb'table:number-columns-repeated="([0-9]{1,9})"')
+_ROW_REPEAT = re.compile(rb'[^>]*?table:number-rows-repeated="([0-9]+)"')
+_CELL_REPEAT = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
 _CELL = re.compile(rb"<table:(?:covered-)?table-cell[\s/>]")
 _VALUE = re.compile(rb"office:value-type=|<text:")
 

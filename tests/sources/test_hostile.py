@@ -1101,3 +1101,22 @@ def test_cells_without_addresses_are_placed_as_the_reader_would_and_measured(tmp
     measured = read_measured(path, Limits(max_ratio=10 ** 6))
     assert measured.error is not None and measured.error.code == "workbook.too_large"
     assert "не обрабатывается" in measured.error.message and measured.seconds < 5
+
+
+@pytest.mark.parametrize("ref, refused", [("A99999999", True), ("ZZZZZZZZZZ1", True), ("AAAA1", False)])
+def test_addresses_past_excels_own_limits_are_measured_too(tmp_path, ref, refused):
+    """Row 99 999 999 or column ZZZZZZZZZZ span far too much; column AAAA (18 279) on two
+    rows spans 37 000 cells — odd but harmless, and read."""
+    sheet = sheet_xml([(1, [text_cell("A1", "ФИО")]), (2, [text_cell(ref, "далеко")])])
+    measured = read_measured(write_xlsx(tmp_path / "далеко.xlsx", {"Состав": sheet}))
+    assert (measured.error is not None and measured.error.code == "workbook.too_large") is refused
+    assert measured.peak_mb < 64 and measured.seconds < 2
+
+
+def test_a_repeat_count_of_ten_digits_is_measured_too(tmp_path):
+    cell = ('<table:table-cell table:number-columns-repeated="9999999999" office:value-type="string">'
+            '<text:p>x</text:p></table:table-cell>')
+    path = write_ods(tmp_path / "повтор.ods", ods_content(
+        f'<table:table table:name="Состав"><table:table-row>{cell}</table:table-row></table:table>'))
+    measured = read_measured(path)
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
