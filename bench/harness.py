@@ -37,7 +37,10 @@ class Result:
     target: str
     ok: bool
     notes: str = ""
+    by: str = "best"               # which statistic the ratio compares: "best" or "median"
 
     @property
     def ratio(self) -> float:
+        if self.by == "median":
+            return self.ours.median / self.baseline.median
         return self.ours.best / self.baseline.best

@@ -12,7 +12,7 @@ import openpyxl
 
 from bench.harness import Result, measure
 from service.pipeline import check
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 from tests.factories import association
 
 TARGET = 1.5
@@ -51,10 +51,10 @@ def run() -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         path = big_workbook(Path(tmp) / "big.xlsx")
         as_of = dt.date(2025, 9, 1)
-        report = check(XlsxSource(path), as_of=as_of)
+        report = check(WorkbookFileSource(path), as_of=as_of)
         assert len(report.data.members) == 500 and len(report.data.meetings) == 40
         assert len(report.data.attendance) == 500 * 40
-        ours = measure(lambda: check(XlsxSource(path), as_of=as_of))
+        ours = measure(lambda: check(WorkbookFileSource(path), as_of=as_of))
         baseline = measure(lambda: bare_read(path))
     ratio = ours.best / baseline.best
     return Result(

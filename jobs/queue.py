@@ -15,5 +15,5 @@ def create_huey(url: str, name: str = "mo-docs"):
         path = url[len("sqlite:///"):]
         return SqliteHuey(name, filename=path)           # WAL journal, no server needed
     if parsed.scheme in ("redis", "rediss"):
-        return RedisHuey(name, url=url)
+        return RedisHuey(name, url=url, blocking=True, read_timeout=1)   # BRPOP: a worker wakes with the job
     raise ValueError(f"MO_DOCS_QUEUE_URL: неизвестная схема очереди {parsed.scheme!r} (sqlite:///…, redis://…, memory://)")

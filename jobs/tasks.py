@@ -14,7 +14,7 @@ from service.workspace.runner import Busy, run
 from service.workspace.service import Workspace
 
 log = logging.getLogger("mo-docs.jobs")
-BUSY_RETRY_SECONDS = 1          # the association is busy: another of its jobs finishes in about a second
+BUSY_RETRY_SECONDS = 1          # the association stayed busy for JOB_WAIT_SECONDS: give the thread back
 
 
 @dataclass
@@ -31,7 +31,7 @@ def register(huey, ws: Workspace) -> Tasks:
     @huey.task(retries=100, retry_delay=BUSY_RETRY_SECONDS, name="run_job")
     def run_job(job_id: str):
         try:
-            state = run(ws, job_id)
+            state = run(ws, job_id, wait=0.0 if huey.immediate else float(ws.settings["JOB_WAIT_SECONDS"]))
         except Busy:
             if huey.immediate:
                 raise RuntimeError("association is busy")      # tests run one job at a time

@@ -16,7 +16,7 @@ from service.filing.local import LocalFiler
 from service.pdf import to_pdf
 from service.pipeline import check
 from service.schema.cells import SchoolYear
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 AS_OF = dt.date(2025, 9, 1)
@@ -35,7 +35,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         paths = write_samples(tmp / "wb", SchoolYear(2024))
-        report = check(XlsxSource(paths[0]), as_of=AS_OF)
+        report = check(WorkbookFileSource(paths[0]), as_of=AS_OF)
         generator = Generator()
         for name, request in PICTURES.items():
             outcome = generator.generate(report, request, LocalFiler(tmp / "out"), today=AS_OF)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the tests use for real parts: LibreOffice (PDF copies), poppler
+# System packages the tests use for real parts: LibreOffice (PDF copies; Calc converts test
+# workbooks to .ods and .xls as teachers' office programs save them), poppler
 # (PDF pages as PNG), fonts metric-compatible with Times New Roman, and Debian's
 # chromium, which Playwright drives for the browser tests (tests/browser) — never a
 # browser downloaded by `playwright install`; and the PostgreSQL and Redis servers, of
@@ -8,8 +9,8 @@
 # otherwise the tests that need them skip with a visible reason (and fail under
 # CI=true, see tests/conftest.py).
 set -u
-packages=(libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core chromium postgresql redis-server nginx
-          nodejs)
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2 fonts-dejavu-core chromium postgresql
+          redis-server nginx nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

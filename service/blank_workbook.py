@@ -1,31 +1,28 @@
-"""An empty workbook in the service's layout, for a teacher to start from.
+"""An empty workbook in the service's layout, for a teacher to start from, as .xlsx
+for Excel or .ods for LibreOffice, МойОфис and Р7-Офис.
 
 Generated from sheet_schemas/workbook.yaml, so the blank and the reader can never
 disagree: headers are the canonical names, every enumeration is a drop-down list
 (its values on a hidden «Списки» tab), header rows are frozen, dates formatted.
+Both formats come from one description (service/sheets_out.py).
 """
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from service.schema.cells import SchoolYear
 from service.schema.layout import Layout, load_layout
 from service.schema.regulations import available, load_regulation
+from service.sheets_out import SAVERS, DropDown, OutSheet
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
 LISTS = "Списки"
 ROWS_WITH_LISTS = 500
 ATTENDANCE_COLUMNS = 10
 WIDTHS = {"date": 14, "integer": 10, "choice": 22, "email": 26, "phone": 18, "text": 30, "person": 28,
           "meeting": 12, "due": 18, "mark": 8, "school_year": 14, "text_list": 40}
 MARK_VALUES = ["+", "н", "у"]
+FORMATS = tuple(SAVERS)                  # "xlsx", "ods"
 
 INSTRUCTIONS = [
     "Как заполнять книгу методического объединения",
@@ -51,109 +48,89 @@ INSTRUCTIONS = [
 
 
 def write_blank_workbook(path: Path, regulation_id: str | None = None, today: dt.date | None = None,
-                         layout: Layout | None = None) -> Path:
+                         layout: Layout | None = None, fmt: str | None = None) -> Path:
+    """Write the blank to `path`; the format is `fmt` or the path's suffix (.xlsx default)."""
+    return SAVERS[format_for(path, fmt)](blank_sheets(regulation_id, today, layout), Path(path))
+
+
+def format_for(path: Path | str, fmt: str | None = None) -> str:
+    """`fmt`, or the one the file name says; ValueError when the two disagree."""
+    suffix = Path(path).suffix.lower()
+    named = suffix.lstrip(".") if suffix.lstrip(".") in FORMATS else None
+    if fmt and suffix in (".xlsx", ".xlsm", ".ods", ".xls") and named != fmt:
+        raise ValueError(f"расширение файла {suffix} не совпадает с форматом {fmt}")
+    return fmt or named or "xlsx"
+
+
+def blank_sheets(regulation_id: str | None = None, today: dt.date | None = None,
+                 layout: Layout | None = None) -> list[OutSheet]:
     layout = layout or load_layout()
     year = SchoolYear.of(today or dt.date.today())
-    wb = openpyxl.Workbook()
-    guide = wb.active
-    guide.title = "Инструкция"
-    for line in INSTRUCTIONS:
-        guide.append([line])
-    guide["A1"].font = Font(bold=True, size=13)
-    guide.column_dimensions["A"].width = 110
+    guide = OutSheet("Инструкция", rows=[[line] for line in INSTRUCTIONS], widths={1: 110}, title_size=13)
     if regulation_id:
         reg = load_regulation(regulation_id)
-        guide.append([])
-        guide.append([f"Положение: {' '.join(reg.title.split())} ({reg.id})."])
-        for reading in reg.readings:
-            guide.append([f"• {reading}"])
-
-    lists = wb.create_sheet(LISTS)
-    list_ranges = _write_lists(lists, layout)
-    lists.sheet_state = "hidden"
-
+        guide.rows += [[], [f"Положение: {' '.join(reg.title.split())} ({reg.id})."]]
+        guide.rows += [[f"• {reading}"] for reading in reg.readings]
+    lists, sources = _lists(layout)
+    sheets = [guide]
     for tab in layout.tabs.values():
-        ws = wb.create_sheet(tab.title)
         if tab.kind == "keyvalue":
-            _info_tab(ws, tab, regulation_id, year)
+            sheets.append(_info_tab(tab, regulation_id, year, sources["regulation"]))
             continue
         headers = [c.header for c in tab.columns]
         if tab.kind == "attendance":
             headers += [f"№{n}" for n in range(1, ATTENDANCE_COLUMNS + 1)]
-        ws.append(headers)
-        for idx, header in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=idx)
-            cell.font, cell.fill = BOLD, HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.freeze_panes = "A2"
+        sheet = OutSheet(tab.title, rows=[headers], header_rows={1}, frozen_rows=1)
         for idx, column in enumerate(tab.columns, start=1):
-            letter = get_column_letter(idx)
-            ws.column_dimensions[letter].width = max(WIDTHS[column.type], len(column.header) + 2)
-            rng = f"{letter}2:{letter}{ROWS_WITH_LISTS}"
+            sheet.widths[idx] = max(WIDTHS[column.type], len(column.header) + 2)
             if column.type == "choice":
-                _list(ws, list_ranges[column.choices], rng, column.header)
+                sheet.drop_downs.append(_drop_down(sources[column.choices], idx, idx, column.header))
             elif column.type == "date":
-                for row in range(2, ROWS_WITH_LISTS + 1):
-                    ws.cell(row=row, column=idx).number_format = "DD.MM.YYYY"
+                sheet.date_ranges.append((idx, 2, ROWS_WITH_LISTS))
         if tab.kind == "attendance":
             first = len(tab.columns) + 1
-            rng = f"{get_column_letter(first)}2:{get_column_letter(first + ATTENDANCE_COLUMNS - 1)}{ROWS_WITH_LISTS}"
-            _list(ws, list_ranges["mark"], rng, "Отметка", strict=False)
-            for offset in range(ATTENDANCE_COLUMNS):
-                ws.column_dimensions[get_column_letter(first + offset)].width = 7
-
-    wb.move_sheet(LISTS, offset=len(wb.sheetnames))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)                  # never a half-written workbook under the real name
-    return path
+            last = first + ATTENDANCE_COLUMNS - 1
+            sheet.drop_downs.append(_drop_down(sources["mark"], first, last, "Отметка", strict=False))
+            sheet.widths.update({c: 7 for c in range(first, last + 1)})
+        sheets.append(sheet)
+    sheets.append(lists)
+    return sheets
 
 
-def _write_lists(ws, layout: Layout) -> dict[str, str]:
-    """One column per enumeration; returns absolute references for validations."""
-    ranges = {}
+def _lists(layout: Layout) -> tuple[OutSheet, dict[str, tuple[int, int]]]:
+    """The hidden tab of enumerations, one column each; {name: (column, last row)}."""
     columns = {**{name: choices.values for name, choices in layout.enums.items() if name != "mark"},
                "mark": MARK_VALUES, "regulation": available()}
+    height = max(len(v) for v in columns.values()) + 1
+    rows = [[None] * len(columns) for _ in range(height)]
+    sources = {}
     for idx, (name, values) in enumerate(columns.items(), start=1):
-        letter = get_column_letter(idx)
-        ws.cell(row=1, column=idx, value=name)
+        rows[0][idx - 1] = name
         for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=idx, value=value)
-        ranges[name] = f"{quote_sheetname(LISTS)}!${letter}$2:${letter}${len(values) + 1}"
-    return ranges
+            rows[row - 1][idx - 1] = value
+        sources[name] = (idx, len(values) + 1)
+    return OutSheet(LISTS, rows=rows, hidden=True), sources
 
 
-def _list(ws, source: str, rng: str, title: str, strict: bool = True) -> None:
-    dv = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False)
-    dv.error = "Выберите значение из списка."
-    dv.errorTitle = title
-    dv.errorStyle = "stop" if strict else "warning"   # synonyms («да», «н») are still accepted
-    dv.add(rng)
-    ws.add_data_validation(dv)
+def _drop_down(source: tuple[int, int], first_col: int, last_col: int, title: str, strict: bool = True,
+               first_row: int = 2, last_row: int = ROWS_WITH_LISTS) -> DropDown:
+    col, last = source
+    return DropDown(first_row, first_col, last_row, last_col, LISTS, col, 2, last, title=title, strict=strict)
 
 
-def _info_tab(ws, tab, regulation_id: str | None, year: SchoolYear) -> None:
-    ws.append(["Показатель", "Значение"])
-    for cell in ws[1]:
-        cell.font, cell.fill = BOLD, HEADER_FILL
+def _info_tab(tab, regulation_id: str | None, year: SchoolYear, regulations: tuple[int, int]) -> OutSheet:
+    sheet = OutSheet(tab.title, rows=[["Показатель", "Значение"]], header_rows={1}, widths={1: 40, 2: 70},
+                     frozen_rows=1)
     for column in tab.columns:
         value = {"regulation": regulation_id, "school_year": year.label}.get(column.key)
-        ws.append([column.header, value])
+        sheet.rows.append([column.header, value])
+        row = len(sheet.rows)
         if column.type == "date":
-            ws.cell(row=ws.max_row, column=2).number_format = "DD.MM.YYYY"
+            sheet.date_ranges.append((2, row, row))
         if column.type == "text_list":             # one item per line (Alt+Enter)
-            ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.wrapped_cells.add((row, 2))
         if column.required:
-            ws.cell(row=ws.max_row, column=1).font = BOLD
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "Положение")
-    dv = DataValidation(type="list", formula1=f"{quote_sheetname(LISTS)}!$" +
-                        get_column_letter(len(load_layout().enums) + 1) + "$2:$" +
-                        get_column_letter(len(load_layout().enums) + 1) + f"${len(available()) + 1}",
-                        allow_blank=True)
-    dv.add(f"B{row}")
-    ws.add_data_validation(dv)
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 70
-    ws.freeze_panes = "A2"
+            sheet.bold_cells.add((row, 1))
+    row = next(i for i, r in enumerate(sheet.rows, start=1) if r[0] == "Положение")
+    sheet.drop_downs.append(_drop_down(regulations, 2, 2, "Положение", first_row=row, last_row=row))
+    return sheet

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from service.filing.base import FilingError
 from service.filing.target import FilingConfigError
-from service.google.config import GoogleConfigError
 from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
 from service.sources.limits import Limits
 from service.operators import OperatorError, add_account_commands
+
+WORKBOOK_HELP = "файл книги: .xlsx, .xlsm, .ods или .xls"
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_STORAGE = 0, 1, 2, 3
 
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     v = sub.add_parser("validate", help="проверить книгу и её соответствие Положению")
-    v.add_argument("workbook", help="файл .xlsx")
+    v.add_argument("workbook", help=WORKBOOK_HELP + " (или gsheet:<id>, ссылка на Google Таблицу)")
     v.add_argument("--regulation", help="идентификатор Положения; по умолчанию из «Сведений»: "
                    + ", ".join(available()))
     v.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="сформировать документ: протокол, лист регистрации, приказ, план, анализ")
     g.add_argument("kind", choices=("protocol", "registration-sheet", "order", "work-plan", "annual-report"))
-    g.add_argument("workbook", help="файл .xlsx")
+    g.add_argument("workbook", help=WORKBOOK_HELP)
     g.add_argument("--meeting", type=int, help="номер заседания (протокол, лист регистрации)")
     g.add_argument("--plan-item", type=int, help="номер мероприятия плана (лист регистрации)")
     g.add_argument("--year", help="учебный год книги, например 2024-2025 (проверяется)")
@@ -73,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("init-workbook", help="создать пустую книгу для заполнения")
-    i.add_argument("path")
+    i.add_argument("path", help="куда записать книгу (.xlsx для Excel, .ods для LibreOffice, МойОфис, Р7-Офис)")
+    i.add_argument("--format", choices=("xlsx", "ods"), dest="book_format",
+                   help="формат книги; по умолчанию по расширению файла, иначе xlsx")
     i.add_argument("--regulation", help="идентификатор Положения")
     i.add_argument("--force", action="store_true", help="перезаписать существующий файл")
     i.set_defaults(func=cmd_init_workbook)
@@ -205,14 +208,14 @@ def cmd_generate(args) -> int:
 
 
 def cmd_init_workbook(args) -> int:
-    from service.blank_workbook import write_blank_workbook
+    from service.blank_workbook import format_for, write_blank_workbook
 
     path = Path(args.path)
     if path.exists() and not args.force:
         raise UsageError(f"файл уже существует: {path} (добавьте --force, чтобы перезаписать)")
     if args.regulation and args.regulation not in available():
         raise UnknownRegulation(args.regulation)
-    write_blank_workbook(path, regulation_id=args.regulation)
+    write_blank_workbook(path, regulation_id=args.regulation, fmt=format_for(path, args.book_format))
     print(path)
     return EXIT_OK
 
@@ -361,8 +364,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except UnknownRegulation as err:
         print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
-    except GoogleConfigError as err:
-        print(f"mo-docs: {err} [google.config]", file=sys.stderr)
     except FilingError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
         return EXIT_STORAGE
@@ -371,7 +372,11 @@ def main(argv: list[str] | None = None) -> int:
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except (UsageError, OperatorError, ValueError) as err:
-        print(f"mo-docs: {err}", file=sys.stderr)
+        google = sys.modules.get("service.google.config")     # loaded only when a Google source is used
+        if google is not None and isinstance(err, google.GoogleConfigError):
+            print(f"mo-docs: {err} [google.config]", file=sys.stderr)
+        else:
+            print(f"mo-docs: {err}", file=sys.stderr)
     except BrokenPipeError:                 # `mo-docs validate … | head`
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK

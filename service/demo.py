@@ -14,7 +14,7 @@ from service.pipeline import check
 from service.report_text import render_text
 from service.russian.plural import count
 from service.schema.cells import SchoolYear
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 
 
 def run_demo(folder: Path, as_of: dt.date | None = None, out: TextIO | None = None) -> int:
@@ -23,7 +23,7 @@ def run_demo(folder: Path, as_of: dt.date | None = None, out: TextIO | None = No
     paths = write_samples(folder / "workbooks", year)
     print(f"Примерные книги за {year.label} учебный год записаны в {folder / 'workbooks'}.\n", file=out)
     for path in paths:
-        report = check(XlsxSource(path), as_of=as_of)
+        report = check(WorkbookFileSource(path), as_of=as_of)
         c = report.counts
         print(f"— {report.data.info.short_name or path.name} ({report.regulation.id if report.regulation else '?'}): "
               f"{count(c['error'], 'ошибка', 'ошибки', 'ошибок')}, "
@@ -33,5 +33,5 @@ def run_demo(folder: Path, as_of: dt.date | None = None, out: TextIO | None = No
         print(f"  mo-docs validate {path} --as-of {as_of.isoformat()}", file=out)
     worst = paths[1]
     print(f"\nНапример, {worst.name}:\n", file=out)
-    print(render_text(check(XlsxSource(worst), as_of=as_of)), file=out)
+    print(render_text(check(WorkbookFileSource(worst), as_of=as_of)), file=out)
     return 0

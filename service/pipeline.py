@@ -15,6 +15,7 @@ from service.schema.reader import read_workbook
 from service.schema.records import Workbook
 from service.schema.regulations import Regulation, UnknownRegulation, load_regulation
 from service.sources.base import Source
+from service.sources.budget import held_to_limits
 from service.sources.limits import Limits
 
 
@@ -54,7 +55,7 @@ def check(source: Source, *, regulation_id: str | None = None, as_of: dt.date | 
     as_of = as_of or dt.date.today()
     limits = limits or Limits()
     regulation = load_regulation(regulation_id) if regulation_id else None
-    raw = source.read()
+    raw = held_to_limits(source.read(), limits)   # whatever produced it, held to the same limits
     wb, findings = read_workbook(raw, as_of)
     if regulation is None:
         regulation = _regulation_of(wb, findings)

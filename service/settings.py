@@ -68,7 +68,13 @@ SETTINGS: list[Setting] = [
     Setting("WATCH_INTERVAL_MINUTES", 5, "How often the periodic job looks for changed workbooks.", _int),
     Setting("JOB_LEASE_SECONDS", 300, "How long a worker may hold a job before the sweeper re-queues it.", _int),
     Setting("JOB_MAX_ATTEMPTS", 3, "Attempts before a job is marked failed.", _int),
+    Setting("JOB_WAIT_SECONDS", 30.0, "How long a job waits, in arrival order, for its association's other job to "
+            "finish before it goes back to the queue.", _float),
     Setting("WORKERS", 2, "Threads of the job consumer.", _int),
+    Setting("QUEUE_POLL_SECONDS", 0.05, "Longest wait of an idle worker before it looks at a SQLite queue again "
+            "(Redis wakes it at once).", _float),
+    Setting("DATABASE_BUSY_SECONDS", 3.0, "How long a request waits for a locked database before it answers 503 "
+            "with Retry-After.", _float),
     Setting("HOST", "127.0.0.1", "Address the web server listens on. Anything but a loopback address (e.g. "
             "`0.0.0.0`) is refused until an active admin account exists.", str),
     Setting("PORT", 8000, "Port of the web server.", _int),

@@ -7,7 +7,7 @@ from tests.factories import association
 
 # Shared fixtures that live in their own modules (e.g. `make_instance`: real worker processes).
 pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_rows", "tests.support.documents",
-                  "tests.support.webdav_server"]
+                  "tests.support.webdav_server", "tests.support.formats"]
 
 
 TEST_SWITCHES = {"MO_DOCS_UPDATE_SCREENSHOTS"}     # switches of the tests themselves (`make images`), not settings

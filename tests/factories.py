@@ -1,7 +1,7 @@
 """Workbooks built in tests: a compliant association to start from, changed per test.
 
 `Book` holds the tabs as a teacher would type them (headers and cell values), and
-can become a RawWorkbook (fast, in memory) or a real .xlsx file (through openpyxl).
+can become a RawWorkbook (fast, in memory) or a real .xlsx (through openpyxl) or .ods file.
 """
 from __future__ import annotations
 
@@ -140,6 +140,12 @@ class Book:
                 "sheets": sheets}
 
     def save(self, path: Path) -> Path:
+        """As an .xlsx (openpyxl), or as an .ods (our OpenDocument writer) when `path` ends so."""
+        if Path(path).suffix.lower() == ".ods":
+            from service.sheets_out import OutSheet, save_ods
+
+            return save_ods([OutSheet(title, rows=[list(r) for r in rows]) for title, rows in self.tables().items()],
+                            Path(path))
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
         for title, rows in self.tables().items():

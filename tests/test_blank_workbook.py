@@ -2,11 +2,13 @@
 import datetime as dt
 
 import openpyxl
+import pytest
 
 from service.blank_workbook import write_blank_workbook
 from service.pipeline import check
 from service.schema.layout import load_layout
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
+from tests.support.formats import SYSTEM
 
 
 def test_every_tab_has_canonical_headers_frozen(tmp_path):
@@ -50,7 +52,7 @@ def test_instructions_quote_the_regulation_readings(tmp_path):
 
 def test_blank_reads_back_with_only_the_findings_of_an_empty_register(tmp_path):
     path = write_blank_workbook(tmp_path / "blank.xlsx", "zdvinsky-mmo", today=dt.date(2026, 11, 22))
-    report = check(XlsxSource(path), as_of=dt.date(2026, 11, 22))
+    report = check(WorkbookFileSource(path), as_of=dt.date(2026, 11, 22))
     codes = sorted(f.code for f in report.findings)
     # No structural complaint: every sheet and column is recognised, empty columns prepared
     # for future meetings on «Посещаемость» are not errors.
@@ -76,3 +78,50 @@ def test_blank_has_the_keys_the_documents_need(tmp_path):
 def test_no_partial_file_is_left_behind(tmp_path):
     write_blank_workbook(tmp_path / "blank.xlsx")
     assert [p.name for p in tmp_path.iterdir()] == ["blank.xlsx"]
+
+
+# ---------------------------------------------------------------- the same blank for LibreOffice (.ods)
+
+def test_the_ods_blank_reads_back_exactly_as_the_xlsx_one(tmp_path):
+    today = dt.date(2026, 11, 22)
+    xlsx = write_blank_workbook(tmp_path / "blank.xlsx", "zdvinsky-mmo", today=today)
+    ods = write_blank_workbook(tmp_path / "blank.ods", "zdvinsky-mmo", today=today)
+    assert ods.read_bytes()[30:38] == b"mimetype" and b"opendocument.spreadsheet" in ods.read_bytes()[:100]
+    a, b = WorkbookFileSource(xlsx).read(), WorkbookFileSource(ods).read()
+    assert a.titles() == b.titles()
+    assert [t.rows for t in a.tabs] == [t.rows for t in b.tabs]
+    assert [(f.code, f.cell) for f in check(WorkbookFileSource(ods), as_of=today).findings] == \
+           [(f.code, f.cell) for f in check(WorkbookFileSource(xlsx), as_of=today).findings]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blank.ods", "blank.xlsx"]      # no «.part» left
+
+
+@SYSTEM
+def test_libreoffice_sees_the_drop_downs_dates_and_hidden_lists_of_the_ods_blank(tmp_path):
+    """LibreOffice opens our .ods and saves it as .xlsx: what it kept is what a teacher gets."""
+    import shutil
+    import subprocess
+
+    ods = write_blank_workbook(tmp_path / "blank.ods", "zdvinsky-mmo")
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--norestore",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(ods)],
+                   capture_output=True, timeout=300)
+    back = tmp_path / "out" / "blank.xlsx"
+    if not back.exists():
+        pytest.skip("LibreOffice Calc could not open the .ods (is libreoffice-calc installed?)")
+    wb = openpyxl.load_workbook(back)
+    assert wb["Списки"].sheet_state == "hidden"
+    members = wb["Состав"]
+    headers = [c.value for c in members[1]]
+    category = openpyxl.utils.get_column_letter(headers.index("Квалификационная категория") + 1)
+    rules = {str(dv.sqref): (dv.formula1, dv.errorStyle) for dv in members.data_validations.dataValidation}
+    source, style = rules[f"{category}2:{category}500"]
+    values = [row[0].value for row in wb["Списки"][source.split("!")[1].replace("$", "")]]
+    assert values == ["нет", "первая", "высшая", "педагог-методист", "педагог-наставник"] and style == "stop"
+    marks = {str(dv.sqref): dv.errorStyle for dv in wb["Посещаемость"].data_validations.dataValidation}
+    assert "warning" in marks.values()                       # synonyms of marks are still accepted
+    born = openpyxl.utils.get_column_letter(headers.index("Дата рождения") + 1)
+    assert members[f"{born}2"].number_format.replace("\\", "").lower() == "dd.mm.yyyy"
+    assert members["A1"].font.b

@@ -97,7 +97,7 @@ def test_installed_console_script_runs_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "service.cli", "validate", str(path)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and "Это не книга Excel" in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Это не книга электронной таблицы" in proc.stderr
     assert "[workbook.unreadable]" in proc.stderr
 
 
@@ -107,6 +107,39 @@ def test_init_workbook_refuses_to_overwrite(tmp_path, capsys):
     code, _, err = run(capsys, "init-workbook", str(path))
     assert code == 2 and "уже существует" in err
     assert run(capsys, "init-workbook", str(path), "--force")[0] == 0
+
+
+@pytest.mark.parametrize("argv, suffix", [(["--format", "ods"], ".ods"), ([], ".ods"), (["--format", "xlsx"], ".xlsx")])
+def test_init_workbook_writes_an_ods_for_libreoffice_users(tmp_path, capsys, argv, suffix):
+    from service.pipeline import check
+    from service.sources.workbook_file import WorkbookFileSource
+
+    path = tmp_path / f"книга{suffix}"
+    code, out, _ = run(capsys, "init-workbook", str(path), "--regulation", "zdvinsky-mmo", *argv)
+    assert code == 0 and out.strip() == str(path)
+    source = WorkbookFileSource(path)
+    report = check(source)
+    assert source.format == suffix[1:]
+    assert not any(f.code.startswith(("sheet.", "column.", "ref.", "workbook.")) for f in report.findings)
+    assert report.regulation.id == "zdvinsky-mmo"
+
+
+def test_init_workbook_refuses_a_format_that_contradicts_the_name(tmp_path, capsys):
+    code, _, err = run(capsys, "init-workbook", str(tmp_path / "книга.xlsx"), "--format", "ods")
+    assert code == 2 and "не совпадает" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_local_validate_loads_no_google_library(tmp_path):
+    """Reading a local file never imports gspread or the Google API client (they cost
+    about half a second per run)."""
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    script = ("import sys\nfrom service.cli import main\ncode = main(['validate', sys.argv[1]])\n"
+              "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('googleapiclient', 'gspread', 'google', "
+              "'httplib2', 'openpyxl'))\nprint('LOADED', loaded)\nsys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "LOADED []" in proc.stdout, proc.stdout.splitlines()[-1]
 
 
 # ---------------------------------------------------------------- generate

@@ -7,7 +7,7 @@ from service.demo import run_demo
 from service.demo_data import write_samples
 from service.pipeline import check
 from service.schema.cells import SchoolYear
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 
 AS_OF = dt.date(2025, 9, 1)
 
@@ -15,7 +15,7 @@ AS_OF = dt.date(2025, 9, 1)
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    return {p.name: check(XlsxSource(p), as_of=AS_OF) for p in write_samples(folder, SchoolYear(2024))}
+    return {p.name: check(WorkbookFileSource(p), as_of=AS_OF) for p in write_samples(folder, SchoolYear(2024))}
 
 
 def codes(report):

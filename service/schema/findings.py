@@ -17,9 +17,11 @@ SEVERITIES = (ERROR, WARNING, INFO)
 # The README's table of codes is checked against this registry by a test.
 CODES: dict[str, tuple[str, str]] = {
     # the file as a whole
-    "workbook.unreadable": (ERROR, "Книга не читается: не .xlsx, повреждён, защищён паролем, содержит опасный XML; "
+    "workbook.unreadable": (ERROR, "Книга не читается: не книга электронной таблицы (.xlsx, .xlsm, .ods, .xls), "
+                                   "повреждена, защищена паролем, содержит опасный XML; "
                                    "Google Таблица не открыта служебному аккаунту или Google ограничил запросы."),
-    "workbook.too_large": (ERROR, "Файл больше допустимого или распаковывается в слишком большой объём (zip-бомба)."),
+    "workbook.too_large": (ERROR, "Файл больше допустимого, распаковывается в слишком большой объём (zip-бомба), "
+                                  "лист занимает слишком много ячеек или книга не прочитана за отведённое время."),
     "findings.truncated": (INFO, "Замечаний больше предела: показаны первые, остальные опущены."),
     # structure
     "sheet.missing": (ERROR, "Нет обязательного листа (например, «Состав»)."),

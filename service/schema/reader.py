@@ -10,8 +10,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from service.schema.cells import CellError, SchoolYear, parse_date, parse_email, parse_lines, parse_school_year
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
@@ -21,7 +19,7 @@ from service.schema.records import (
 from service.schema.resolve import resolve_references
 from service.schema.table import CellReader, find_header, read_rows
 from service.schema.text import clean, key
-from service.sources.base import RawTab, RawWorkbook, a1, is_blank
+from service.sources.base import RawTab, RawWorkbook, a1, column_letter, is_blank
 
 
 def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None) -> tuple[Workbook, list[Finding]]:
@@ -195,7 +193,9 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
         columns[idx] = number
     wb.attendance_columns = set(columns.values())
     marks = layout.enums["mark"]
-    letters = {idx: get_column_letter(idx + 1) for idx in columns}
+    letters = {idx: column_letter(idx + 1) for idx in columns}
+    marked = list(columns.items())
+    append = wb.attendance.append                # 20 000 marks in a large register: kept tight
     for number, values in raw.rows:
         if number <= header.row:
             continue
@@ -203,10 +203,11 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
         if is_blank(name):
             continue
         name = clean(str(name))
-        for idx, meeting in columns.items():
-            value = values[idx] if idx < len(values) else None
+        width = len(values)
+        for idx, meeting in marked:
+            value = values[idx] if idx < width else None
             cell = f"{letters[idx]}{number}"
-            if is_blank(value):
+            if value is None or (value.__class__ is str and not value.strip()):
                 mark = ABSENT
             else:
                 try:
@@ -218,8 +219,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                         "отсутствие: «-», «н», пусто; уважительная причина: «у», «б», «уваж».",
                         sheet=raw.title, cell=cell, meeting=meeting))
                     continue
-            wb.attendance.append(AttendanceMark(meeting=meeting, name=name, member=None,
-                                                mark=mark, cell=cell))
+            append(AttendanceMark(meeting, name, None, mark, cell))
 
 
 def _meeting_of_header(title: Any, by_date: dict[dt.date, list[int]]) -> int | None:

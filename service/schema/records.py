@@ -91,7 +91,7 @@ class AgendaItem:
         return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstained))
 
 
-@dataclass
+@dataclass(slots=True)
 class AttendanceMark:
     meeting: int
     name: str

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from service.schema.layout import SCHEMAS_DIR
+from service.schema.layout import SCHEMAS_DIR, SafeLoader
 from service.schema.records import DEPUTY, HEAD, SECRETARY
 
 OFFICERS = (HEAD, DEPUTY, SECRETARY)
@@ -116,7 +116,7 @@ def load_regulation(reg_id: str) -> Regulation:
     path = REGULATIONS_DIR / f"{reg_id}.yaml"
     if not reg_id or "/" in reg_id or not path.is_file():
         raise UnknownRegulation(reg_id)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     if data["id"] != reg_id:
         raise ValueError(f"{path.name}: id {data['id']!r} differs from the file name")
     return Regulation(

@@ -16,9 +16,7 @@ from service.schema.cells import (
 from service.schema.findings import Finding, finding
 from service.schema.layout import Column, Layout, Tab
 from service.schema.text import clean, key
-from openpyxl.utils import get_column_letter
-
-from service.sources.base import RawTab, a1, is_blank
+from service.sources.base import RawTab, a1, column_letter, is_blank
 
 HEADER_SCAN_ROWS = 20
 _SZD = {"сзд", "соответствие", "соответствиезанимаемойдолжности", "соответствиедолжности"}
@@ -67,7 +65,7 @@ def find_header(raw: RawTab, tab: Tab, findings: list[Finding]) -> Header | None
                 findings.append(finding(
                     "column.duplicate",
                     f"Столбец «{column.header}» встречается дважды; используется первый, "
-                    f"столбец {get_column_letter(idx + 1)} пропущен.",
+                    f"столбец {column_letter(idx + 1)} пропущен.",
                     sheet=raw.title, cell=a1(number, idx + 1)))
             return Header(number, columns, extra)
         if score > best_score:
@@ -110,17 +108,19 @@ class CellReader:
 def read_rows(raw: RawTab, tab: Tab, header: Header, reader: CellReader,
               findings: list[Finding]) -> list[Row]:
     rows = []
+    mapped = [(field_key, idx, tab.column(field_key), column_letter(idx + 1))
+              for field_key, idx in header.columns.items()]
     for number, values in raw.rows:
         if number <= header.row:
             continue
         row = Row(number)
         seen_any = False
-        for field_key, idx in header.columns.items():
-            column = tab.column(field_key)
-            value = values[idx] if idx < len(values) else None
-            cell = a1(number, idx + 1)
+        width = len(values)
+        for field_key, idx, column, letter in mapped:
+            value = values[idx] if idx < width else None
+            cell = f"{letter}{number}"
             row.cells[field_key] = cell
-            if is_blank(value):
+            if value is None or (value.__class__ is str and not value.strip()):
                 row.values[field_key] = column.default
                 continue
             seen_any = True

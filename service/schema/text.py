@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w№+✓✔\-]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -14,7 +15,12 @@ _SPACES = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """Visible text as a person meant it: NFC, no non-breaking spaces, single spaces."""
-    text = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").replace("\u200b", "")
+    return _clean(text if text.__class__ is str else str(text))
+
+
+@lru_cache(maxsize=16_384)          # a register repeats its words: roles, forms, schools, marks
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u200b", "")
     return _SPACES.sub(" ", text).strip()
 
 

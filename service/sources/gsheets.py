@@ -36,7 +36,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from service.google.http import RATE_LIMIT_REASONS, http_error_info
 from service.google.ratelimit import RateLimitTimeout
-from service.sources.base import RawTab, RawWorkbook, SourceError, is_blank
+from service.sources.base import SHEETS_URL_ID, RawTab, RawWorkbook, SourceError, is_blank, is_gsheet_location
+from service.sources.budget import Budget, fill_tab
 from service.sources.limits import Limits
 
 SPREADSHEET_FIELDS = ("spreadsheetId,properties.title,"
@@ -64,15 +65,9 @@ class GoogleSourceError(SourceError):
 
 # ---------------------------------------------------------------- locations
 
-_URL_ID = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([a-zA-Z0-9_-]{10,})")
+_URL_ID = SHEETS_URL_ID
 _KEY_PARAM = re.compile(r"[?&#](?:key|id)=([a-zA-Z0-9_-]{10,})")
 _BARE_ID = re.compile(r"^[a-zA-Z0-9_-]{20,}$")
-
-
-def is_gsheet_location(location: object) -> bool:
-    text = str(location).strip()
-    return text.startswith("gsheet:") or bool(_URL_ID.search(text)) or (
-        text.startswith(("http://", "https://")) and "docs.google.com" in text)
 
 
 def parse_spreadsheet_id(location: str) -> str:
@@ -233,30 +228,22 @@ class GSheetReader:
                 raise
             raise err from exc
         by_request = iter(value_ranges)
+        budget = Budget(self.limits)
         tabs = []
         for tab_title, requested in plan:
             tab = RawTab(title=tab_title)
             if requested:
                 value_range = next(by_request, None) or {}
-                self._fill(tab, value_range.get("range") or requested, value_range.get("values") or [])
+                self._fill(tab, value_range.get("range") or requested, value_range.get("values") or [], budget)
             tabs.append(tab)
         return RawWorkbook(name=str(title), tabs=tabs)
 
-    def _fill(self, tab: RawTab, returned_range: str, values: list[list[Any]]) -> None:
+    def _fill(self, tab: RawTab, returned_range: str, values: list[list[Any]], budget: Budget) -> None:
         first_row, first_col = range_start(returned_range)
         pad = (None,) * (first_col - 1)
-        max_rows, max_cols = self.limits.max_rows, self.limits.max_columns
-        for offset, row in enumerate(values):
-            number = first_row + offset
-            if number > max_rows:
-                if any(not is_blank(v) for v in row):
-                    tab.truncated_at = max_rows + 1
-                break
-            cells = pad + tuple(None if v == "" else v for v in row)
-            if len(cells) > max_cols:
-                cells = cells[:max_cols]
-            if any(not is_blank(v) for v in cells):
-                tab.rows.append((number, cells))
+        rows = ((first_row + offset, pad + tuple(None if v == "" else v for v in row))
+                for offset, row in enumerate(values))
+        fill_tab(tab, rows, self.limits, budget)
 
     def error(self, exc: BaseException, spreadsheet_id: str = "") -> SourceError:
         return source_error(exc, self.service_account_email, spreadsheet_id)

@@ -73,6 +73,7 @@ RULES: dict[str, Rule] = {
     "pages.upload_form": Global("add_association"),
     "pages.upload": Global("add_association"),     # replacing also needs `replace` on the association
     "pages.blank": Global("view"),
+    "pages.blank_ods": Global("view"),
     "pages.annual_all": Global("generate"),
     "pages.job": OnJob("view"),
     "registers.members": OnAssociation("view"),

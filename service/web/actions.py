@@ -1,14 +1,13 @@
 """Requests that pages and the API share: ask for a document, a check, a batch."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app, url_for
 
 from service.documents import KINDS
 from service.schema.regulations import available
 from service.workspace.service import AlreadyAdded
 from service.web.errors import ApiError
+from service.web.validation import choice, flag, iso_date, positive_int, text
 from service.workspace import jobs as records
 from service.workspace.models import Association
 
@@ -28,20 +27,6 @@ def find(slug: str) -> Association:
     return a
 
 
-def _int(value, name: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise ApiError(400, "request.invalid", f"«{name}» должно быть целым числом.")
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, "request.invalid", f"«{name}» должно быть целым числом.")
-    if n < 1:
-        raise ApiError(400, "request.invalid", f"«{name}» должно быть положительным.")
-    return n
-
-
 def ensure_current(a: Association) -> None:
     """Archived associations keep everything but do no new work until restored."""
     if a.archived_at is not None:
@@ -50,23 +35,16 @@ def ensure_current(a: Association) -> None:
 
 
 def request_document(a: Association, params: dict, actor: str, sheet: dict | None = None):
-    """A job making a document.  `sheet`: a spreadsheet the add-on sent, kept by
-    service/workspace/sent_sheets.py ({"file", "sha256", "as_of"}) — the document is made
-    from it instead of the association's workbook."""
+    """Ask for a document: `params` from a form (strings) or the API (JSON), each field
+    checked by type and size (service/web/validation.py).  `sheet`: a spreadsheet the
+    add-on sent, kept by service/workspace/sent_sheets.py ({"file", "sha256", "as_of"}) —
+    the document is made from it instead of the association's workbook."""
     ensure_current(a)
-    kind = params.get("kind")
-    if kind not in KINDS:
-        raise ApiError(400, "request.invalid", f"Вид документа должен быть одним из: {', '.join(KINDS)}.")
-    clean = {"kind": kind, "meeting": _int(params.get("meeting"), "meeting"),
-             "plan_item": _int(params.get("plan_item"), "plan_item"),
-             "force": str(params.get("force", "")).lower() in ("1", "true", "on", "yes") or params.get("force") is True,
-             "number": (params.get("number") or "").strip()[:40] or None,
-             "date": None}
-    if params.get("date"):
-        try:
-            clean["date"] = dt.date.fromisoformat(str(params["date"])).isoformat()
-        except ValueError:
-            raise ApiError(400, "request.invalid", "Дата должна быть в виде ГГГГ-ММ-ДД.")
+    kind = choice(params, "kind", KINDS, f"Вид документа должен быть одним из: {', '.join(KINDS)}.")
+    day = iso_date(params, "date")
+    clean = {"kind": kind, "meeting": positive_int(params, "meeting"),
+             "plan_item": positive_int(params, "plan_item"), "force": flag(params, "force"),
+             "number": text(params, "number", max_length=40), "date": day.isoformat() if day else None}
     if kind == "protocol" and clean["meeting"] is None:
         raise ApiError(400, "request.invalid", "Для протокола укажите номер заседания (meeting).")
     if kind == "registration-sheet" and clean["meeting"] is None and clean["plan_item"] is None:
@@ -89,13 +67,15 @@ def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id
     from service.sources.gsheets import is_gsheet_location, parse_spreadsheet_id
 
     if regulation is not None and (not isinstance(regulation, str) or regulation not in available()):
-        raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно. Известны: "
+        named = f"«{regulation}» " if isinstance(regulation, str) and len(regulation) <= 80 \
+            and regulation.isprintable() and regulation.encode("utf-8", "replace").decode() == regulation else ""
+        raise ApiError(400, "regulation.unknown", f"Положение {named}неизвестно. Известны: "
                                                   + ", ".join(available()) + ".")
     if not is_gsheet_location(location):
         raise ApiError(400, "request.invalid", "Это не ссылка на Google Таблицу и не gsheet:<id>.")
     if workspace().google is None:
         raise ApiError(400, "google.disabled", "Чтение Google Таблиц не настроено на этом сервере "
-                                               "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом .xlsx.")
+                                               "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом (.xlsx, .ods или .xls).")
     try:
         return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation,
                                            owner_id=owner_id)

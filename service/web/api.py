@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, url_for
 
 from service.web.actions import (
     add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
 )
 from service.db import iso_utc
 from service.web.auth import current_user
-from service.web.errors import ApiError
 from service.web.links import public_url
 from service.web.openapi import spec
+from service.web.validation import json_object, text
 from service.workspace import jobs as records
 
 bp = Blueprint("api", __name__)
@@ -56,10 +56,7 @@ def _without_paths(value):
 
 
 def _json() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "request.invalid", "Тело запроса должно быть JSON-объектом.")
-    return data
+    return json_object()
 
 
 @bp.get("/associations")
@@ -71,8 +68,8 @@ def associations():
 def add_association():
     data = _json()
     me = current_user()
-    a = add_google_sheet(str(data.get("source") or ""), data.get("regulation"), me.display,
-                         owner_id=me.account_id if me.role in ("head", "curator") else None)
+    a = add_google_sheet(text(data, "source", max_length=2000, required=True) or "", data.get("regulation"),
+                         me.display, owner_id=me.account_id if me.role in ("head", "curator") else None)
     return jsonify(_association(a)), 201
 
 

@@ -10,7 +10,6 @@ from flask import Flask
 
 from service.filemodes import secure_process, tighten
 from service.settings import load_settings
-from service.sources.guard import require_defusedxml
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,7 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["JSON_AS_ASCII"] = False
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=int(settings["SESSION_HOURS"]))
     app.json.ensure_ascii = False
-    require_defusedxml()                        # refuse to start rather than parse uploads unsafely
 
     from jobs.queue import create_huey
     from jobs.tasks import register

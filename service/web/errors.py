@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+BUSY_MESSAGE = "База данных службы сейчас занята другой операцией. Повторите через несколько секунд."
+RETRY_AFTER_SECONDS = 5
 MESSAGES = {
     400: ("request.invalid", "Неверный запрос."),
     401: ("auth.required", "Нужно войти в службу."),
@@ -18,6 +20,7 @@ MESSAGES = {
     409: ("conflict", "Конфликт с текущим состоянием."),
     413: ("upload.too_large", "Файл слишком большой."),
     415: ("request.not_json", "Ожидается JSON (Content-Type: application/json)."),
+    503: ("service.busy", BUSY_MESSAGE),
     422: ("request.invalid", "Запрос понятен, но выполнить его нельзя."),
     500: ("internal", "Внутренняя ошибка службы. Попробуйте позже."),
 }
@@ -35,6 +38,15 @@ def error_body(code: str, message: str, details=None) -> dict:
     if details is not None:
         body["error"]["details"] = details
     return body
+
+
+def _busy():
+    """A locked database is a passing state, not a fault: 503 with Retry-After."""
+    if _wants_json():
+        response = jsonify(error_body("service.busy", BUSY_MESSAGE))
+    else:
+        response = render_template("error.html", status=503, message=BUSY_MESSAGE, details=None)
+    return response, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _wants_json() -> bool:
@@ -70,6 +82,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
+        from service.db import is_busy
+
+        if is_busy(err):
+            return _busy()
         app.logger.exception("unhandled error")
         code, message = MESSAGES[500]
         if _wants_json():

@@ -25,7 +25,9 @@ SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "stri
 def spec() -> dict:
     """The description, with every operation but this one requiring a signed-in person
     (a bearer token or the session cookie): 401 without one, 403 for an action the role
-    does not allow, 404 for an association outside the person's scope."""
+    does not allow, 404 for an association outside the person's scope.  Every operation
+    may also answer 503 (the database is busy: retry after Retry-After seconds), and
+    every POST 413 (a body over its limit)."""
     body = _spec()
     body["components"]["securitySchemes"] = {
         "token": {"type": "http", "scheme": "bearer", "description": "личный токен: mo-docs tokens create"},
@@ -35,7 +37,8 @@ def spec() -> dict:
         "description": "надстройка Google Таблиц: ScriptApp.getIdentityToken() (только /addon/* и /jobs/{job_id})"}
     body["security"] = [{"token": []}, {"session": []}]
     for path, ops in body["paths"].items():
-        for op in ops.values():
+        for method, op in ops.items():
+            op["responses"].update(_error_responses(*((503, 413) if method == "post" else (503,))))
             if path == "/openapi.json":
                 op["security"] = []
                 continue
@@ -59,7 +62,8 @@ def _spec() -> dict:
                         "responses": {**_ok({"type": "object", "required": ["associations"],
                                              "properties": {"associations": {"type": "array", "items": _ref("Association")}}}),
                                       **_error_responses(500)}},
-                "post": {"summary": "Добавить объединение по Google Таблице (файлы .xlsx — через страницу загрузки)",
+                "post": {"summary": "Добавить объединение по Google Таблице (файлы .xlsx, .ods, .xls — через страницу "
+                                    "загрузки)",
                          "operationId": "addAssociation",
                          "requestBody": {"required": True, "content": {"application/json": {"schema": {
                              "type": "object", "required": ["source"], "properties": {

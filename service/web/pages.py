@@ -12,10 +12,11 @@ from flask import Blueprint, abort, g, redirect, render_template, request, send_
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
 from service.filing.base import FilingError
-from service.pipeline import check
+from service.russian.plural import count
 from service.schema.findings import without_cell
-from service.schema.regulations import UnknownRegulation, available, load_all
+from service.schema.regulations import available, load_all
 from service.sources.base import SourceError
+from service.sources.guard import EXTENSIONS
 from service.web import replacing
 from service.web.actions import (
     add_google_sheet, already_added, ensure_current, find, request_annual_all, request_check, request_document,
@@ -24,6 +25,7 @@ from service.web.actions import (
 from service.web.auth import current_user, require
 from service.web.errors import ApiError
 from service.workspace.service import AlreadyAdded
+from service.workspace.summary import meetings_on
 
 bp = Blueprint("pages", __name__)
 
@@ -69,6 +71,7 @@ FILTERS = {
     "kind_title": lambda k: KIND_TITLES.get(k, k),
     "severity": lambda s: SEVERITY.get(s, s),
     "job_state": lambda s: STATE.get(s, s),
+    "count": count,
 }
 
 
@@ -98,24 +101,21 @@ def _recent_jobs(me, limit: int = 5):
 
 @bp.get("/a/<slug>")
 def association(slug):
+    """From the database alone: the last check's snapshot holds the findings and the
+    meetings, so a view never reads the workbook (a huge one cost 31 s a view)."""
     a = find(slug)
     ws = workspace()
     snap = ws.latest_snapshot(a.id)
     groups: dict[str, list] = {}
     for f in (snap.findings if snap else []):
         groups.setdefault(f.get("sheet") or "Книга в целом", []).append(f)
-    meetings = []
-    try:
-        report = check(ws.source(a.source), regulation_id=a.regulation_override)
-        today = dt.date.today()
-        meetings = [{"number": m.number, "date": m.date, "state": m.state(today), "topic": m.topic}
-                    for m in sorted(report.data.meetings, key=lambda m: m.number)]
-    except (SourceError, UnknownRegulation):
-        pass                              # the stored findings already say why
+    meetings = meetings_on(snap.summary if snap else None, dt.date.today())
+    members = (snap.summary or {}).get("members") if snap else None
     filer = ws.filer()
     documents = _documents(ws.documents(a), filer)
     sharing = filer.notices(a.slug)
-    return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings,
+    return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings or [],
+                           stale=snap is not None and meetings is None, members=members,
                            documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15), storage=filer.title,
                            sharing=sharing, regulation=next((r for r in load_all() if r.id == a.regulation_id), None))
 
@@ -187,7 +187,7 @@ def upload_form():
     replace = request.args.get("replace")
     if replace:
         require("replace", find(replace))
-    return render_template("upload.html", regulations=load_all(), replace=replace)
+    return render_template("upload.html", regulations=load_all(), replace=replace, accept=",".join(EXTENSIONS))
 
 
 @bp.post("/upload")
@@ -210,18 +210,21 @@ def upload():
         a = add_google_sheet(sheet, regulation, me.display, owner_id=_owner(me))
         return redirect(url_for("pages.association", slug=a.slug))
     if file is None or not file.filename:
-        raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx) или укажите ссылку на Google Таблицу.")
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx, .ods или .xls) или укажите ссылку на "
+                                              "Google Таблицу.")
+    suffix = Path(file.filename).suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix if suffix in EXTENSIONS else ".bin") as tmp:
         file.save(tmp.name)
         try:
-            stored = ws.store_upload(Path(tmp.name), file.filename)
+            stored, report = ws.store_upload(Path(tmp.name), file.filename,
+                                             regulation_id=target.regulation_override if target else regulation)
         except SourceError as err:
             raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code, err.message)
     if target is not None:
-        return replacing.replace(target, stored, file.filename)
+        return replacing.replace(target, stored, file.filename, report)
     try:
         a = ws.add_association(str(stored), me.display, regulation_id=regulation, owner_id=_owner(me),
-                               original_name=file.filename)
+                               original_name=file.filename, report=report)
     except AlreadyAdded as exists:
         stored.unlink(missing_ok=True)
         raise already_added(exists)
@@ -236,16 +239,29 @@ def _owner(me) -> int | None:
     return me.account_id if me.role in ("head", "curator") else None
 
 
+BLANK_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "ods": "application/vnd.oasis.opendocument.spreadsheet"}
+
+
 @bp.get("/blank.xlsx")
 def blank():
+    return _blank("xlsx")
+
+
+@bp.get("/blank.ods")
+def blank_ods():
+    return _blank("ods")
+
+
+def _blank(fmt: str):
     regulation = request.args.get("regulation") or None
     if regulation and regulation not in available():
         raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_blank_workbook(Path(tmp) / "blank.xlsx", regulation)
+        path = write_blank_workbook(Path(tmp) / f"blank.{fmt}", regulation, fmt=fmt)
         data = path.read_bytes()
-    return send_file(io.BytesIO(data), as_attachment=True, download_name="Книга МО (пустая).xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"Книга МО (пустая).{fmt}",
+                     mimetype=BLANK_TYPES[fmt])
 
 
 @bp.post("/reports/annual")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from flask import redirect, render_template, url_for
 
-from service.sources.base import SourceError
 from service.web.actions import request_check, workspace
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.workspace.identity import Identity
+from service.workspace.service import fingerprint
 
 PENDING = ".pending"
 PENDING_NAME = re.compile(r"^[a-z0-9-]{1,80}-[0-9a-f]{8}\.[a-z]{3,4}$")
@@ -39,25 +39,27 @@ def _sweep_pending() -> None:
                 continue
 
 
-def _done(a, stored: Path, original_name: str):
+def _done(a, stored: Path, original_name: str, report=None):
+    """Point the association at its new workbook.  With the upload's own check (`report`)
+    the page shows its findings at once; the background check then files the documents
+    that became due."""
     ws, me = workspace(), current_user()
     ws.replace_source(a.id, str(stored), me.display, original_name=original_name)
+    if report is not None:
+        ws.record_check(a.id, report, me.display, fingerprint(str(stored)))
     request_check(ws.by_id(a.id), me.display)
     return redirect(url_for("pages.association", slug=a.slug))
 
 
-def replace(a, stored: Path, original_name: str):
-    """`stored`: the checked upload, already kept in the workbooks folder."""
+def replace(a, stored: Path, original_name: str, report):
+    """`stored`: the checked upload, already kept in the workbooks folder; `report`: its
+    check (an upload is read once)."""
     _sweep_pending()
-    try:
-        new, _report = workspace().identity_of(str(stored))
-    except SourceError as err:
-        stored.unlink(missing_ok=True)
-        raise ApiError(400, err.code, err.message)
+    new = Identity.of_report(report)
     old = Identity.of_association(a)
     differences = old.differences(new)
     if not differences:
-        return _done(a, stored, original_name)
+        return _done(a, stored, original_name, report)
     folder = _pending_dir()
     folder.mkdir(mode=0o700, exist_ok=True)
     pending = folder / stored.name

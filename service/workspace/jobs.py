@@ -56,6 +56,32 @@ def claim(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, now: 
         return result.rowcount == 1
 
 
+def claim_locked(sf: sessionmaker, job_id: str, association_id: int, worker: str, lease: dt.timedelta) -> str:
+    """Take the association's lock and claim the job in one transaction: "claimed", "busy"
+    (another worker holds the association; nothing changed) or "gone" (the job is done,
+    or another worker holds a live lease on it; the lock is not kept)."""
+    now = utcnow()
+    with sf() as s, s.begin():
+        locked = s.execute(
+            update(Association)
+            .where(Association.id == association_id,
+                   or_(Association.lock_until.is_(None), Association.lock_until < now, Association.lock_owner == worker))
+            .values(lock_owner=worker, lock_until=now + lease)
+            .execution_options(synchronize_session=False))
+        if locked.rowcount != 1:
+            return "busy"
+        claimed = s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.attempts < Job.max_attempts,
+                   or_(Job.state == QUEUED, and_(Job.state == RUNNING, Job.lease_until < now)))
+            .values(state=RUNNING, attempts=Job.attempts + 1, lease_until=now + lease, worker=worker, started_at=now)
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            s.rollback()
+            return "gone"
+        return "claimed"
+
+
 def heartbeat(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, done: int | None = None,
               total: int | None = None) -> bool:
     values = {"lease_until": utcnow() + lease}
@@ -77,12 +103,17 @@ def release(sf: sessionmaker, job_id: str, worker: str) -> None:
                   .execution_options(synchronize_session=False))
 
 
-def finish(sf: sessionmaker, job_id: str, worker: str, result: dict) -> bool:
+def finish(sf: sessionmaker, job_id: str, worker: str, result: dict, unlock: int | None = None) -> bool:
+    """Done, with its result; `unlock`: release that association's lock in the same
+    transaction (one commit less per job)."""
     with sf() as s, s.begin():
         r = s.execute(update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == RUNNING)
                       .values(state=DONE, result=result, finished_at=utcnow(), lease_until=None, dedupe_key=None,
                               error=None)
                       .execution_options(synchronize_session=False))
+        if unlock is not None:
+            s.execute(update(Association).where(Association.id == unlock, Association.lock_owner == worker)
+                      .values(lock_owner=None, lock_until=None).execution_options(synchronize_session=False))
         return r.rowcount == 1
 
 

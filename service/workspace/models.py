@@ -64,7 +64,9 @@ class WorkbookVersion(Base):
 
 
 class Snapshot(Base):
-    """The findings of one check, kept so a curator can see what was wrong when."""
+    """The findings of one check, kept so a curator can see what was wrong when, and
+    the summary an association's page shows (service/workspace/summary.py), so that
+    viewing it never reads the workbook again."""
 
     __tablename__ = "snapshots"
 
@@ -76,6 +78,7 @@ class Snapshot(Base):
     regulation_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     counts: Mapped[dict] = mapped_column(JSON)
     findings: Mapped[list] = mapped_column(JSON)
+    summary: Mapped[dict | None] = mapped_column(JSON, nullable=True)     # None: made before 0002
 
 
 class AuditEvent(Base):

@@ -31,16 +31,43 @@ class Busy(Exception):
     """The association is being processed by another worker; try again shortly."""
 
 
-def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
+LOCK_POLL_SECONDS = 0.02          # how often a waiting job looks at another process's association lock
+
+def run(ws: Workspace, job_id: str, today: dt.date | None = None, wait: float = 0.0) -> str:
+    """Run one job.  A job of an association that is busy waits its turn (at most `wait`
+    seconds: behind earlier jobs of this process in arrival order, then for another
+    process's lock) and raises Busy if the turn does not come; it is not claimed while
+    it waits, so it stays «queued» and costs no attempt."""
     lease = dt.timedelta(seconds=int(ws.settings["JOB_LEASE_SECONDS"]))
     me = worker_id()
-    if not jobs.claim(ws.sf, job_id, me, lease):
-        return "skipped"                       # done already, or another worker holds a live lease
     job = jobs.get(ws.sf, job_id)
-    locked = job.association_id is None or jobs.lock_association(ws.sf, job.association_id, me, lease)
-    if not locked:
-        jobs.release(ws.sf, job_id, me)
-        raise Busy(job_id)
+    if job is None or job.state in (jobs.DONE, jobs.FAILED):
+        return "skipped"
+    if job.association_id is None:
+        return _work(ws, job, me, lease, today) if jobs.claim(ws.sf, job_id, me, lease) else "skipped"
+    deadline = time.monotonic() + wait
+    with ws.gate.turn(job.association_id, timeout=wait) as came:
+        if not came:
+            raise Busy(job_id)
+        while (state := jobs.claim_locked(ws.sf, job_id, job.association_id, me, lease)) == "busy":
+            if time.monotonic() >= deadline:
+                raise Busy(job_id)
+            time.sleep(LOCK_POLL_SECONDS)
+        if state == "gone":
+            jobs.unlock_association(ws.sf, job.association_id, me)
+            return "skipped"                   # done already, or another worker holds a live lease
+        outcome = None
+        try:
+            outcome = _work(ws, job, me, lease, today)
+            return outcome
+        finally:
+            if outcome != jobs.DONE:                                   # finish released it already
+                jobs.unlock_association(ws.sf, job.association_id, me)
+
+
+def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | None) -> str:
+    """The claimed job (its association, if any, locked by this worker)."""
+    job_id = job.id
     keeper = _LeaseKeeper(ws, job_id, job.association_id, me, lease)
     keeper.start()
     try:
@@ -48,7 +75,8 @@ def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
         if delay:
             time.sleep(delay)                  # testing aid: a window to kill the worker mid-job
         result = _do(ws, job, me, lease, today or dt.date.today())
-        jobs.finish(ws.sf, job_id, me, result)
+        keeper.stop()
+        jobs.finish(ws.sf, job_id, me, result, unlock=job.association_id)
         return jobs.DONE
     except DocumentRefused as refused:
         jobs.fail(ws.sf, job_id, me, {"code": "document.refused", "message": "В книге ошибки, которые попали бы в документ.",
@@ -67,8 +95,6 @@ def run(ws: Workspace, job_id: str, today: dt.date | None = None) -> str:
                          retry=True)
     finally:
         keeper.stop()
-        if job.association_id is not None:
-            jobs.unlock_association(ws.sf, job.association_id, me)
 
 
 class _LeaseKeeper(threading.Thread):

@@ -28,10 +28,14 @@ from service.filing.target import FilingTarget, open_filer
 from service.pipeline import Report, check
 from service.schema.records import HELD, PLANNED
 from service.sources.base import SourceError, open_source
-from service.sources.guard import check_xlsx_file
+from service.sources.guard import EXTENSIONS, SUFFIX
+from service.sources.workbook_file import WorkbookFileSource
 from service.sources.limits import Limits
-from service.workspace.identity import Identity, register_key
+from service.workspace.gate import AssociationGate
+from service.workspace.identity import register_key
 from service.workspace.models import Association, AuditEvent, Snapshot, WorkbookVersion
+from service.workspace.reports import ReportCache
+from service.workspace.summary import summarize
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -81,9 +85,12 @@ class Workspace:
 
     def __post_init__(self):
         if self.engine is None:
-            self.engine = make_engine(self.settings["DATABASE_URL"])
+            self.engine = make_engine(self.settings["DATABASE_URL"],
+                                      busy_seconds=float(self.settings.get("DATABASE_BUSY_SECONDS") or 10.0))
         self.sf = self.sf or sessionmaker(self.engine, expire_on_commit=False)
         self.registry = Registry(self.engine)
+        self.gate = AssociationGate()
+        self.reports = ReportCache()
         self.limits = dataclasses.replace(Limits.from_env(), max_file_bytes=int(self.settings["MAX_UPLOAD_BYTES"]))
         self.target = FilingTarget.from_settings(self.settings)     # a wrong MO_DOCS_FILING_URL stops the start
         self._lock = threading.Lock()
@@ -166,27 +173,35 @@ class Workspace:
         with self.sf() as s:
             return s.get(Association, association_id)
 
-    def store_upload(self, upload: Path, original_name: str) -> Path:
-        """Check an uploaded file before keeping it: nothing hostile is ever stored."""
-        check_xlsx_file(upload, self.limits)
-        self.source(upload).read()                               # parses under the same guards
+    def store_upload(self, upload: Path, original_name: str, regulation_id: str | None = None,
+                     today: dt.date | None = None) -> tuple[Path, Report]:
+        """Check an uploaded file before keeping it — one read: the guard, the parts' scan,
+        the read and the check — so nothing hostile is ever stored.  The stored copy keeps
+        its format (.xlsx, .xlsm, .ods, .xls); returns it with the check's report."""
+        source = WorkbookFileSource(upload, limits=self.limits)
+        report = check(source, regulation_id=regulation_id, as_of=today, limits=self.limits)
         folder = Path(self.settings["WORKBOOKS_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
         stem = slugify(Path(original_name).stem) or "workbook"
-        target = folder / f"{stem}-{uuid.uuid4().hex[:8]}.xlsx"
+        suffix = Path(original_name).suffix.lower()
+        if suffix not in EXTENSIONS or SUFFIX[source.format] != suffix.replace(".xlsm", ".xlsx"):
+            suffix = SUFFIX[source.format]          # named by what it is, whatever it was called
+        target = folder / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"
         tmp = target.with_name("." + target.name + ".part")
         shutil.copyfile(upload, tmp)
         tmp.replace(target)
-        return target
+        return target, report
 
     def add_association(self, source: str, actor: str, regulation_id: str | None = None,
                         today: dt.date | None = None, owner_id: int | None = None,
-                        original_name: str = "") -> Association:
+                        original_name: str = "", report: Report | None = None) -> Association:
         """Add the association a workbook describes.  The register's identity is unique in the
         database: the same register added twice (even at the same moment) raises AlreadyAdded.
-        `owner_id`: the account that added it gets it in its scope (a head, a curator)."""
+        `owner_id`: the account that added it gets it in its scope (a head, a curator).
+        `report`: the check already made of this very file (an upload is read once), else
+        the source is read now."""
         seen = fingerprint(source)
-        report = check(self.source(source), regulation_id=regulation_id, as_of=today)
+        report = report or check(self.source(source), regulation_id=regulation_id, as_of=today, limits=self.limits)
         info = report.data.info
         name = info.name or info.short_name or Path(source).stem
         key = register_key(name, info.short_name, info.territory, report.year.label)
@@ -234,11 +249,6 @@ class Workspace:
             n += 1
         return base if n == 1 else f"{base}-{n}"
 
-    def identity_of(self, source: str) -> "tuple[Identity, Report]":
-        """Who the workbook at `source` says it is (read once, under the reader's limits)."""
-        report = check(self.source(source))
-        return Identity.of_report(report), report
-
     def replace_source(self, association_id: int, source: str, actor: str, original_name: str = "") -> None:
         """Point the association at a new workbook; the previous one stays on disk as a version."""
         _mtime, sha = fingerprint(source)
@@ -282,7 +292,8 @@ class Workspace:
         a = self.by_id(association_id)
         seen = fingerprint(a.source)
         try:
-            report = check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
+            report = check(self.source(a.source), regulation_id=a.regulation_override, as_of=today,
+                           limits=self.limits)
         except SourceError as err:
             with self.sf() as s, s.begin():
                 row = s.get(Association, association_id)
@@ -322,7 +333,8 @@ class Workspace:
             row.regulation_id = report.regulation.id if report.regulation else None
             s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
                            regulation_id=report.regulation.id if report.regulation else None,
-                           counts=report.counts, findings=[f.as_dict() for f in report.findings]))
+                           counts=report.counts, findings=[f.as_dict() for f in report.findings],
+                           summary=summarize(report.data, report.as_of)))
             s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
                              details={"counts": report.counts, "source_sha256": sha}))
         offer_from_members(self.sf, association_id, report.data.members)
@@ -380,7 +392,10 @@ class Workspace:
     def generate(self, association_id: int, request: Request, actor: str, today: dt.date | None = None,
                  report: Report | None = None) -> Outcome:
         a = self.by_id(association_id)
-        report = report or check(self.source(a.source), regulation_id=a.regulation_override, as_of=today)
+        if report is None:
+            as_of = today or dt.date.today()
+            report = self.reports.get(a.source, a.regulation_override, as_of, lambda: check(
+                self.source(a.source), regulation_id=a.regulation_override, as_of=as_of, limits=self.limits))
         outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.slug,
                                           share_with=self.share_with(report))
         filed = outcome.filed

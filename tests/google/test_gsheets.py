@@ -11,7 +11,7 @@ from service.sources.gsheets import (SPREADSHEET_FIELDS, GoogleSourceError, GShe
                                      MemoryWorkbookCache, drive_versions, is_gsheet_location,
                                      parse_spreadsheet_id, quote_title, range_start)
 from service.sources.limits import Limits
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 from tests.factories import association, year_end
 from tests.google.payloads import (SHEETS, add_sheet, batch_get, drive, fail, gspread_client, load, ok, query,
                                    serial, sheets_meta)
@@ -81,7 +81,7 @@ def test_a_sheet_read_through_the_pipeline_gives_the_findings_of_the_same_xlsx(t
     add_sheet(rsps, SID, meta, batch_get(SID, tables, meta, limits.max_rows, limits.max_columns))
     source = GSheetSource(f"gsheet:{SID}", reader(limits))
     from_sheets = check(source, as_of=year_end(), limits=limits)
-    xlsx = XlsxSource(save_xlsx(tables, tmp_path / "mmo.xlsx"), limits=limits)
+    xlsx = WorkbookFileSource(save_xlsx(tables, tmp_path / "mmo.xlsx"), limits=limits)
     from_xlsx = check(xlsx, as_of=year_end(), limits=limits)
 
     assert [f.as_dict() for f in from_sheets.findings] == [f.as_dict() for f in from_xlsx.findings]

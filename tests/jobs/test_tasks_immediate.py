@@ -234,8 +234,9 @@ def test_watch_once_queues_a_check_of_a_changed_workbook_exactly_once(ws, tasks,
     assert watch_once(ws, queue.append) == [] and queue == [job_id]
 
 
-def test_watch_with_the_real_queue_checks_each_change_once(ws, tasks, workbooks):
-    a = add(ws, workbooks)
+@pytest.mark.parametrize("name", ["mmo.xlsx", "mmo.ods"])
+def test_watch_with_the_real_queue_checks_each_change_once(ws, tasks, workbooks, name):
+    a = add(ws, workbooks, name=name)
     change(Path(a.source), "Тема 1")
     [first] = watch_once(ws, tasks.dispatch)
     assert job(ws, first).state == records.DONE

@@ -188,3 +188,18 @@ def test_a_database_of_0_1_with_drive_documents_keeps_whom_they_were_shared_with
     with Session(engine) as s:
         [v] = s.scalars(select(DocumentVersion)).all()
     assert v.name is None and v.file_name == "Протокол №2.docx"
+
+
+def test_snapshots_of_an_older_database_keep_their_findings_and_gain_an_empty_summary(tmp_path):
+    """0006 adds the summary the association page shows; older checks have none (the page
+    asks for a new check) and lose nothing."""
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(LEGACY, db)
+    with create_engine(f"sqlite:///{db}").connect() as conn:
+        before = conn.execute(text("SELECT id, findings, counts FROM snapshots ORDER BY id")).all()
+    assert before
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        after = conn.execute(text("SELECT id, findings, counts, summary FROM snapshots ORDER BY id")).all()
+    assert [tuple(r[:3]) for r in after] == [tuple(r) for r in before]
+    assert all(r[3] is None for r in after)

@@ -23,7 +23,7 @@ from service.render.contexts import (annual_report_context, order_context, proto
 from service.render.docx import CompiledTemplate, render_with_docxtpl
 from service.render.environment import make_environment
 from service.schema.cells import SchoolYear
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
 README = TEMPLATES / "README.md"
@@ -41,7 +41,7 @@ DELIMITER = re.compile(r"{[{%#]|[}%#]}")
 def report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("workbooks")
     paths = {p.name: p for p in write_samples(folder, SchoolYear(2024))}
-    report = check(XlsxSource(paths["mmo-matematika-zdvinsk.xlsx"]), as_of=AS_OF)
+    report = check(WorkbookFileSource(paths["mmo-matematika-zdvinsk.xlsx"]), as_of=AS_OF)
     assert not report.has_errors
     return report
 

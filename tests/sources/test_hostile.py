@@ -1,7 +1,7 @@
 """Files that are not workbooks, are broken, or are built to hurt the service.
 
 Each one must end in one clear Russian sentence with a stable code — raised as
-SourceError by XlsxSource.read(), and printed by `mo-docs validate` as a single
+SourceError by WorkbookFileSource.read(), and printed by `mo-docs validate` as a single
 line on stderr with exit code 2 — within seconds and without eating memory.
 Every file is built here, in the test; nothing binary is committed.
 """
@@ -28,7 +28,7 @@ import pytest
 from service.schema.reader import read_workbook
 from service.sources.base import SourceError
 from service.sources.limits import Limits
-from service.sources.xlsx import XlsxSource
+from service.sources.workbook_file import WorkbookFileSource
 from tests.factories import association, year_end
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,7 +227,8 @@ def _word_document(d: Path) -> Path:
 
 
 def _legacy_xls(d: Path) -> Path:
-    p = d / "старый.xlsx"
+    """An .xls whose Workbook stream is noise: the container is sound, the content is not."""
+    p = d / "старый.xls"
     p.write_bytes(cfb([("Workbook", pseudo_random(9000))]))
     return p
 
@@ -363,12 +364,212 @@ def _over_20_mb(d: Path) -> Path:
     return p
 
 
+# ---------------------------------------------------------------- .xlsx: every part, sheets that span too much
+
+def _corrupt_workbook_xml(d: Path) -> Path:
+    p = _saved(d, "workbook.xlsx")
+    _replace_part(p, "xl/workbook.xml", b'<?xml version="1.0"?><workbook xmlns="' + MAIN_NS.encode() + b'"><sheets><sheet')
+    return p
+
+
+def _workbook_xml_not_xml(d: Path) -> Path:
+    p = _saved(d, "workbook2.xlsx")
+    _replace_part(p, "xl/workbook.xml", "Книга: Состав, Заседания".encode())
+    return p
+
+
+def _replace_part(path: Path, part: str, data: bytes) -> None:
+    """Rewrite the zip with one part's content replaced (sizes and CRC honest)."""
+    with zipfile.ZipFile(path) as zf:
+        items = [(i, zf.read(i)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, content in items:
+            zf.writestr(info.filename, data if info.filename == part else content)
+
+
+def _far_corners(d: Path) -> Path:
+    """Two cells, A1 and XFD1048576: a 2 KB file that a dense reader would make 512 GB of."""
+    sheet = sheet_xml([(1, [text_cell("A1", "ФИО")]), (1_048_576, [text_cell("XFD1048576", "угол")])])
+    return write_xlsx(d / "углы.xlsx", {"Состав": sheet})
+
+
+# ---------------------------------------------------------------- .ods
+
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+ODS_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>{extra}'
+                '</manifest:manifest>')
+
+
+def ods_content(tables: str, head: str = "") -> str:
+    return (f'{XML_HEAD}{head}<office:document-content {ODS_NS} office:version="1.3"><office:body>'
+            f'<office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>')
+
+
+def ods_table(title: str, rows: list[list[str]]) -> str:
+    body = "".join("<table:table-row>" + "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p></table:table-cell>' for v in row)
+        + "</table:table-row>" for row in rows)
+    return f'<table:table table:name="{escape(title)}">{body}</table:table>'
+
+
+def write_ods(path: Path, content: str | Callable[[], Iterable[bytes]], parts: dict[str, str] | None = None,
+              manifest_extra: str = "", level: int = 6) -> Path:
+    """An .ods as LibreOffice lays it out: `mimetype` first and stored, content.xml, the manifest."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        if callable(content):
+            with zf.open("content.xml", "w") as fh:
+                for chunk in content():
+                    fh.write(chunk)
+        else:
+            zf.writestr("content.xml", content)
+        for name, text in (parts or {}).items():
+            zf.writestr(name, text)
+        zf.writestr("META-INF/manifest.xml", ODS_MANIFEST.format(extra=manifest_extra))
+    return path
+
+
+def valid_ods_tables() -> str:
+    return ods_table("Состав", [["ФИО", "Должность"], ["Иванова Мария Петровна", "учитель"]])
+
+
+def _ods_laughs(d: Path) -> Path:
+    content = ods_content(ods_table("Состав", [["ФИО"], ["&lol9;"]]).replace("&amp;lol9;", "&lol9;"),
+                          head=BILLION_LAUGHS_DTD.replace("lolz", "office:document-content"))
+    return write_ods(d / "laughs.ods", content)
+
+
+def _ods_external_entity(d: Path) -> Path:
+    content = ods_content(ods_table("Состав", [["ФИО"], ["&xxe;"]]).replace("&amp;xxe;", "&xxe;"),
+                          head='<!DOCTYPE office:document-content [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')
+    return write_ods(d / "xxe.ods", content)
+
+
+def _ods_laughs_in_styles(d: Path) -> Path:
+    styles = f'{XML_HEAD}{BILLION_LAUGHS_DTD}<office:document-styles {ODS_NS}><x>&lol9;</x></office:document-styles>'
+    return write_ods(d / "styles.ods", ods_content(valid_ods_tables()), parts={"styles.xml": styles})
+
+
+def _ods_zip_bomb(d: Path) -> Path:
+    def content():
+        yield ods_content("").split("</office:spreadsheet>")[0].encode()
+        for _ in range(40):
+            yield b" " * MB
+        yield b"</office:spreadsheet></office:body></office:document-content>"
+
+    return write_ods(d / "bomb.ods", content, level=9)
+
+
+def _ods_not_xml(d: Path) -> Path:
+    return write_ods(d / "notxml.ods", "Иванова Мария Петровна; учитель")
+
+
+def _ods_truncated(d: Path) -> Path:
+    p = write_ods(d / "недокачан.ods", ods_content(valid_ods_tables() * 20))
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+    return p
+
+
+def _ods_password(d: Path) -> Path:
+    """What LibreOffice writes with «Save with password»: the manifest names the cipher,
+    content.xml is ciphertext."""
+    extra = ('<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="812">'
+             '<manifest:encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" '
+             'manifest:checksum="AAAA"><manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+             'manifest:initialisation-vector="AAAA"/></manifest:encryption-data></manifest:file-entry>')
+    with zipfile.ZipFile(d / "с паролем.ods", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", pseudo_random(812))
+        zf.writestr("META-INF/manifest.xml", ODS_MANIFEST.format(extra="").replace(
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>', extra))
+    return d / "с паролем.ods"
+
+
+def _ods_repeated_cells(d: Path) -> Path:
+    """One filled cell repeated across 16 384 columns and a million rows: 300 bytes."""
+    cell = ('<table:table-cell table:number-columns-repeated="16384" office:value-type="string">'
+            '<text:p>x</text:p></table:table-cell>')
+    tables = (f'<table:table table:name="Состав"><table:table-row table:number-rows-repeated="1048576">{cell}'
+              '</table:table-row></table:table>')
+    return write_ods(d / "повтор.ods", ods_content(tables))
+
+
+def _text_document_as_ods(d: Path) -> Path:
+    p = d / "протокол.ods"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", f"{XML_HEAD}<office:document-content {ODS_NS}/>")
+    return p
+
+
+# ---------------------------------------------------------------- .xls (BIFF8 in a compound file)
+
+def biff(*records: tuple[int, bytes]) -> bytes:
+    return b"".join(struct.pack("<HH", kind, len(body)) + body for kind, body in records)
+
+
+BOF_GLOBALS = (0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0))
+BOF_SHEET = (0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0))
+EOF_RECORD = (0x000A, b"")
+
+
+def number(row: int, col: int, value: float) -> tuple[int, bytes]:
+    return 0x0203, struct.pack("<HHHd", row, col, 0, value)
+
+
+def _xls_password(d: Path) -> Path:
+    """BOF, then FILEPASS (RC4 CryptoAPI), as Excel writes a workbook saved with a password."""
+    filepass = (0x002F, struct.pack("<HHH", 1, 4, 2) + pseudo_random(200))
+    p = d / "с паролем.xls"
+    p.write_bytes(cfb([("Workbook", biff(BOF_GLOBALS, filepass, EOF_RECORD) + pseudo_random(6000))]))
+    return p
+
+
+def _xls_far_corners(d: Path) -> Path:
+    """Numbers at A1 and IV65536: 16.7 million cells spanned by two records."""
+    stream = biff(BOF_GLOBALS, EOF_RECORD, BOF_SHEET, number(0, 0, 1.0), number(65535, 255, 2.0), EOF_RECORD)
+    p = d / "углы.xls"
+    p.write_bytes(cfb([("Workbook", stream)]))
+    return p
+
+
+def _xls_truncated(d: Path) -> Path:
+    data = cfb([("Workbook", biff(BOF_GLOBALS, EOF_RECORD) + pseudo_random(20_000))])
+    p = d / "недокачан.xls"
+    p.write_bytes(data[: len(data) // 3])
+    return p
+
+
+def _xls_looping_chain(d: Path) -> Path:
+    """A sector chain that points back at itself: a reader following it would never stop."""
+    data = bytearray(cfb([("Workbook", biff(BOF_GLOBALS, EOF_RECORD) + pseudo_random(9000))]))
+    fat_sector = struct.unpack_from("<I", data, 0x4C)[0]
+    dir_start = struct.unpack_from("<I", data, 0x30)[0]
+    struct.pack_into("<I", data, (fat_sector + 1) * SECTOR + 4 * dir_start, dir_start)
+    p = d / "петля.xls"
+    p.write_bytes(bytes(data))
+    return p
+
+
+def _word_97_as_xls(d: Path) -> Path:
+    p = d / "протокол.xls"
+    p.write_bytes(cfb([("WordDocument", pseudo_random(5000))]))
+    return p
+
+
 CASES: dict[str, Case] = {
-    "text renamed .xlsx": Case(_text_renamed, "workbook.unreadable", "не книга Excel"),
+    "text renamed .xlsx": Case(_text_renamed, "workbook.unreadable", "не книга электронной таблицы"),
     "empty file": Case(_empty, "workbook.unreadable", "Файл пуст"),
     "zip of photos": Case(_zip_of_photos, "workbook.unreadable", "архив"),
     "Word document renamed .xlsx": Case(_word_document, "workbook.unreadable", "архив"),
-    "legacy .xls (OLE)": Case(_legacy_xls, "workbook.unreadable", "старого формата Excel (.xls)"),
+    "damaged .xls (OLE)": Case(_legacy_xls, "workbook.unreadable", "повреждён"),
     "password-protected": Case(_password, "workbook.unreadable", "защищён паролем"),
     "password-protected, directory last": Case(_password_directory_after_package, "workbook.unreadable",
                                                "защищён паролем"),
@@ -384,9 +585,28 @@ CASES: dict[str, Case] = {
     "sizes that lie": Case(_lying_sizes, "workbook.unreadable", "повреждён"),
     "shared string index out of range": Case(_bad_shared_string_index, "workbook.unreadable", "повреждён"),
     "sheet that is not XML": Case(_not_xml_inside, "workbook.unreadable", "повреждён"),
-    "half-downloaded file": Case(_truncated_download, "workbook.unreadable", "не книга Excel"),
+    "half-downloaded file": Case(_truncated_download, "workbook.unreadable", "загружен не полностью"),
     "too many parts": Case(_too_many_parts, "workbook.too_large", "слишком много частей"),
     "file over 20 MB": Case(_over_20_mb, "workbook.too_large", "Файл слишком большой"),
+    "corrupt xl/workbook.xml": Case(_corrupt_workbook_xml, "workbook.unreadable", "повреждён"),
+    "xl/workbook.xml that is not XML": Case(_workbook_xml_not_xml, "workbook.unreadable", "повреждён"),
+    "cells at A1 and XFD1048576": Case(_far_corners, "workbook.too_large", "не обрабатывается"),
+    ".ods: billion laughs in content.xml": Case(_ods_laughs, "workbook.unreadable", "недопустимые XML-конструкции"),
+    ".ods: external entity in content.xml": Case(_ods_external_entity, "workbook.unreadable",
+                                                 "недопустимые XML-конструкции"),
+    ".ods: billion laughs in styles.xml": Case(_ods_laughs_in_styles, "workbook.unreadable",
+                                               "недопустимые XML-конструкции"),
+    ".ods: zip bomb": Case(_ods_zip_bomb, "workbook.too_large", "zip-бомба"),
+    ".ods: content.xml that is not XML": Case(_ods_not_xml, "workbook.unreadable", "повреждён"),
+    ".ods: half-downloaded": Case(_ods_truncated, "workbook.unreadable", "загружен не полностью"),
+    ".ods: password-protected": Case(_ods_password, "workbook.unreadable", "защищён паролем"),
+    ".ods: a cell repeated over a million rows": Case(_ods_repeated_cells, "workbook.too_large", "не обрабатывается"),
+    ".odt renamed .ods": Case(_text_document_as_ods, "workbook.unreadable", "архив"),
+    ".xls: password-protected": Case(_xls_password, "workbook.unreadable", "защищён паролем"),
+    ".xls: cells at A1 and IV65536": Case(_xls_far_corners, "workbook.too_large", "не обрабатывается"),
+    ".xls: half-downloaded": Case(_xls_truncated, "workbook.unreadable", "повреждён"),
+    ".xls: looping sector chain": Case(_xls_looping_chain, "workbook.unreadable", "повреждён"),
+    "Word 97 document renamed .xls": Case(_word_97_as_xls, "workbook.unreadable", "не книга Excel"),
 }
 SLOW = {"zip bomb 300 MB"}
 
@@ -418,18 +638,42 @@ class Bounded:
     peak_mb: float
 
 
+def _status(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        return int(next(line.split()[1] for line in fh if line.startswith(field)))
+
+
+def _reset_peak() -> bool:
+    """Reset this process's peak RSS to its current RSS (Linux: clear_refs 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def read_measured(path: Path, limits: Limits | None = None) -> Bounded:
-    tracemalloc.start()
+    """Read `path`, timing it and measuring its peak memory: the process's resident set
+    (what calamine's Rust allocations count in), or Python's own allocations where the
+    peak cannot be reset."""
+    by_rss = _reset_peak()
+    before = _status("VmRSS") if by_rss else 0
+    if not by_rss:
+        tracemalloc.start()
     start = time.monotonic()
     error, result = None, None
     try:
-        result = XlsxSource(path, limits=limits).read()
+        result = WorkbookFileSource(path, limits=limits).read()
     except SourceError as err:
         error = err
     finally:
         seconds = time.monotonic() - start
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        if by_rss:
+            peak = (_status("VmHWM") - before) * 1024
+        else:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
     return Bounded(error, result, seconds, peak / MB)
 
 
@@ -532,17 +776,17 @@ def test_cli_refuses_in_one_line_with_exit_code_2(built, name):
 def test_a_minimal_hand_made_workbook_is_itself_readable(tmp_path):
     """The hostile files above differ from this one only in what makes them hostile."""
     sst = f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>ФИО</t></si></sst>'
-    raw = XlsxSource(write_xlsx(tmp_path / "ok.xlsx", {"Состав": valid_sheet()}, shared_strings=sst)).read()
+    raw = WorkbookFileSource(write_xlsx(tmp_path / "ok.xlsx", {"Состав": valid_sheet()}, shared_strings=sst)).read()
     assert raw.tabs[0].rows == [(1, ("ФИО",)), (2, ("Иванова Мария Петровна",))]
 
 
-def test_an_old_workbook_mentioning_encryption_in_a_cell_is_still_called_old(tmp_path):
-    path = tmp_path / "старый.xlsx"
+def test_an_old_workbook_mentioning_encryption_in_a_cell_is_not_taken_for_a_locked_one(tmp_path):
+    path = tmp_path / "старый.xls"
     path.write_bytes(cfb([("Workbook", "EncryptionInfo в тексте ячейки".encode("utf-8") + pseudo_random(5000))],
                          directory_last=True))
     with pytest.raises(SourceError) as info:
-        XlsxSource(path).read()
-    assert info.value.code == "workbook.unreadable" and "старого формата" in info.value.message
+        WorkbookFileSource(path).read()
+    assert info.value.code == "workbook.unreadable" and "паролем" not in info.value.message
 
 
 # ---------------------------------------------------------------- limits from the environment
@@ -551,7 +795,7 @@ def test_lowered_unzipped_limit_from_the_environment_refuses_an_ordinary_book(tm
     path = association().save(tmp_path / "mmo.xlsx")
     limits = Limits.from_env({"MO_DOCS_LIMIT_MAX_UNZIPPED_BYTES": "20000"})
     with pytest.raises(SourceError) as info:
-        XlsxSource(path, limits=limits).read()
+        WorkbookFileSource(path, limits=limits).read()
     assert info.value.code == "workbook.too_large"
     assert "После распаковки" in info.value.message and "zip-бомба" in info.value.message
 
@@ -578,7 +822,7 @@ def test_cli_ratio_limit_from_the_environment(tmp_path):
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
     assert info.file_size > MB and 5 < info.file_size / info.compress_size < 200
-    assert XlsxSource(path).read().tabs[0].truncated_at == 5001
+    assert WorkbookFileSource(path).read().tabs[0].truncated_at == 5001
     run = mo_docs("validate", str(path), env={"MO_DOCS_LIMIT_MAX_RATIO": "3"})
     assert run.code == 2
     assert_one_russian_line(run, "workbook.too_large", "сжата в")
@@ -669,7 +913,7 @@ def test_hand_made_copy_of_the_association_has_no_findings(tmp_path):
     letters = [get_column_letter(i) for i in range(1, 30)]
     sheets = {title: sheet_xml((r, [_cell(f"{letters[i]}{r}", v) for i, v in enumerate(values)])
                                for r, values in enumerate(rows, start=1)) for title, rows in tables.items()}
-    raw = XlsxSource(write_xlsx(tmp_path / "copy.xlsx", sheets)).read()
+    raw = WorkbookFileSource(write_xlsx(tmp_path / "copy.xlsx", sheets)).read()
     _, findings = read_workbook(raw, year_end())
     assert findings == []
 
@@ -677,7 +921,7 @@ def test_hand_made_copy_of_the_association_has_no_findings(tmp_path):
 @pytest.fixture(scope="module")
 def long_read(long_book):
     start = time.monotonic()
-    raw = XlsxSource(long_book).read()         # memory is measured on the CLI below: tracemalloc is slow here
+    raw = WorkbookFileSource(long_book).read()         # memory is measured on the CLI below: tracemalloc is slow here
     return raw, time.monotonic() - start
 
 
@@ -732,4 +976,147 @@ def test_cells_in_the_last_column_of_excel_are_cut_at_the_column_limit(tmp_path)
     tab = measured.result.tabs[0]
     assert len(tab.rows) == 200
     assert all(len(values) <= 200 and values[0] == f"строка {r}" for r, values in tab.rows)
-    assert measured.seconds < 5 and measured.peak_mb < 64
+    # 200 × 16 384 = 3.3 million cells spanned: under max_sheet_cells, and the reader holds
+    # the rectangle (32 bytes a cell) while it reads — bounded, not free
+    assert measured.seconds < 5 and measured.peak_mb < 160
+
+
+# ---------------------------------------------------------------- entity bombs in every XML part
+
+def _with_dtd(xml: bytes, dtd: str) -> bytes:
+    """The part with a document type declaration after its XML declaration."""
+    text = xml.decode("utf-8")
+    head_end = text.index("?>") + 2 if text.startswith("<?xml") else 0
+    return (text[:head_end] + dtd + text[head_end:]).encode("utf-8")
+
+
+@pytest.mark.parametrize("dtd", [BILLION_LAUGHS_DTD.replace("lolz", "x"),
+                                 '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'],
+                         ids=["billion laughs", "external entity"])
+def test_a_document_type_declaration_in_any_part_of_an_xlsx_is_refused(tmp_path, dtd):
+    """Every XML part of an .xlsx as Excel's sister programs write it (shared strings are
+    covered by the hand-made cases above)."""
+    saved = association().save(tmp_path / "mmo.xlsx")
+    with zipfile.ZipFile(saved) as zf:
+        parts = [n for n in zf.namelist() if n.endswith((".xml", ".rels"))]
+        originals = {n: zf.read(n) for n in parts}
+    assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+            "xl/worksheets/sheet1.xml", "xl/styles.xml", "docProps/core.xml"} <= set(parts)
+    for part in parts:
+        path = tmp_path / f"{len(part)}-{part.replace('/', '_')}.xlsx"
+        path.write_bytes(saved.read_bytes())
+        _replace_part(path, part, _with_dtd(originals[part], dtd))
+        measured = read_measured(path)
+        assert measured.error is not None and measured.error.code == "workbook.unreadable", part
+        assert "недопустимые XML-конструкции" in measured.error.message, part
+        assert measured.seconds < 2, part
+
+
+def test_a_declaration_hidden_in_utf16_is_refused_too(tmp_path):
+    path = association().save(tmp_path / "mmo.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        original = zf.read("xl/styles.xml").decode("utf-8")
+    utf16 = _with_dtd(original.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode(),
+                      BILLION_LAUGHS_DTD.replace("lolz", "x")).decode("utf-8").encode("utf-16")
+    _replace_part(path, "xl/styles.xml", utf16)
+    measured = read_measured(path)
+    assert measured.error is not None and "недопустимые XML-конструкции" in measured.error.message
+
+
+@pytest.mark.parametrize("name", ["billion laughs in sharedStrings", "billion laughs in a sheet", "external entity",
+                                  ".ods: billion laughs in content.xml", ".ods: external entity in content.xml"])
+def test_the_parser_itself_expands_no_entity(built, name):
+    """Behind the scan, calamine's XML parser (quick-xml) is inert on its own: an entity
+    bomb or an external entity fails or stays unexpanded, quickly, without memory growth,
+    and nothing of the server's files comes back."""
+    import python_calamine
+
+    path = built(name)
+    by_rss = _reset_peak()
+    before = _status("VmRSS") if by_rss else 0
+    start = time.monotonic()
+    values = []
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        for sheet_name in wb.sheet_names:
+            values.extend(str(v) for row in wb.get_sheet_by_name(sheet_name).to_python() for v in row)
+    except python_calamine.CalamineError:
+        pass
+    assert time.monotonic() - start < 1
+    if by_rss:
+        assert (_status("VmHWM") - before) / 1024 < 32
+    text = " ".join(values)
+    assert "lollol" not in text and "root:" not in text and len(text) < 10_000
+
+
+def test_a_sheet_part_with_an_unusual_name_is_measured_too(tmp_path):
+    """The workbook's relationships may name any part as a sheet: «xl/data/list.xml»."""
+    path = _far_corners(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        items = {i.filename: zf.read(i) for i in zf.infolist()}
+    items["xl/data/list.xml"] = items.pop("xl/worksheets/sheet1.xml")
+    items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"data/list.xml")
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(b"/xl/worksheets/sheet1.xml",
+                                                                        b"/xl/data/list.xml")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in items.items():
+            zf.writestr(name, data)
+    measured = read_measured(path)
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
+
+
+def test_a_zip_that_is_both_an_xlsx_and_an_ods_is_measured_as_both(tmp_path):
+    """calamine may take such a file for an .xlsx while the container looks like an .ods."""
+    path = _far_corners(tmp_path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", ods_content(valid_ods_tables()))
+    measured = read_measured(path)
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
+
+
+def test_a_binary_excel_workbook_is_refused_with_advice(tmp_path):
+    path = tmp_path / "книга.xlsb"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", f"{XML_HEAD}<Types/>")
+        zf.writestr("xl/workbook.bin", pseudo_random(2000))
+        zf.writestr("xl/worksheets/sheet1.bin", pseudo_random(2000))
+    measured = read_measured(path)
+    assert measured.error is not None and ".xlsb" in measured.error.message and "«Книга Excel" in measured.error.message
+
+
+def test_cells_without_addresses_are_placed_as_the_reader_would_and_measured(tmp_path):
+    """Rows and cells may omit their address; a reader then counts them.  A million empty
+    rows and one row of 16 384 cells span 16 billion cells in 6 MB of XML — caught by the
+    scan even with the zip limits out of the way."""
+    def sheet():
+        yield f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        for _ in range(10):
+            yield b"<row/>" * 100_000
+        yield b"<row>" + b"<c/>" * 16_383 + b'<c t="inlineStr"><is><t>x</t></is></c></row>'
+        yield b"</sheetData></worksheet>"
+
+    path = write_xlsx(tmp_path / "счёт.xlsx", {"Состав": sheet}, level=9)
+    measured = read_measured(path, Limits(max_ratio=10 ** 6))
+    assert measured.error is not None and measured.error.code == "workbook.too_large"
+    assert "не обрабатывается" in measured.error.message and measured.seconds < 5
+
+
+@pytest.mark.parametrize("ref, refused", [("A99999999", True), ("ZZZZZZZZZZ1", True), ("AAAA1", False)])
+def test_addresses_past_excels_own_limits_are_measured_too(tmp_path, ref, refused):
+    """Row 99 999 999 or column ZZZZZZZZZZ span far too much; column AAAA (18 279) on two
+    rows spans 37 000 cells — odd but harmless, and read."""
+    sheet = sheet_xml([(1, [text_cell("A1", "ФИО")]), (2, [text_cell(ref, "далеко")])])
+    measured = read_measured(write_xlsx(tmp_path / "далеко.xlsx", {"Состав": sheet}))
+    assert (measured.error is not None and measured.error.code == "workbook.too_large") is refused
+    assert measured.peak_mb < 64 and measured.seconds < 2
+
+
+def test_a_repeat_count_of_ten_digits_is_measured_too(tmp_path):
+    cell = ('<table:table-cell table:number-columns-repeated="9999999999" office:value-type="string">'
+            '<text:p>x</text:p></table:table-cell>')
+    path = write_ods(tmp_path / "повтор.ods", ods_content(
+        f'<table:table table:name="Состав"><table:table-row>{cell}</table:table-row></table:table>'))
+    measured = read_measured(path)
+    assert measured.error is not None and measured.error.code == "workbook.too_large"

@@ -422,6 +422,21 @@ def test_blank_workbook_download(client):
     assert "(zdvinsky-mmo)" in guide
 
 
+def test_blank_workbook_for_libreoffice_download(client, ws, tmp_path):
+    r = client.get("/blank.ods?regulation=zalesovo-mmo")
+    assert r.status_code == 200 and r.mimetype == "application/vnd.oasis.opendocument.spreadsheet"
+    assert "attachment" in r.headers["Content-Disposition"] and ".ods" in r.headers["Content-Disposition"]
+    path = tmp_path / "blank.ods"
+    path.write_bytes(r.data)
+    from service.sources.workbook_file import WorkbookFileSource
+    raw = WorkbookFileSource(path).read()
+    assert raw.titles()[:3] == ["Инструкция", "Сведения", "Состав"]
+    info = dict((values[0], values[1]) for _, values in raw.tabs[1].rows if len(values) > 1)
+    assert info["Положение"] == "zalesovo-mmo"
+    page = main(client.get("/upload").get_data(as_text=True))
+    assert 'href="/blank.ods"' in page and 'accept=".xlsx,.xlsm,.ods,.xls"' in page
+
+
 def test_blank_workbook_for_an_unknown_regulation_is_a_bad_request(client):
     r = client.get("/blank.xlsx?regulation=unknown")
     assert r.status_code == 400 and r.mimetype == "text/html"
@@ -504,6 +519,52 @@ def test_one_unreadable_workbook_does_not_stop_the_annual_reports(client, ws, tm
     text = visible(main(follow(client, submit(client, "/reports/annual")).get_data(as_text=True)))
     assert "Состояние: готово 3 из 3" in text
     assert f"{maths.name}: готово" in text and f"{chemistry.name}: готово" in text
-    assert f"{physics.name}: Это не книга Excel (.xlsx)." in text
+    assert f"{physics.name}: Это не книга электронной таблицы." in text
     assert [v.kind for v in ws.documents(maths)] == ["annual-report"] == [v.kind for v in ws.documents(chemistry)]
     assert ws.documents(physics) == []
+
+
+# ---------------------------------------------------------------- the association page reads the database only
+
+def test_the_association_page_never_reads_the_workbook(client, ws, tmp_path, monkeypatch):
+    from service.sources.workbook_file import WorkbookFileSource
+
+    a = add(ws, tmp_path, association("zdvinsky-mmo"))
+
+    def refuse(self):
+        raise AssertionError("the association page read the workbook")
+
+    monkeypatch.setattr(WorkbookFileSource, "read", refuse)
+    Path(a.source).unlink()                                   # not even there any more
+    text = visible(main(client.get(f"/a/{a.slug}").get_data(as_text=True)))
+    assert "Тема заседания 1" in text and "18.02.2025" in text and "Сформировать протокол" in text
+    assert "Состав: 12 педагогов · руководитель Иванова М.П. · секретарь Смирнова Е.С." in text
+
+
+def test_a_meeting_planned_at_the_check_is_held_once_its_day_has_come(client, ws, tmp_path):
+    from sqlalchemy import update
+
+    from service.workspace.models import Snapshot
+
+    a = add(ws, tmp_path, association("zdvinsky-mmo"))
+    snap = ws.latest_snapshot(a.id)
+    meetings = snap.summary["meetings"]
+    meetings[0]["date"] = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    meetings[1]["date"] = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    with ws.sf() as s, s.begin():
+        s.execute(update(Snapshot).where(Snapshot.id == snap.id).values(summary={**snap.summary, "meetings": meetings}))
+    rows = main(client.get(f"/a/{a.slug}").get_data(as_text=True))
+    assert "запланировано" in visible(rows) and "проведено" in visible(rows)
+
+
+def test_a_check_made_before_snapshots_kept_meetings_asks_for_a_new_one(client, ws, tmp_path):
+    from sqlalchemy import update
+
+    from service.workspace.models import Snapshot
+
+    a = add(ws, tmp_path, association("zdvinsky-mmo"))
+    with ws.sf() as s, s.begin():
+        s.execute(update(Snapshot).values(summary=None))
+    text = visible(main(client.get(f"/a/{a.slug}").get_data(as_text=True)))
+    assert "Список заседаний появится после следующей проверки книги" in text
+    assert "Замечаний нет." in text

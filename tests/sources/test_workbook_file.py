@@ -1,5 +1,6 @@
-"""Real .xlsx files, written with openpyxl as Excel users lay them out, read back
-by XlsxSource and the schema reader: row numbers stay the ones the person sees,
+"""Real workbook files, written with openpyxl as Excel users lay them out (and .ods cells as
+LibreOffice types them), read back
+by WorkbookFileSource and the schema reader: row numbers stay the ones the person sees,
 columns are found by their headers in any order, and every finding points at the
 A1 cell to fix."""
 import datetime as dt
@@ -9,8 +10,8 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 
 from service.schema.reader import read_workbook
-from service.sources.base import a1
-from service.sources.xlsx import XlsxSource
+from service.sources.base import SourceError, a1
+from service.sources.workbook_file import WorkbookFileSource
 from tests.factories import MEMBER_HEADERS, association, year_end
 
 D = dt.date
@@ -43,7 +44,7 @@ def test_rows_keep_their_sheet_numbers_across_titles_and_empty_rows(tmp_path):
     path = tmp_path / "состав.xlsx"
     wb.save(path)
 
-    tab = XlsxSource(path).read().tabs[0]
+    tab = WorkbookFileSource(path).read().tabs[0]
     assert numbers(tab) == [1, 2, 4, 5, 6, 9, 11]
     assert dict(tab.rows)[9][:2] == ("Смирнова Елена Сергеевна", "учитель")
     assert dict(tab.rows)[11] == (None, None, "примечание")
@@ -58,14 +59,15 @@ def test_a_sheet_whose_first_rows_were_never_touched_starts_at_its_first_real_ro
     ws["D3"] = "Мероприятие"
     path = tmp_path / "план.xlsx"
     wb.save(path)
-    assert XlsxSource(path).read().tabs[0].rows == [(3, (None, None, "№", "Мероприятие"))]
+    assert WorkbookFileSource(path).read().tabs[0].rows == [(3, (None, None, "№", "Мероприятие"))]
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
 @pytest.mark.parametrize("title_rows", [0, 3])
-def test_a_saved_association_reads_as_the_same_rows_as_typed(tmp_path, title_rows):
+def test_a_saved_association_reads_as_the_same_rows_as_typed(tmp_path, title_rows, suffix):
     book = association()
     book.title_rows = title_rows
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / f"mmo{suffix}")).read()
     expected = book.raw()
     assert raw.titles() == expected.titles()
     for got, typed in zip(raw.tabs, expected.tabs):
@@ -82,7 +84,7 @@ def test_a_saved_association_reads_as_the_same_rows_as_typed(tmp_path, title_row
 def test_a_saved_compliant_association_has_no_findings(tmp_path, title_rows):
     book = association()
     book.title_rows = title_rows
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
     wb, findings = read_workbook(raw, year_end())
     assert findings == []
     assert len(wb.members) == 12 and len(wb.meetings) == 4
@@ -97,7 +99,7 @@ def test_a_diagram_on_its_own_tab_does_not_disturb_reading(tmp_path):
     chart.add_data(Reference(wb["Состав"], min_col=6, min_row=1, max_row=13), titles_from_data=True)
     wb.create_chartsheet("Диаграмма").add_chart(chart)      # «Стаж» as a diagram on its own tab
     wb.save(path)
-    raw = XlsxSource(path).read()
+    raw = WorkbookFileSource(path).read()
     assert "Диаграмма" not in raw.titles()          # no cells to read there
     assert read_workbook(raw, year_end())[1] == []
 
@@ -110,7 +112,7 @@ def test_a_bad_category_is_reported_at_the_cell_the_person_sees(tmp_path, title_
     book.title_rows = title_rows
     book.members[4]["Квалификационная категория"] = "главная"
     assert MEMBER_HEADERS.index("Квалификационная категория") == 6      # the 7th column: G
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
     _, findings = read_workbook(raw, year_end())
     (f,) = [f for f in findings if f.code == "cell.bad_choice"]
     assert (f.sheet, f.cell, f.severity) == ("Состав", cell, "error")
@@ -123,7 +125,7 @@ def test_bad_cells_on_other_tabs_point_at_their_cells(tmp_path):
     book.meetings[1]["Дата"] = "31.02.2025"                 # Заседания: 2nd meeting, Дата is column B
     book.agenda[0]["За"] = "девять"                         # Повестка: 1st question, За is column G
     book.plan[2]["Срок"] = "когда-нибудь"                   # План: 3rd item, Срок is column D
-    raw = XlsxSource(book.save(tmp_path / "mmo.xlsx")).read()
+    raw = WorkbookFileSource(book.save(tmp_path / "mmo.xlsx")).read()
     _, findings = read_workbook(raw, year_end())
     assert ("cell.bad_date", "B3") in at(findings, "Заседания")
     assert ("cell.bad_number", "G2") in at(findings, "Повестка")
@@ -161,7 +163,7 @@ def test_reordered_columns_with_other_header_names_are_read_and_reported_by_thei
     rows[4 + 9][0] = "в декрете"            # a note in a column the service does not know
     _replace_members(path, rows)
 
-    raw = XlsxSource(path).read()
+    raw = WorkbookFileSource(path).read()
     wb, findings = read_workbook(raw, year_end())
     assert at(findings, "Состав") == {("cell.bad_number", "G7"), ("cell.bad_choice", "B10"),
                                       ("cell.bad_email", "I13")}
@@ -185,7 +187,7 @@ def test_dates_typed_every_usual_way_in_one_column(tmp_path):
         ws.cell(2 + i, column, value)
     wb.save(path)
 
-    members, findings = read_workbook(XlsxSource(path).read(), year_end())
+    members, findings = read_workbook(WorkbookFileSource(path).read(), year_end())
     assert at(findings, "Состав") == set()
     assert [m.birth_date for m in members.members[:len(typed)]] == [D(1980, 11, 12)] * len(typed)
 
@@ -196,7 +198,7 @@ def test_a_missing_required_column_is_named_with_its_synonyms(tmp_path):
     wb = openpyxl.load_workbook(path)
     wb["Состав"].delete_cols(MEMBER_HEADERS.index("ОО") + 1)
     wb.save(path)
-    _, findings = read_workbook(XlsxSource(path).read(), year_end())
+    _, findings = read_workbook(WorkbookFileSource(path).read(), year_end())
     (f,) = [f for f in findings if f.code == "column.missing"]
     assert f.sheet == "Состав"
     assert "нет столбца «ОО»" in f.message and "Образовательная организация" in f.message
@@ -208,3 +210,57 @@ def test_a1_addresses():
     assert a1(5001, 1) == "A5001"
     assert a1(10, 27) == "AA10"
     assert a1(1_048_576, 16_384) == "XFD1048576"
+
+
+def test_native_ods_values_booleans_dates_and_times(tmp_path):
+    """Cells as LibreOffice types them in an .ods of its own: booleans, dates, date-times,
+    times, percentages, and a value repeated over columns."""
+    from tests.sources.test_hostile import ods_content, write_ods
+
+    def cell(kind: str, attrs: str, shown: str, repeat: int = 1) -> str:
+        rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+        return f'<table:table-cell{rep} office:value-type="{kind}" {attrs}><text:p>{shown}</text:p></table:table-cell>'
+
+    row = "".join([
+        cell("boolean", 'office:boolean-value="true"', "ИСТИНА"),
+        cell("date", 'office:date-value="2024-11-12"', "12.11.2024"),
+        cell("date", 'office:date-value="2024-11-12T10:30:00"', "12.11.2024 10:30"),
+        cell("time", 'office:time-value="PT14H30M00S"', "14:30"),
+        cell("float", 'office:value="5"', "5"),
+        cell("float", 'office:value="2.5"', "2,5"),
+        cell("string", "", "да", repeat=3),
+    ])
+    tables = (f'<table:table table:name="Лист1"><table:table-row table:number-rows-repeated="2">'
+              '<table:table-cell/></table:table-row>'
+              f'<table:table-row><table:table-cell table:number-columns-repeated="2"/>{row}</table:table-row>'
+              '</table:table>')
+    path = write_ods(tmp_path / "типы.ods", ods_content(tables))
+    (number, values), = WorkbookFileSource(path).read().tabs[0].rows
+    assert number == 3
+    assert values == (None, None, True, D(2024, 11, 12), dt.datetime(2024, 11, 12, 10, 30), dt.time(14, 30),
+                      5, 2.5, "да", "да", "да")
+
+
+def test_a_panic_of_the_parser_is_a_damaged_file_not_a_crash(tmp_path, monkeypatch):
+    """pyo3 turns a Rust panic into PanicException, a BaseException: it must end as one
+    Russian sentence like any damaged file, and nothing else may be swallowed."""
+    import python_calamine
+
+    class PanicException(BaseException):
+        pass
+
+    def panics(*args, **kwargs):
+        raise PanicException("index out of bounds")
+
+    path = association().save(tmp_path / "mmo.xlsx")
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", panics)
+    with pytest.raises(SourceError) as info:
+        WorkbookFileSource(path).read()
+    assert info.value.code == "workbook.unreadable" and "повреждён" in info.value.message
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        WorkbookFileSource(path).read()

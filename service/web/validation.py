@@ -1,0 +1,141 @@
+"""Every value a request brings is checked by type and size before anything uses it.
+
+A JSON body is read under its own small limit, its nesting depth is measured on the
+raw bytes before the parser recurses into it, and text with lone surrogates (valid
+JSON, invalid Unicode) is refused; then each field is read by its declared type.
+Whatever the client sends, the answer is 400 (or 413, 415) with one Russian sentence
+naming the field — never a 500.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from flask import request
+
+from service.web.errors import ApiError
+
+MAX_JSON_BYTES = 64 * 1024          # a document request is a few dozen bytes
+MAX_DEPTH = 32
+MAX_TEXT = 1000                     # characters of any one string field
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def invalid(message: str, field: str | None = None) -> ApiError:
+    return ApiError(400, "request.invalid", message, {"field": field} if field else None)
+
+
+def json_object(required: bool = True) -> dict:
+    """The request's JSON object (an empty one when `required` is False and no body came)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip() and not required:
+        return {}
+    if len(raw) > MAX_JSON_BYTES:
+        raise ApiError(413, "request.too_large", f"Тело запроса больше {MAX_JSON_BYTES // 1024} КБ.")
+    if _depth(raw) > MAX_DEPTH:
+        raise invalid(f"JSON вложен глубже {MAX_DEPTH} уровней.")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise invalid("Тело запроса — не JSON.")
+    if not isinstance(data, dict):
+        raise invalid("Тело запроса должно быть JSON-объектом.")
+    _require_unicode(data)
+    return data
+
+
+def _depth(raw: bytes) -> int:
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b'""', raw)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _require_unicode(value: Any) -> None:
+    """JSON may carry «\\ud800» (half of a surrogate pair), which no database can store."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise invalid("В тексте запроса недопустимые символы (одиночный суррогат Unicode).")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _require_unicode(k)
+            _require_unicode(v)
+    elif isinstance(value, list):
+        for v in value:
+            _require_unicode(v)
+
+
+# ---------------------------------------------------------------- fields
+
+def text(params: dict, name: str, *, max_length: int = MAX_TEXT, required: bool = False) -> str | None:
+    value = params.get(name)
+    if value is None or value == "":
+        if required:
+            raise invalid(f"Укажите «{name}».", name)
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)                                # a number typed where text is expected: «45-ОД» or 45
+    if not isinstance(value, str):
+        raise invalid(f"«{name}» должно быть строкой.", name)
+    _require_unicode(value)
+    value = value.strip()
+    if len(value) > max_length:
+        raise invalid(f"«{name}» длиннее {max_length} символов.", name)
+    return value or None
+
+
+def positive_int(params: dict, name: str, *, maximum: int = 100_000) -> int | None:
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise invalid(f"«{name}» должно быть целым числом.", name)
+    if isinstance(value, str):
+        if len(value) > 20 or not value.strip().lstrip("+-").isdigit():
+            raise invalid(f"«{name}» должно быть целым числом.", name)
+    elif not isinstance(value, (int, float)):
+        raise invalid(f"«{name}» должно быть целым числом.", name)
+    n = int(value)
+    if n < 1:
+        raise invalid(f"«{name}» должно быть положительным.", name)
+    if n > maximum:
+        raise invalid(f"«{name}» не может быть больше {maximum}.", name)
+    return n
+
+
+def flag(params: dict, name: str) -> bool:
+    value = params.get(name)
+    if value is None or value is False or value == "":
+        return False
+    if value is True:
+        return True
+    if isinstance(value, str) and len(value) <= 10:
+        return value.strip().lower() in ("1", "true", "on", "yes", "да")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value == 1
+    raise invalid(f"«{name}» должно быть true или false.", name)
+
+
+def iso_date(params: dict, name: str) -> dt.date | None:
+    if params.get(name) not in (None, "") and not isinstance(params.get(name), str):
+        raise invalid("Дата должна быть в виде ГГГГ-ММ-ДД.", name)
+    value = text(params, name, max_length=10)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid("Дата должна быть в виде ГГГГ-ММ-ДД.", name)
+
+
+def choice(params: dict, name: str, choices, message: str) -> str:
+    value = params.get(name)
+    if not isinstance(value, str) or value not in choices:
+        raise invalid(message, name)
+    return value
