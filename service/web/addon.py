@@ -20,13 +20,11 @@ process of the machine, or of every machine through GOOGLE_REDIS_URL.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from sqlalchemy import or_, select
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.accounts.principal import Principal, principal_for_email
 from service.pipeline import Report, check as check_workbook
@@ -36,6 +34,7 @@ from service.web.actions import already_added, ensure_current, request_document,
 from service.web.auth import current_user, require
 from service.web.errors import ApiError
 from service.web.links import public_url
+from service.web.validation import json_object
 from service.workspace.identity import register_key
 from service.workspace.models import Association
 from service.workspace.service import AlreadyAdded
@@ -112,22 +111,9 @@ def _limiter():
 
 
 def _body() -> dict:
-    """The request's JSON object, read under ADDON_MAX_BYTES."""
+    """The request's JSON object, read under ADDON_MAX_BYTES (the sheet's values are in it)."""
     limit = int(current_app.config["ADDON_MAX_BYTES"])
-    if request.content_length is not None and request.content_length > limit:
-        raise _too_large_body(limit)
-    request.max_content_length = limit
-    try:
-        raw = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        raise _too_large_body(limit)
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise ApiError(400, "request.invalid", "Тело запроса — не JSON.")
-    if not isinstance(data, dict):
-        raise ApiError(400, "request.invalid", "Тело запроса должно быть JSON-объектом.")
-    return data
+    return json_object(max_bytes=limit, too_large=_too_large_body(limit))
 
 
 def _too_large_body(limit: int) -> ApiError:

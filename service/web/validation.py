@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.web.errors import ApiError
 
@@ -28,13 +29,22 @@ def invalid(message: str, field: str | None = None) -> ApiError:
     return ApiError(400, "request.invalid", message, {"field": field} if field else None)
 
 
-def json_object(required: bool = True) -> dict:
-    """The request's JSON object (an empty one when `required` is False and no body came)."""
-    raw = request.get_data(cache=True)
+def json_object(required: bool = True, max_bytes: int = MAX_JSON_BYTES, too_large: ApiError | None = None) -> dict:
+    """The request's JSON object (an empty one when `required` is False and no body came).
+    A body over `max_bytes` is refused with `too_large` (413 `request.too_large` by default);
+    the reading stops there (werkzeug's limit), so a huge body is never held whole."""
+    too_large = too_large or ApiError(413, "request.too_large", f"Тело запроса больше {max_bytes // 1024} КБ.")
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise too_large
+    request.max_content_length = max_bytes
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise too_large
     if not raw.strip() and not required:
         return {}
-    if len(raw) > MAX_JSON_BYTES:
-        raise ApiError(413, "request.too_large", f"Тело запроса больше {MAX_JSON_BYTES // 1024} КБ.")
+    if len(raw) > max_bytes:
+        raise too_large
     if _depth(raw) > MAX_DEPTH:
         raise invalid(f"JSON вложен глубже {MAX_DEPTH} уровней.")
     try:
