@@ -13,6 +13,14 @@ class Timing:
     best: float
     median: float
     runs: int
+    p95: float | None = None
+
+
+def samples_timing(samples: list[float]) -> Timing:
+    """best, median and p95 (nearest rank) of measured seconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, max(0, -(-95 * len(ordered) // 100) - 1))]
+    return Timing(best=ordered[0], median=statistics.median(ordered), runs=len(ordered), p95=p95)
 
 
 def measure(fn: Callable[[], object], runs: int = 5, warmup: int = 1) -> Timing:
@@ -37,10 +45,16 @@ class Result:
     target: str
     ok: bool
     notes: str = ""
-    by: str = "best"               # which statistic the ratio compares: "best" or "median"
+    by: str = "best"               # which statistic the ratio compares: "best", "median" or "p95"
 
     @property
     def ratio(self) -> float:
-        if self.by == "median":
-            return self.ours.median / self.baseline.median
-        return self.ours.best / self.baseline.best
+        return self.ours_by / self.baseline_by
+
+    @property
+    def ours_by(self) -> float:
+        return getattr(self.ours, self.by)
+
+    @property
+    def baseline_by(self) -> float:
+        return getattr(self.baseline, self.by)

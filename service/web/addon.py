@@ -24,7 +24,7 @@ import math
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 
 from service.accounts.principal import Principal, principal_for_email
 from service.pipeline import Report, check as check_workbook
@@ -184,12 +184,12 @@ def association_of(spreadsheet_id: str, report: Report) -> Association | None:
 
     info = report.data.info
     key = register_key(info.name or info.short_name, info.short_name, info.territory, report.year.label)
-    with workspace().sf() as s:
-        by_sheet = s.scalars(select(Association).where(or_(
-            Association.source == f"gsheet:{spreadsheet_id}",
-            Association.source.like(copy_pattern(spreadsheet_id), escape="\\")))
-            .order_by(Association.archived_at.is_not(None), Association.id)).first()
-        return by_sheet or s.scalars(select(Association).where(Association.register_key == key)).first()
+    by_sheet = or_(Association.source == f"gsheet:{spreadsheet_id}",
+                   Association.source.like(copy_pattern(spreadsheet_id), escape="\\"))
+    with workspace().sf() as s:             # one query: the sheet's own association first, current before archived
+        return s.scalars(select(Association).where(or_(by_sheet, Association.register_key == key))
+                         .order_by(case((by_sheet, 0), else_=1), Association.archived_at.is_not(None), Association.id)
+                         .limit(1)).first()
 
 
 def _visible(a: Association | None, me: Principal) -> Association | None:

@@ -63,6 +63,8 @@ def test_a_value_of_the_wrong_type_or_size_is_a_400_naming_the_field(queued, bod
     b'{"kind": "order", "number": "\\ud800"}',                      # a lone surrogate: valid JSON, not Unicode
     b'{"kind": "order", "\\udfff": 1}',
     b'{"source": "gsheet:\\ud83d"}',
+    b'{"kind": "order", "number": "\xed\xa0\x80"}',              # the same as UTF-8 bytes (json lets them through)
+    '{"kind": "order", "number": "x\ud800"}'.encode("utf-16-le", "surrogatepass"),   # a UTF-16 body
 ])
 def test_lone_surrogates_are_refused(queued, raw):
     client, a = queued
@@ -171,3 +173,25 @@ def test_a_locked_database_is_a_russian_503_page_for_people(locked):
     r = submit(client, f"/a/{a.slug}/check", page=f"/a/{a.slug}")
     assert r.status_code == 503 and r.headers["Retry-After"] == "5" and r.mimetype == "text/html"
     assert "База данных службы сейчас занята" in visible(main(r.get_data(as_text=True)))
+
+
+def _nesting(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_nesting(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_nesting(v) for v in value), default=0)
+    return 0
+
+
+_documents = st.recursive(st.one_of(st.none(), st.integers(), st.text(alphabet='[]{}"\\ab\u0416\ud7ff', max_size=6)),
+                          lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                  st.dictionaries(st.text(alphabet='[]{}"\\a', max_size=4), inner,
+                                                                  max_size=3)), max_leaves=25)
+
+
+@given(_documents, st.booleans())
+def test_the_depth_is_measured_on_the_bytes_as_the_parser_would_nest(document, ascii_only):
+    from service.web.validation import _depth
+
+    raw = json.dumps(document, ensure_ascii=ascii_only).encode()
+    assert _depth(raw) == _nesting(json.loads(raw))
