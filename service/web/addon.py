@@ -23,7 +23,7 @@ import datetime as dt
 import math
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, url_for
 from sqlalchemy import case, or_, select
 
 from service.accounts.principal import Principal, principal_for_email
@@ -145,8 +145,7 @@ class Sent:
         except PayloadError as err:
             raise ApiError(400, err.code, err.message, {"field": err.where} if err.where else None)
         except SourceError as err:
-            raise ApiError(413 if err.code == "workbook.too_large" else 400,
-                           TOO_LARGE if err.code == "workbook.too_large" else err.code, err.message)
+            raise _refused(err)
         self.spreadsheet = self.source.spreadsheet
         self.as_of = today_in(self.spreadsheet["time_zone"])
         self.body = body
@@ -156,14 +155,20 @@ class Sent:
             return check_workbook(_Read(self.raw), regulation_id=regulation_id, as_of=self.as_of,
                                   limits=workspace().limits)
         except SourceError as err:
-            raise ApiError(413 if err.code == "workbook.too_large" else 400,
-                           TOO_LARGE if err.code == "workbook.too_large" else err.code, err.message)
+            raise _refused(err)
         except UnknownRegulation as err:
             raise ApiError(400, "regulation.unknown", err.message)
 
     def payload(self) -> dict:
         """Only the spreadsheet: what a job needs to read it again."""
         return {"spreadsheet": self.body.get("spreadsheet"), "sheets": self.body.get("sheets")}
+
+
+def _refused(err: SourceError) -> ApiError:
+    """A spreadsheet too large for the reader is 413 (`addon.too_large`), anything else 400."""
+    if err.code == "workbook.too_large":
+        return ApiError(413, TOO_LARGE, err.message)
+    return ApiError(400, err.code, err.message)
 
 
 def today_in(time_zone: str | None) -> dt.date:

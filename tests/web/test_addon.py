@@ -19,7 +19,7 @@ from service.sources.base import open_source
 from tests.accounts.factories import make_account
 from tests.addon.conftest import addon_app, google  # noqa: F401  (a provider signing as Google, an app trusting it)
 from tests.addon.harness import CLIENT_ID, addon_settings
-from tests.factories import D, association
+from tests.factories import association
 
 EMAIL = "belova@zdvinsk-edu.ru"
 
