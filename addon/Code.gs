@@ -463,7 +463,8 @@ function writeDocumentLink(link) {
   var numbers = sheet.getRange(headerRow + 1, layout.number_column, lastRow - headerRow, 1).getDisplayValues();
   var row = 0;
   for (var i = 0; i < numbers.length; i += 1) {
-    if (String(numbers[i][0]).replace(/[^0-9]/g, '') === String(link.meeting)) {
+    var digits = /\d+/.exec(String(numbers[i][0]));          // «2», «№2», «2,0» (a number format) — not «20»
+    if (digits && parseInt(digits[0], 10) === parseInt(link.meeting, 10)) {
       row = headerRow + 1 + i;
       break;
     }

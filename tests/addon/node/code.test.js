@@ -376,6 +376,15 @@ test('an existing «Документы» column is used; a new protocol replaces
   assert.equal(world.sheet('Заседания').at('E1').value, '', 'no second column');
 });
 
+test('a meeting number shown as «2,0» or «№2» is meeting 2, never 20', () => {
+  const world = new World({ tabs: { 'Заседания': [['№', 'Дата'], [20, '01.03.2025'], [2, '10.12.2024']] } });
+  world.sheet('Заседания').at('A3').display = '2,0';
+  const done = world.load().writeDocumentLink({ meeting: 2, kind_title: 'Протокол', name: 'Протокол №2',
+                                                url: 'https://mo.example.ru/d/2', sheet: LAYOUT });
+  assert.equal(done.cell, 'C3');
+  assert.equal(world.sheet('Заседания').at('C2').value, '');
+});
+
 test('a link is never written to the wrong row or as a script', () => {
   const world = makeWorld();
   const context = world.load();
