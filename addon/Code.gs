@@ -112,10 +112,11 @@ function goToCell(sheetName, cell) {
     return { error: { code: 'sheet.missing', message: 'Листа «' + sheetName + '» в таблице нет.' } };
   }
   sheet.activate();
-  if (cell) {
-    sheet.getRange(topLeft_(cell)).activate();
+  var at = cell ? topLeft_(cell) : null;
+  if (at && within_(sheet, [at]).length) {
+    sheet.getRange(at).activate();
   }
-  return { sheet: sheetName, cell: cell || null };
+  return { sheet: sheetName, cell: at };
 }
 
 function getSettings() {

@@ -333,6 +333,9 @@ test('«Перейти к ячейке» opens the sheet at the cell', () => {
   context.goToCell('Состав', 'D3');
   assert.deepEqual({ ...world.active }, { sheet: 'Состав', range: 'D3' });
   assert.equal(context.goToCell('Нет такого', 'A1').error.code, 'sheet.missing');
+  assert.equal(context.goToCell('Заседания', 'not a cell').cell, null);
+  assert.deepEqual({ ...world.active }, { sheet: 'Заседания' }, 'the sheet opens even without a cell');
+  assert.equal(context.goToCell('Заседания', 'ZZ99999').cell, 'ZZ99999');
 });
 
 test('«Убрать пометки» from the menu says how many cells, in Russian', () => {
