@@ -11,12 +11,13 @@ from pathlib import Path
 
 import yaml
 
+from service.kinds import CATALOGUE
 from service.schema.cells import Choices
 from service.schema.text import key
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "sheet_schemas"
 TYPES = {"text", "date", "integer", "choice", "email", "phone", "person", "meeting", "mark", "due", "school_year",
-         "text_list"}
+         "text_list", "url"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Column:
     required: bool = False
     choices: str | None = None
     default: str | None = None
+    open: bool = False                     # a choice that keeps other values as typed
+    documents: tuple[str, ...] = ()        # document kinds the column is for (see workbook.yaml)
 
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.synonyms)
@@ -42,6 +45,7 @@ class Tab:
     required: bool
     columns: list[Column] = field(default_factory=list)
     header_index: dict[str, Column] = field(default_factory=dict)
+    documents: tuple[str, ...] = ()        # document kinds the tab is for (see workbook.yaml)
 
     def names(self) -> tuple[str, ...]:
         return (self.title, *self.synonyms)
@@ -61,9 +65,19 @@ class Layout:
         return self.tabs[k] if k else None
 
 
+def _documents(raw: dict) -> tuple[str, ...]:
+    kinds = tuple(raw.get("documents") or ())
+    unknown = [k for k in kinds if k not in CATALOGUE]
+    if unknown:
+        raise ValueError(f"unknown document kinds {unknown} in {raw}")
+    return kinds
+
+
 def _column(raw: dict) -> Column:
     if raw["type"] not in TYPES:
         raise ValueError(f"unknown column type {raw['type']!r} in {raw}")
+    if raw.get("open") and raw["type"] != "choice":
+        raise ValueError(f"only a choice column can be open: {raw}")
     return Column(
         key=raw["key"],
         header=raw.get("header") or raw["label"],
@@ -72,6 +86,8 @@ def _column(raw: dict) -> Column:
         required=bool(raw.get("required", False)),
         choices=raw.get("choices"),
         default=raw.get("default"),
+        open=bool(raw.get("open", False)),
+        documents=_documents(raw),
     )
 
 
@@ -88,6 +104,7 @@ def load_layout(path: Path | None = None) -> Layout:
         tab = Tab(
             key=tab_key, title=raw["title"], synonyms=tuple(raw.get("synonyms", [])),
             kind=raw["kind"], required=bool(raw.get("required", False)), columns=columns,
+            documents=_documents(raw),
         )
         for c in columns:
             for name in c.names():
