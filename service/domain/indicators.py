@@ -26,9 +26,10 @@ class Indicator:
     label: str
     value: int | None
     unit: str = ""          # "%" or ""
+    part: bool = False      # a part of the indicator above it («в том числе …»)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "label": self.label, "value": self.value, "unit": self.unit}
+        return {"code": self.code, "label": self.label, "value": self.value, "unit": self.unit, "part": self.part}
 
 
 def required_meetings(rules: list[dict], year: SchoolYear) -> int | None:
@@ -73,11 +74,12 @@ def year_indicators(wb: Workbook, year: SchoolYear, as_of: dt.date, frequency_ru
         Indicator("achievements", "Достижений педагогов", len(achievements)),
     ]
     out += [Indicator(f"achievements_{LEVEL_CODES[level]}",
-                      "в том числе " + ("уровень ОО" if level == "ОО" else f"{level} уровень"), by_level[level])
+                      "в том числе " + ("уровень ОО" if level == "ОО" else f"{level} уровень"), by_level[level],
+                      part=True)
             for level in statistics.LEVELS]
     out += [
         Indicator("practices", "из них эффективных педагогических практик",
-                  sum(1 for a in achievements if a.kind == PRACTICE)),
+                  sum(1 for a in achievements if a.kind == PRACTICE), part=True),
         Indicator("attested_category", "Аттестовано на квалификационную категорию в учебном году", granted),
         Indicator("attested_szd", "Аттестовано на соответствие занимаемой должности в учебном году", szd),
         Indicator("attestation_ahead", "Сроков аттестации истекает до конца следующего учебного года",

@@ -11,13 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
-KIND_FOLDERS = {
-    "protocol": "Протоколы",
-    "registration-sheet": "Листы регистрации",
-    "order": "Приказы",
-    "work-plan": "Планы",
-    "annual-report": "Отчёты",
-}
+from service.kinds import CATALOGUE, media_type
+
+KIND_FOLDERS = {k.id: k.folder for k in CATALOGUE.values()}
 
 
 @dataclass(frozen=True)
@@ -46,6 +42,9 @@ class Filer(Protocol):
              requested_by: str = "") -> Filed: ...
 
     def versions(self, key: DocumentKey) -> list: ...
+
+
+__all__ = ["KIND_FOLDERS", "DocumentKey", "Filed", "Filer", "media_type", "safe_name", "sha256"]
 
 
 def sha256(data: bytes) -> str:
