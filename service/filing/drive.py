@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.db import Base, utcnow
-from service.filing.base import KIND_FOLDERS, DocumentKey, Filed, safe_name, sha256
+from service.filing.base import KIND_FOLDERS, DocumentKey, Filed, media_type, safe_name, sha256
 from service.filing.registry import Registry
 from service.google.http import execute as default_execute
 from service.google.http import http_error_info
@@ -256,14 +256,18 @@ class DriveFiler:
         files = got.get("files") or []
         return files[0] if files else None
 
-    def _media(self, content: bytes):
+    def _media(self, content: bytes, filename: str):
         from googleapiclient.http import MediaIoBaseUpload
 
-        return MediaIoBaseUpload(io.BytesIO(content), mimetype=DOCX, resumable=False)
+        return MediaIoBaseUpload(io.BytesIO(content), mimetype=media_type(filename), resumable=False)
+
+    def _converts(self, filename: str) -> bool:
+        """Only .docx become Google Docs; a table document (.xlsx) stays as it is."""
+        return self.convert_to_docs and filename.lower().endswith(".docx")
 
     def _name(self, filename: str) -> str:
         name = safe_name(filename)
-        if self.convert_to_docs and name.lower().endswith(".docx"):
+        if self._converts(name):
             name = name[:-5] or name
         return name
 
@@ -273,11 +277,11 @@ class DriveFiler:
 
     def _create(self, key: DocumentKey, file_id: str, filename: str, content: bytes) -> dict:
         body = {"id": file_id, "name": self._name(filename), "parents": [self.folder(key)],
-                "mimeType": GOOGLE_DOC if self.convert_to_docs else DOCX,
+                "mimeType": GOOGLE_DOC if self._converts(filename) else media_type(filename),
                 "appProperties": self._properties(key)}
-        extra = {} if self.convert_to_docs else {"keepRevisionForever": True}
+        extra = {} if self._converts(filename) else {"keepRevisionForever": True}
         try:
-            return self._call(lambda d: d.files().create(body=body, media_body=self._media(content),
+            return self._call(lambda d: d.files().create(body=body, media_body=self._media(content, filename),
                                                          fields=FILE_FIELDS, supportsAllDrives=True, **extra),
                               idempotent=True)
         except DriveFilingError as err:
@@ -294,8 +298,8 @@ class DriveFiler:
     def _update(self, key: DocumentKey, file_id: str, filename: str, content: bytes) -> dict:
         # `trashed: false` brings back a document someone put in the bin: it is being regenerated
         body = {"name": self._name(filename), "appProperties": self._properties(key), "trashed": False}
-        extra = {} if self.convert_to_docs else {"keepRevisionForever": True}
-        return self._call(lambda d: d.files().update(fileId=file_id, body=body, media_body=self._media(content),
+        extra = {} if self._converts(filename) else {"keepRevisionForever": True}
+        return self._call(lambda d: d.files().update(fileId=file_id, body=body, media_body=self._media(content, filename),
                                                      fields=FILE_FIELDS, supportsAllDrives=True, **extra))
 
     def file(self, key: DocumentKey, filename: str, content: bytes, source_sha256: str,

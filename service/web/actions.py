@@ -5,9 +5,10 @@ import datetime as dt
 
 from flask import current_app, url_for
 
-from service.documents import KINDS
+from service.kinds import CATALOGUE, KINDS
 from service.schema.regulations import available
 from service.workspace.service import AlreadyAdded
+from service.web.auth import may_view_personal
 from service.web.errors import ApiError
 from service.workspace import jobs as records
 from service.workspace.models import Association
@@ -42,15 +43,44 @@ def _int(value, name: str) -> int | None:
     return n
 
 
+def _flag(value) -> bool:
+    return value is True or str(value or "").lower() in ("1", "true", "on", "yes")
+
+
+def _format(kind: str, value) -> str | None:
+    formats = CATALOGUE[kind].formats
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or value.lower().lstrip(".") not in formats:
+        raise ApiError(400, "request.invalid", f"«{CATALOGUE[kind].title}» формируется в формате "
+                                               + " или ".join(formats) + ".")
+    return value.lower().lstrip(".")
+
+
+def _personal(a: Association, kind: str, value) -> bool:
+    """Personal columns are asked for explicitly, only in the data bank, only by those
+    allowed to see them (service.web.auth.may_view_personal)."""
+    if not _flag(value):
+        return False
+    if "personal" not in CATALOGUE[kind].options:
+        raise ApiError(400, "request.invalid", "Личные данные (дата рождения, телефон, e-mail) бывают только в банке "
+                                               "данных.")
+    if not may_view_personal(a):
+        raise ApiError(403, "personal.forbidden", "Личные данные педагогов (дата рождения, телефон, e-mail) вам не "
+                                                  "доступны: сформируйте банк данных без них.")
+    return True
+
+
 def request_document(a: Association, params: dict, actor: str):
     kind = params.get("kind")
     if kind not in KINDS:
         raise ApiError(400, "request.invalid", f"Вид документа должен быть одним из: {', '.join(KINDS)}.")
     clean = {"kind": kind, "meeting": _int(params.get("meeting"), "meeting"),
              "plan_item": _int(params.get("plan_item"), "plan_item"),
-             "force": str(params.get("force", "")).lower() in ("1", "true", "on", "yes") or params.get("force") is True,
-             "number": (params.get("number") or "").strip()[:40] or None,
-             "date": None}
+             "force": _flag(params.get("force")),
+             "number": str(params.get("number") or "").strip()[:40] or None,
+             "date": None, "format": _format(kind, params.get("format")),
+             "personal": _personal(a, kind, params.get("personal"))}
     if params.get("date"):
         try:
             clean["date"] = dt.date.fromisoformat(str(params["date"])).isoformat()
@@ -60,7 +90,8 @@ def request_document(a: Association, params: dict, actor: str):
         raise ApiError(400, "request.invalid", "Для протокола укажите номер заседания (meeting).")
     if kind == "registration-sheet" and clean["meeting"] is None and clean["plan_item"] is None:
         raise ApiError(400, "request.invalid", "Для листа регистрации укажите заседание или мероприятие плана.")
-    key = ":".join(str(clean[k]) for k in ("kind", "meeting", "plan_item", "force", "number", "date"))
+    key = ":".join(str(clean[k]) for k in ("kind", "meeting", "plan_item", "force", "number", "date", "format",
+                                           "personal"))
     job, created = workspace().enqueue("generate", association_id=a.id, params=clean,
                                    requested_by=actor, dedupe_key=f"generate:{a.id}:{key}:{a.source_sha256}")
     if created:

@@ -11,22 +11,24 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
+from service.documents import is_personal
+from service.kinds import CATALOGUE, media_type
 from service.pipeline import check
 from service.schema.findings import without_cell
-from service.schema.regulations import UnknownRegulation, available, load_all
+from service.schema.regulations import UnknownRegulation, available, load_all, load_regulation
 from service.sources.base import SourceError
 from service.web.actions import (
     add_google_sheet, already_added, find, request_annual_all, request_check, request_document, workspace,
 )
-from service.web.auth import current_user
+from service.web.auth import current_user, may_view_personal
 from service.web.errors import ApiError
 from service.workspace import jobs as records
 from service.workspace.service import AlreadyAdded
 
 bp = Blueprint("pages", __name__)
 
-KIND_TITLES = {"protocol": "Протокол", "registration-sheet": "Лист регистрации", "order": "Приказ о составе",
-               "work-plan": "План работы", "annual-report": "Анализ работы"}
+KIND_TITLES = {k.id: k.title for k in CATALOGUE.values()}
+PREVIEW_ROWS = 1000               # a table document's preview: the first rows of its first sheet
 SEVERITY = {"error": "ошибка", "warning": "внимание", "info": "справка"}
 STATE = {"queued": "в очереди", "running": "выполняется", "done": "готово", "failed": "не выполнено"}
 
@@ -97,7 +99,26 @@ def association(slug):
         pass                              # the stored findings already say why
     documents = _documents(ws.documents(a))
     return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings,
-                           documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15))
+                           documents=documents, kinds=KIND_TITLES, year_kinds=year_kinds(a.regulation_id),
+                           personal=may_view_personal(a), audit=ws.audit(a.id, 15))
+
+
+def year_kinds(regulation_id: str | None) -> dict[str, list[dict]]:
+    """The documents of the year, for the association's buttons: {"required": those its
+    regulation requires, in its order, with the clause; "other": the rest the service makes}."""
+    try:
+        reg = load_regulation(regulation_id) if regulation_id else None
+    except UnknownRegulation:
+        reg = None
+    required = {}
+    for doc in reg.required_documents if reg else ():
+        required.setdefault(doc.kind, doc)
+
+    def entry(k):
+        return {"kind": k.id, "title": k.title, "formats": k.formats, "personal": "personal" in k.options,
+                "required": required.get(k.id)}
+    return {"required": [entry(CATALOGUE[k]) for k in required if CATALOGUE[k].per_year],
+            "other": [entry(k) for k in CATALOGUE.values() if k.per_year and k.id not in required]}
 
 
 def _documents(versions: list[DocumentVersion]) -> list[dict]:
@@ -109,7 +130,7 @@ def _documents(versions: list[DocumentVersion]) -> list[dict]:
     for key, vs in by_key.items():
         vs.sort(key=lambda v: v.version, reverse=True)
         out.append({"kind": key[0], "year": key[1], "number": key[2], "current": vs[0], "older": vs[1:],
-                    "name": Path(vs[0].location).name})
+                    "name": Path(vs[0].location).name, "personal": is_personal(key[2])})
     return sorted(out, key=lambda d: d["current"].created_at, reverse=True)
 
 
@@ -127,11 +148,15 @@ def recheck(slug):
 
 def _version_file(a, version_id: int) -> tuple[DocumentVersion, Path]:
     """A version of this association's document and the file holding it, or 404.
-    Documents filed to Drive are opened there instead (Drive keeps their revisions)."""
+    Documents filed to Drive are opened there instead (Drive keeps their revisions).
+    A document with personal data only for those allowed to see them (403)."""
     ws = workspace()
     v = ws.registry.by_id(version_id)
     if v is None or v.association != a.label:
         abort(404)
+    if is_personal(v.number) and not may_view_personal(a):
+        raise ApiError(403, "personal.forbidden", "Этот документ содержит личные данные педагогов (дата рождения, "
+                                                  "телефон, e-mail) и вам не доступен.")
     filer = ws.filer()
     if not hasattr(filer, "file_of"):
         where = filer.revision_of(v)
@@ -145,19 +170,42 @@ def _version_file(a, version_id: int) -> tuple[DocumentVersion, Path]:
 @bp.get("/a/<slug>/documents/<int:version_id>")
 def download(slug, version_id):
     v, path = _version_file(find(slug), version_id)
-    return send_file(path, as_attachment=True, download_name=Path(v.location).name,
-                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    name = Path(v.location).name
+    return send_file(path, as_attachment=True, download_name=name, mimetype=media_type(name))
 
 
 @bp.get("/a/<slug>/documents/<int:version_id>/preview")
 def preview(slug, version_id):
-    import mammoth
-
     a = find(slug)
     v, path = _version_file(a, version_id)
+    name = Path(v.location).name
+    if name.lower().endswith(".xlsx"):
+        return render_template("preview.html", a=a, v=v, html=None, table=_table_preview(path), name=name)
+    import mammoth
+
     with open(path, "rb") as fh:
         html = mammoth.convert_to_html(fh).value          # mammoth escapes the document's text
-    return render_template("preview.html", a=a, v=v, html=html, name=Path(v.location).name)
+    return render_template("preview.html", a=a, v=v, html=html, table=None, name=name)
+
+
+def _table_preview(path: Path) -> dict:
+    """The first sheet of a table document (our own .xlsx) as rows of text for an HTML
+    table; the template escapes every cell.  mammoth previews only .docx."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        rows, more = [], False
+        for i, values in enumerate(ws.iter_rows(values_only=True)):
+            if i >= PREVIEW_ROWS:
+                more = True
+                break
+            rows.append(["" if v is None else v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else str(v)
+                         for v in values])
+        return {"title": ws.title, "rows": rows, "more": more}
+    finally:
+        wb.close()
 
 
 @bp.get("/upload")

@@ -263,6 +263,7 @@ class Workspace:
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
                 "kind": request.kind, "meeting": request.meeting, "plan_item": request.plan_item,
+                "format": request.format, "personal": request.personal,
                 "location": outcome.filed.location, "version": outcome.filed.version,
                 "changed": outcome.filed.changed, "forced": bool(outcome.blocking),
                 "source_sha256": a.source_sha256}))
