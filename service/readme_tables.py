@@ -12,6 +12,7 @@ from pathlib import Path
 
 from service.domain.rules import RULES
 from service.domain.rules.describe import RULE_CODES, RULE_TEXT, rule_codes
+from service.kinds import CATALOGUE
 from service.schema.findings import CODES
 from service.schema.layout import load_layout
 from service.schema.regulations import load_all
@@ -24,7 +25,8 @@ def layout_table() -> str:
     for tab in layout.tabs.values():
         req = "обязательный" if tab.required else "необязательный"
         also = f" (также: {'; '.join(tab.synonyms)})" if tab.synonyms else ""
-        out.append(f"**{tab.title}**{also} — {req} лист.\n")
+        used = f"; для: {', '.join(f'`{k}`' for k in tab.documents)}" if tab.documents else ""
+        out.append(f"**{tab.title}**{also} — {req} лист{used}.\n")
         out.append("| столбец | тип | обяз. | также называют | значения |")
         out.append("|---|---|---|---|---|")
         for c in tab.columns:
@@ -33,6 +35,10 @@ def layout_table() -> str:
                 values = ", ".join(layout.enums[c.choices].values)
                 if c.default:
                     values += f" (пусто = {c.default})"
+                if c.open:
+                    values += " (или своё значение)"
+            if c.documents:
+                values += ("; " if values else "") + "для: " + ", ".join(f"`{k}`" for k in c.documents)
             out.append(f"| {c.header} | {c.type} | {'да' if c.required else ''} | {'; '.join(c.synonyms)} | {values} |")
         if tab.kind == "attendance":
             marks = layout.enums["mark"]
@@ -70,6 +76,21 @@ def regulations_table() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def documents_table() -> str:
+    """«Положение → документы»: what each regulation requires the association to keep, with the
+    clause, and the `mo-docs generate` kind that makes it (or that it is kept outside the service)."""
+    out = ["| Положение | пункт | документ | формирует |", "|---|---|---|---|"]
+    for reg in load_all():
+        rows = [(d.clause, d.title, f"`{d.kind}` — {CATALOGUE[d.kind].title}"
+                 + (" (" + ", ".join(f".{f}" for f in CATALOGUE[d.kind].formats) + ")"
+                    if len(CATALOGUE[d.kind].formats) > 1 else "")) for d in reg.required_documents]
+        rows += [(d.clause, d.title, "ведётся вне службы") for d in reg.other_documents]
+        for i, (clause, title, how) in enumerate(rows):
+            name = f"{reg.short_title} (`{reg.id}`)" if i == 0 else ""
+            out.append(f"| {name} | {clause} | {title} | {how} |")
+    return "\n".join(out) + "\n"
+
+
 def settings_table() -> str:
     from service.settings import SETTINGS
 
@@ -81,7 +102,7 @@ def settings_table() -> str:
 
 
 SECTIONS = {"layout": layout_table, "codes": codes_table, "regulations": regulations_table,
-            "settings": settings_table}
+            "documents": documents_table, "settings": settings_table}
 
 
 def render(text: str) -> str:
