@@ -49,6 +49,7 @@ class Book:
     needs: list[dict[str, Any]] = field(default_factory=list)
     title_rows: int = 0          # rows of titles above each table's header
     omit: set[str] = field(default_factory=set)
+    without: set[str] = field(default_factory=set)           # column headers left out of every tab
     titles: dict[str, str] = field(default_factory=dict)   # tab key -> title override
 
     # ---------------------------------------------------------------- changes
@@ -82,19 +83,20 @@ class Book:
 
     def tables(self) -> dict[str, list[list[Any]]]:
         def table(headers, rows):
-            return [[r.get(h) for h in headers] for r in rows]
+            headers = [h for h in headers if h not in self.without]
+            return [headers] + [[r.get(h) for h in headers] for r in rows]
 
         titles = [[f"Заголовок {i + 1}"] for i in range(self.title_rows)]
         tabs = {
             "info": [[k, v] for k, v in self.info.items()],
-            "members": titles + [MEMBER_HEADERS] + table(MEMBER_HEADERS, self.members),
-            "meetings": titles + [MEETING_HEADERS] + table(MEETING_HEADERS, self.meetings),
-            "agenda": titles + [AGENDA_HEADERS] + table(AGENDA_HEADERS, self.agenda),
+            "members": titles + table(MEMBER_HEADERS, self.members),
+            "meetings": titles + table(MEETING_HEADERS, self.meetings),
+            "agenda": titles + table(AGENDA_HEADERS, self.agenda),
             "attendance": titles + [["ФИО", *self.attendance_headers]] + [
                 [name, *(marks.get(h) for h in self.attendance_headers)] for name, marks in self.attendance.items()],
-            "plan": titles + [PLAN_HEADERS] + table(PLAN_HEADERS, self.plan),
-            "achievements": [ACH_HEADERS] + table(ACH_HEADERS, self.achievements),
-            "needs": [NEED_HEADERS] + table(NEED_HEADERS, self.needs),
+            "plan": titles + table(PLAN_HEADERS, self.plan),
+            "achievements": table(ACH_HEADERS, self.achievements),
+            "needs": table(NEED_HEADERS, self.needs),
         }
         default_titles = {"info": "Сведения", "members": "Состав", "meetings": "Заседания", "agenda": "Повестка",
                           "attendance": "Посещаемость", "plan": "План", "achievements": "Достижения",

@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from service.kinds import CATALOGUE, KINDS
 from service.schema.regulations import available
 from service.workspace.service import AlreadyAdded
-from service.web.auth import may_view_personal
+from service.web import auth
 from service.web.errors import ApiError
 from service.workspace import jobs as records
 from service.workspace.models import Association
@@ -65,7 +65,7 @@ def _personal(a: Association, kind: str, value) -> bool:
     if "personal" not in CATALOGUE[kind].options:
         raise ApiError(400, "request.invalid", "Личные данные (дата рождения, телефон, e-mail) бывают только в банке "
                                                "данных.")
-    if not may_view_personal(a):
+    if not auth.may_view_personal(a):
         raise ApiError(403, "personal.forbidden", "Личные данные педагогов (дата рождения, телефон, e-mail) вам не "
                                                   "доступны: сформируйте банк данных без них.")
     return True

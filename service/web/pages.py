@@ -20,7 +20,8 @@ from service.sources.base import SourceError
 from service.web.actions import (
     add_google_sheet, already_added, find, request_annual_all, request_check, request_document, workspace,
 )
-from service.web.auth import current_user, may_view_personal
+from service.web import auth
+from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.workspace import jobs as records
 from service.workspace.service import AlreadyAdded
@@ -45,13 +46,14 @@ def _date(value) -> str:
 
 ACTIONS = {"association.add": "добавлено объединение", "association.replace_source": "заменена книга",
            "check": "книга проверена", "check.unreadable": "книга не читается",
-           "document.generate": "сформирован документ"}
+           "document.generate": "сформирован документ",
+           "document.personal_view": "открыт документ с личными данными"}
 
 
 def _action(event) -> str:
     text = ACTIONS.get(event.action, event.action)
     details = event.details or {}
-    if event.action == "document.generate" and details.get("location"):
+    if event.action in ("document.generate", "document.personal_view") and details.get("location"):
         text += f" «{Path(details['location']).name}»" + ("" if details.get("changed", True) else " (без изменений)")
     return text
 
@@ -100,7 +102,7 @@ def association(slug):
     documents = _documents(ws.documents(a))
     return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings,
                            documents=documents, kinds=KIND_TITLES, year_kinds=year_kinds(a.regulation_id),
-                           personal=may_view_personal(a), audit=ws.audit(a.id, 15))
+                           personal=auth.may_view_personal(a), audit=ws.audit(a.id, 15))
 
 
 def year_kinds(regulation_id: str | None) -> dict[str, list[dict]]:
@@ -154,9 +156,12 @@ def _version_file(a, version_id: int) -> tuple[DocumentVersion, Path]:
     v = ws.registry.by_id(version_id)
     if v is None or v.association != a.label:
         abort(404)
-    if is_personal(v.number) and not may_view_personal(a):
-        raise ApiError(403, "personal.forbidden", "Этот документ содержит личные данные педагогов (дата рождения, "
-                                                  "телефон, e-mail) и вам не доступен.")
+    if is_personal(v.number):
+        if not auth.may_view_personal(a):
+            raise ApiError(403, "personal.forbidden", "Этот документ содержит личные данные педагогов (дата "
+                                                      "рождения, телефон, e-mail) и вам не доступен.")
+        ws.note(a.id, current_user().name, "document.personal_view", {"location": v.location, "version": v.version,
+                                                                      "url": request.path})
     filer = ws.filer()
     if not hasattr(filer, "file_of"):
         where = filer.revision_of(v)

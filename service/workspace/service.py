@@ -296,6 +296,12 @@ class Workspace:
     def documents(self, a: Association) -> list[DocumentVersion]:
         return self.registry.all(a.label)
 
+    def note(self, association_id: int, actor: str, action: str, details: dict | None = None) -> None:
+        """An event of the audit log that changes nothing else (a document with personal data
+        downloaded or previewed)."""
+        with self.sf() as s, s.begin():
+            s.add(AuditEvent(actor=actor, action=action, association_id=association_id, details=details or {}))
+
     def audit(self, association_id: int | None = None, limit: int = 50) -> list[AuditEvent]:
         with self.sf() as s:
             q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
