@@ -50,6 +50,7 @@ class Book:
     title_rows: int = 0          # rows of titles above each table's header
     omit: set[str] = field(default_factory=set)
     without: set[str] = field(default_factory=set)           # column headers left out of every tab
+    renamed: dict[str, str] = field(default_factory=dict)    # header -> the synonym the teacher typed
     titles: dict[str, str] = field(default_factory=dict)   # tab key -> title override
 
     # ---------------------------------------------------------------- changes
@@ -84,7 +85,7 @@ class Book:
     def tables(self) -> dict[str, list[list[Any]]]:
         def table(headers, rows):
             headers = [h for h in headers if h not in self.without]
-            return [headers] + [[r.get(h) for h in headers] for r in rows]
+            return [[self.renamed.get(h, h) for h in headers]] + [[r.get(h) for h in headers] for r in rows]
 
         titles = [[f"Заголовок {i + 1}"] for i in range(self.title_rows)]
         tabs = {

@@ -65,6 +65,8 @@ FILTERS = {
     "kind_title": lambda k: KIND_TITLES.get(k, k),
     "severity": lambda s: SEVERITY.get(s, s),
     "job_state": lambda s: STATE.get(s, s),
+    "extension": lambda location: Path(location).suffix.lower().lstrip(".") if Path(location).suffix.lower()
+    in (".docx", ".xlsx") else "",
 }
 
 
