@@ -1165,8 +1165,8 @@ def self_assessment() -> Template:
     _indicators(t)
     t.p("2. Выполнение требований Положения", style="MOSection")
     t.tag("{%p if tables.requirements %}")
-    t.captioned_table("requirements", [("№", 10, "center"), ("Пункт", 25, "left"), ("Требование", 85, "left"),
-                                       ("Выполнение", 45, "left")],
+    t.captioned_table("requirements", [("№", 10, "center"), ("Пункт", 40, "left"), ("Требование", 80, "left"),
+                                       ("Выполнение", 35, "left")],
                       ["{{ r.number }}", "{{ r.clause }}", "{{ r.text|capfirst }}", "{{ r.status }}"])
     t.tag("{%p else %}")
     t.p("Положение не указано: выполнение его требований не оценивалось.", style="MOText")

@@ -64,8 +64,9 @@ def test_xlsx_a_row_per_teacher_a_column_per_fact(generator, tmp_path):
     assert not any(p in flat for p in PERSONAL)
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
-    assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:P17"
-    assert ws.page_setup.orientation == "landscape"
+    assert ws.freeze_panes == "C6" and ws.auto_filter.ref == "A5:P17"           # № and ФИО stay in view
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 2
+    assert ws.print_title_rows == "$5:$5" and ws.print_title_cols == "$A:$B"
     assert wb.sheetnames == ["Банк данных", "Состав по показателям"]
     shares = [tuple(r) for r in wb["Состав по показателям"].iter_rows(values_only=True)]
     assert ("Квалификационная категория: без категории", 4, 33) in shares
