@@ -439,6 +439,14 @@ class Template:
         self.table(columns, ["{%tr for r in tables." + name + ".rows %}", cells, "{%tr endfor %}"])
         self.tag("{%p endif %}")
 
+    def captioned_or(self, name: str, columns: list[tuple[str, int, str]], cells: list, otherwise: str):
+        """A numbered table, or a sentence saying there is nothing to show."""
+        self.tag("{%p if tables." + name + " %}")
+        self.captioned_table(name, columns, cells)
+        self.tag("{%p else %}")
+        self.p(otherwise, style="MOText")
+        self.tag("{%p endif %}")
+
     def figure(self, name: str):
         """A chart (`chart_<name>`, drawn from `figures.<name>`) with its caption under it."""
         self.tag("{%p if chart_" + name + " %}")
@@ -494,6 +502,21 @@ CAP = "{{ %s|capfirst }}"                        # first letter up, the rest as 
 PLACE = "{% if org.place %}{{ org.place }}{% else %}______________________{% endif %}"
 HEAD_SIGNATURE = ("Руководитель " + BODY,
                   "{% if head %}{{ head.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")
+
+
+def _last_kept(loop: str, cells: list) -> list:
+    """Table rows repeated over `loop` whose last one keeps with the next paragraph (the
+    signature comes after it, not alone on a page)."""
+    return ["{%tr for " + loop + " %}", "{%tr if loop.last %}", Kept(cells), "{%tr else %}", cells, "{%tr endif %}",
+            "{%tr endfor %}"]
+
+
+ACHIEVEMENTS = ([("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
+                 ("Результат", 30, "left"), ("Дата", 24, "center")],
+                ["{{ r.full_name|initials }}", "{{ r.kind }}{% if r.kind and r.title %}: {% endif %}{{ r.title }}",
+                 "{{ r.level }}", "{{ r.result }}", "{{ r.date|date }}"])
+EVENTS = ([("Мероприятие", 70, "left"), ("Форма", 35, "left"), ("Срок", 30, "center"), ("Отметка", 30, "center")],
+          ["{{ r.event }}", "{{ r.form }}", "{{ r.due }}", "{{ r.mark }}"])
 
 
 # A meeting's topic, then its questions numbered; a cell keeps one paragraph even when
@@ -635,13 +658,7 @@ def registration_sheet() -> Template:
         "{%tr for r in rows %}",
         ["{{ r.number }}", "{{ r.full_name }}", "{{ r.organisation }}", "{{ r.position }}", ""],
         "{%tr endfor %}",
-        "{%tr for n in spare_rows %}",
-        "{%tr if loop.last %}",
-        Kept(["{{ n }}", "", "", "", ""]),
-        "{%tr else %}",
-        ["{{ n }}", "", "", "", ""],
-        "{%tr endif %}",
-        "{%tr endfor %}",
+        *_last_kept("n in spare_rows", ["{{ n }}", "", "", "", ""]),
     ], row_height=0.9)
     t.signatures([("Ответственный",
                    "{% if responsible %}{{ responsible.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")])
@@ -742,15 +759,9 @@ def work_plan() -> Template:
 
     t.p("2. Методические мероприятия", style="MOSection")
     t.table([("№", 10, "center"), ("Мероприятие", 60, "left"), ("Форма", 30, "left"),
-             ("Срок", 30, "center"), ("Ответственный", 35, "left")], [
-        "{%tr for i in items %}",
-        "{%tr if loop.last %}",
-        Kept(["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"]),
-        "{%tr else %}",
-        ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"],
-        "{%tr endif %}",
-        "{%tr endfor %}",
-    ])
+             ("Срок", 30, "center"), ("Ответственный", 35, "left")],
+            _last_kept("i in items", ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}",
+                                      "{{ i.responsible }}"]))
     t.signatures([HEAD_SIGNATURE])
     return t
 
@@ -825,9 +836,7 @@ def annual_report() -> Template:
 
     t.tag("{%p if tables.events %}")
     t.p("{{ sections.events }}. Семинары, открытые уроки и другие мероприятия", style="MOSection")
-    t.captioned_table("events", [("Мероприятие", 70, "left"), ("Форма", 35, "left"), ("Срок", 30, "center"),
-                                 ("Отметка", 30, "center")],
-                      ["{{ r.event }}", "{{ r.form }}", "{{ r.due }}", "{{ r.mark }}"])
+    t.captioned_table("events", *EVENTS)
     t.tag("{%p endif %}")
 
     t.p("{{ sections.young }}. Работа с молодыми специалистами", style="MOSection")
@@ -851,22 +860,15 @@ def annual_report() -> Template:
     t.tag("{%p if achievements_total %}")
     t.p("За учебный год педагогами получено достижений: ", "{{ achievements_total }}", ".", style="MOText")
     t.captioned_table("levels", [("Уровень", 95, "left")] + shares, share_cells)
-    t.captioned_table("achievements", [("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
-                                       ("Результат", 30, "left"), ("Дата", 24, "center")],
-                      ["{{ r.full_name|initials }}",
-                       "{{ r.kind }}{% if r.kind and r.title %}: {% endif %}{{ r.title }}",
-                       "{{ r.level }}", "{{ r.result }}", "{{ r.date|date }}"])
+    t.captioned_table("achievements", *ACHIEVEMENTS)
     t.tag("{%p else %}")
     t.p("Достижений педагогов за учебный год не отмечено.", style="MOText")
     t.tag("{%p endif %}")
 
     t.p("{{ sections.attestation }}. Аттестация в следующем учебном году", style="MOSection")
-    t.tag("{%p if tables.attestation %}")
-    t.captioned_table("attestation", [("Педагог", 65, "left"), ("Что истекает", 65, "left"), ("Срок", 35, "center")],
-                      ["{{ r.full_name }}", "{{ r.what }}", "{{ r.due|date }}{% if r.expired %} (истёк){% endif %}"])
-    t.tag("{%p else %}")
-    t.p("Сроки аттестации до конца следующего учебного года не истекают.", style="MOText")
-    t.tag("{%p endif %}")
+    t.captioned_or("attestation", [("Педагог", 65, "left"), ("Что истекает", 65, "left"), ("Срок", 35, "center")],
+                   ["{{ r.full_name }}", "{{ r.what }}", "{{ r.due|date }}{% if r.expired %} (истёк){% endif %}"],
+                   "Сроки аттестации до конца следующего учебного года не истекают.")
 
     t.tag("{%p if tables.documentation %}")
     t.p("{{ sections.documentation }}. Документация ", BODY, style="MOSection")
@@ -1026,15 +1028,9 @@ def young_specialists_plan() -> Template:
     t.tag("{%p endif %}")
     t.p("2. Мероприятия", style="MOSection")
     t.table([("№", 10, "center"), ("Мероприятие", 62, "left"), ("Форма", 28, "left"), ("Срок", 30, "center"),
-             ("Ответственный", 35, "left")], [
-        "{%tr for i in items %}",
-        "{%tr if loop.last %}",
-        Kept(["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"]),
-        "{%tr else %}",
-        ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"],
-        "{%tr endif %}",
-        "{%tr endfor %}",
-    ])
+             ("Ответственный", 35, "left")],
+            _last_kept("i in items", ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}",
+                                      "{{ i.responsible }}"]))
     t.signatures([HEAD_SIGNATURE])
     return t
 
@@ -1057,14 +1053,9 @@ def needs() -> Template:
         "{%tr endfor %}"])
     t.p("2. Сводка по затруднениям", style="MOSection")
     t.table([("№", 10, "center"), ("Затруднение, потребность", 65, "left"), ("Педагогов", 22, "center"),
-             ("Доля состава", 23, "center"), ("Формы помощи", 45, "left")], [
-        "{%tr for r in summary %}",
-        "{%tr if loop.last %}",
-        Kept(["{{ r.number }}", "{{ r.need }}", "{{ r.people }}", "{{ r.percent }}%", "{{ r.helps }}"]),
-        "{%tr else %}",
-        ["{{ r.number }}", "{{ r.need }}", "{{ r.people }}", "{{ r.percent }}%", "{{ r.helps }}"],
-        "{%tr endif %}",
-        "{%tr endfor %}"])
+             ("Доля состава", 23, "center"), ("Формы помощи", 45, "left")],
+            _last_kept("r in summary", ["{{ r.number }}", "{{ r.need }}", "{{ r.people }}", "{{ r.percent }}%",
+                                        "{{ r.helps }}"]))
     t.signatures([HEAD_SIGNATURE])
     return t
 
@@ -1122,30 +1113,13 @@ def portfolio() -> Template:
     t.p("2. Показатели работы", style="MOSection")
     _indicators(t)
     t.p("3. Открытые мероприятия", style="MOSection")
-    t.tag("{%p if tables.events %}")
-    t.captioned_table("events", [("Мероприятие", 75, "left"), ("Форма", 35, "left"), ("Срок", 30, "center"),
-                                 ("Отметка", 25, "center")],
-                      ["{{ r.event }}", "{{ r.form }}", "{{ r.due }}", "{{ r.mark }}"])
-    t.tag("{%p else %}")
-    t.p("Открытых мероприятий в плане нет.", style="MOText")
-    t.tag("{%p endif %}")
+    t.captioned_or("events", *EVENTS, "Открытых мероприятий в плане нет.")
     t.p("4. Достижения педагогов", style="MOSection")
-    t.tag("{%p if tables.achievements %}")
-    t.captioned_table("achievements", [("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
-                                       ("Результат", 30, "left"), ("Дата", 24, "center")],
-                      ["{{ r.full_name|initials }}",
-                       "{{ r.kind }}{% if r.kind and r.title %}: {% endif %}{{ r.title }}",
-                       "{{ r.level }}", "{{ r.result }}", "{{ r.date|date }}"])
-    t.tag("{%p else %}")
-    t.p("Достижений педагогов за учебный год не отмечено.", style="MOText")
-    t.tag("{%p endif %}")
+    t.captioned_or("achievements", *ACHIEVEMENTS, "Достижений педагогов за учебный год не отмечено.")
     t.p("5. Аттестация педагогов", style="MOSection")
-    t.tag("{%p if tables.attested %}")
-    t.captioned_table("attested", [("Педагог", 65, "left"), ("Аттестация", 70, "left"), ("Дата", 30, "center")],
-                      ["{{ r.full_name }}", "{{ r.what }}", "{{ r.date|date }}"])
-    t.tag("{%p else %}")
-    t.p("В учебном году педагоги объединения не аттестовывались.", style="MOText")
-    t.tag("{%p endif %}")
+    t.captioned_or("attested", [("Педагог", 65, "left"), ("Аттестация", 70, "left"), ("Дата", 30, "center")],
+                   ["{{ r.full_name }}", "{{ r.what }}", "{{ r.date|date }}"],
+                   "В учебном году педагоги объединения не аттестовывались.")
     t.p("6. Отчёт о работе за учебный год", style="MOSection")
     _conclusions(t)
     t.signatures([HEAD_SIGNATURE])
@@ -1164,13 +1138,10 @@ def self_assessment() -> Template:
     t.p("1. Показатели работы", style="MOSection")
     _indicators(t)
     t.p("2. Выполнение требований Положения", style="MOSection")
-    t.tag("{%p if tables.requirements %}")
-    t.captioned_table("requirements", [("№", 10, "center"), ("Пункт", 40, "left"), ("Требование", 80, "left"),
-                                       ("Выполнение", 35, "left")],
-                      ["{{ r.number }}", "{{ r.clause }}", "{{ r.text|capfirst }}", "{{ r.status }}"])
-    t.tag("{%p else %}")
-    t.p("Положение не указано: выполнение его требований не оценивалось.", style="MOText")
-    t.tag("{%p endif %}")
+    t.captioned_or("requirements", [("№", 10, "center"), ("Пункт", 40, "left"), ("Требование", 80, "left"),
+                                    ("Выполнение", 35, "left")],
+                   ["{{ r.number }}", "{{ r.clause }}", "{{ r.text|capfirst }}", "{{ r.status }}"],
+                   "Положение не указано: выполнение его требований не оценивалось.")
     t.p("3. Выводы", style="MOSection")
     _conclusions(t)
     t.signatures([HEAD_SIGNATURE])
