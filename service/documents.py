@@ -107,9 +107,7 @@ class Generator:
             raise DocumentRefused(found.blocking)
         warnings = [f.message for f in found.blocking]
         context, filename, number = self.context(report, request, today, warnings)
-        if kind.id == "data-bank":
-            filename, number = f"{filename}.{fmt}", f"{fmt}-{PERSONAL}" if request.personal else fmt
-        content = self.render(request.kind, context, fmt)
+        content = self.render(kind.id, context, fmt)
         key = DocumentKey(association or report.data.info.short_name or report.data.info.name or report.workbook,
                           request.kind, report.year.label, number)
         filed = filer.file(key, filename, content, source_hash(context), request.requested_by)
@@ -134,10 +132,12 @@ class Generator:
         if kind == "order":
             return (order_context(report, today, request.order_number, request.order_date, warnings),
                     f"Приказ о составе на {year} учебный год.docx", "")
-        if kind == "data-bank":
+        if kind == "data-bank":              # two formats, with or without personal data: four documents
+            fmt = _check(request)[1]
             personal = " (с личными данными)" if request.personal else ""
             return (data_bank_context(report, today, request.personal, warnings),
-                    f"Банк данных педагогов на {year} учебный год{personal}", "")
+                    f"Банк данных педагогов на {year} учебный год{personal}.{fmt}",
+                    f"{fmt}-{PERSONAL}" if request.personal else fmt)
         build, name = YEAR_DOCUMENTS[kind]
         return build(report, today, warnings), name.format(year=year), ""
 

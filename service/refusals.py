@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from service.domain.rules.roles import ROLE_CODES, ROLE_GENITIVE
+from service.domain.young import items_for_young
 from service.pipeline import Report
 from service.render.contexts.order import order_day
 from service.schema.findings import ERROR, WARNING, Finding, finding
@@ -279,13 +280,13 @@ def _members_printed(report: Report, today: dt.date, fields: tuple[str, ...], wh
     return Problems(blocking=blocking, notes=notes + _other_errors(report, blocking, notes))
 
 
-def _data_bank(report: Report, today: dt.date, **_) -> Problems:
-    return _members_printed(report, today, BANK_FIELDS, "банк данных был бы пуст", "achievements")
-
-
 BANK_FIELDS = ("full_name", "organisation", "position", "role", "education", "experience", "category",
                "category_date", "szd_date", "birth_date", "email", "phone", "joined", "left", "titles_awards",
                "authored_works")
+
+
+def _data_bank(report: Report, today: dt.date, **_) -> Problems:
+    return _members_printed(report, today, BANK_FIELDS, "банк данных был бы пуст", "achievements")
 
 
 def _attestation(report: Report, today: dt.date, **_) -> Problems:
@@ -294,8 +295,6 @@ def _attestation(report: Report, today: dt.date, **_) -> Problems:
 
 
 def _young(report: Report, today: dt.date, **_) -> Problems:
-    from service.domain.young import items_for_young
-
     p = _members_printed(report, today, ("full_name", "organisation", "position", "experience", "joined", "left"),
                          "плану не для кого составляться", "plan")
     if not items_for_young(report.data):

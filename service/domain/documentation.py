@@ -145,8 +145,9 @@ def _attestation(s: Scope) -> Evidence:
     gaps = []
     missing = s.missing_columns("members", ["category", "category_date", "szd_date"])
     if missing:
-        gaps.append(Gap(f"на листе «{s.title('members')}» нет столбцов {_quoted([_header('members', k) for k in missing])}"
-                        ": сроки аттестации не определить", "members"))
+        headers = _quoted([_header("members", k) for k in missing])
+        gaps.append(Gap(f"на листе «{s.title('members')}» нет столбцов {headers}: сроки аттестации не определить",
+                        "members"))
     for key, what, picks in (
             ("category_date", "с категорией", lambda m: m.category in CATEGORIES and m.category_date is None),
             ("szd_date", "без категории", lambda m: attestation_plan.term(m).state == attestation_plan.UNKNOWN
@@ -207,7 +208,8 @@ EVIDENCE: dict[str, Callable[[Scope], Evidence]] = {
     "protocol": _protocol, "registration-sheet": _registration, "order": _order, "work-plan": _work_plan,
     "annual-report": _annual_report, "data-bank": _data_bank, "practices": _practices,
     "attestation-schedule": _attestation, "needs": _needs, "young-specialists-plan": _young,
-    "cyclogram": _cyclogram, "portfolio": _year_figures("portfolio"), "self-assessment": _year_figures("self-assessment"),
+    "cyclogram": _cyclogram, "portfolio": _year_figures("portfolio"),
+    "self-assessment": _year_figures("self-assessment"),
 }
 assert set(EVIDENCE) == set(CATALOGUE), set(EVIDENCE) ^ set(CATALOGUE)
 

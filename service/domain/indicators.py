@@ -42,7 +42,8 @@ def required_meetings(rules: list[dict], year: SchoolYear) -> int | None:
 def attested_in(wb: Workbook, on: dt.date, year: SchoolYear) -> tuple[int, int]:
     """(granted a category, passed СЗД) during the school year, among the members on `on`."""
     members = wb.members_on(on)
-    category = sum(1 for m in members if m.category in CATEGORIES and m.category_date and year.contains(m.category_date))
+    category = sum(1 for m in members
+                   if m.category in CATEGORIES and m.category_date and year.contains(m.category_date))
     szd = sum(1 for m in members if m.category not in CATEGORIES and m.szd_date and year.contains(m.szd_date))
     return category, szd
 

@@ -299,7 +299,8 @@ class DriveFiler:
         # `trashed: false` brings back a document someone put in the bin: it is being regenerated
         body = {"name": self._name(filename), "appProperties": self._properties(key), "trashed": False}
         extra = {} if self._converts(filename) else {"keepRevisionForever": True}
-        return self._call(lambda d: d.files().update(fileId=file_id, body=body, media_body=self._media(content, filename),
+        return self._call(lambda d: d.files().update(fileId=file_id, body=body,
+                                                     media_body=self._media(content, filename),
                                                      fields=FILE_FIELDS, supportsAllDrives=True, **extra))
 
     def file(self, key: DocumentKey, filename: str, content: bytes, source_sha256: str,

@@ -108,7 +108,8 @@ def spec() -> dict:
                 "kind": {"enum": list(KINDS)}, "meeting": {"type": "integer", "minimum": 1},
                 "plan_item": {"type": "integer", "minimum": 1}, "force": {"type": "boolean"},
                 "number": {"type": "string"}, "date": {"type": "string", "format": "date"},
-                "format": {"enum": ["docx", "xlsx"], "description": "формат (у банка данных: xlsx по умолчанию или docx)"},
+                "format": {"enum": ["docx", "xlsx"],
+                           "description": "формат (у банка данных: xlsx по умолчанию или docx)"},
                 "personal": {"type": "boolean", "description": "банк данных с датой рождения, телефоном и e-mail "
                                                                "(только тем, кому они доступны; иначе 403)"}}},
             "Kind": {"type": "object", "required": ["kind", "title", "formats", "needs", "options", "required"],

@@ -58,6 +58,12 @@ def _action(event) -> str:
     return text
 
 
+def _extension(location: str) -> str:
+    """«docx» or «xlsx» of a filed document's path; "" for a Drive file id."""
+    suffix = Path(location).suffix.lower()
+    return suffix[1:] if suffix in (".docx", ".xlsx") else ""
+
+
 FILTERS = {
     "ru_date": _date,
     "action": _action,
@@ -65,8 +71,7 @@ FILTERS = {
     "kind_title": lambda k: KIND_TITLES.get(k, k),
     "severity": lambda s: SEVERITY.get(s, s),
     "job_state": lambda s: STATE.get(s, s),
-    "extension": lambda location: Path(location).suffix.lower().lstrip(".") if Path(location).suffix.lower()
-    in (".docx", ".xlsx") else "",
+    "extension": _extension,
 }
 
 

@@ -56,4 +56,5 @@ def test_the_perspective_plan_puts_each_term_in_its_school_year():
                member("Г", category="высшая", category_date=D(2024, 1, 10))]
     years, rows = plan.perspective(members, YEAR)
     assert [y.label for y in years] == ["2024-2025", "2025-2026", "2026-2027", "2027-2028", "2028-2029"]
-    assert [(t.member.full_name, column) for t, column in rows] == [("А", 0), ("Б", 3), ("В", 4), ("Г", None), ("Е", None)]
+    assert [(t.member.full_name, column) for t, column in rows] == [
+        ("А", 0), ("Б", 3), ("В", 4), ("Г", None), ("Е", None)]
