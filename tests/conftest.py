@@ -9,12 +9,17 @@ from tests.factories import association
 pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_rows", "tests.support.documents"]
 
 
+# Switches of the test run itself, not settings of the service: `make images` sets this
+# one so the browser test replaces the README's screenshots.
+TEST_RUN_SWITCHES = {"MO_DOCS_UPDATE_SCREENSHOTS"}
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch):
     """Settings and reader limits come from MO_DOCS_* variables: none of the machine's
     leak into a test (a test sets its own with monkeypatch)."""
     for name in list(os.environ):
-        if name.startswith("MO_DOCS_"):
+        if name.startswith("MO_DOCS_") and name not in TEST_RUN_SWITCHES:
             monkeypatch.delenv(name)
 
 
