@@ -223,11 +223,11 @@ def evidence(regulation: Regulation, wb: Workbook, year: SchoolYear, as_of: dt.d
 def findings(regulation: Regulation, wb: Workbook, year: SchoolYear, as_of: dt.date) -> list[Finding]:
     """A warning for each gap of a required document, citing the clause that requires it."""
     out = []
+    titles = Scope(wb, year, as_of, {})
     for doc, ev in evidence(regulation, wb, year, as_of):
-        scope = Scope(wb, year, as_of, {})
         for gap in ev.gaps:
             out.append(finding("documentation.no_data",
                                f"{gap.cell + ': ' if gap.cell else ''}«{CATALOGUE[doc.kind].title}»: {gap.message} "
-                               f"({doc.clause} Положения).", severity=WARNING, sheet=scope.title(gap.tab),
+                               f"({doc.clause} Положения).", severity=WARNING, sheet=titles.title(gap.tab),
                                cell=gap.cell, clause=doc.clause))
     return out
