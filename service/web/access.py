@@ -90,6 +90,7 @@ RULES: dict[str, Rule] = {
     "api.check": OnAssociation("check"),
     "api.request_doc": OnAssociation("generate"),
     "api.documents": OnAssociation("view"),
+    "api.kinds": Global("view"),
     "api.annual_all": Global("generate"),
     "api.job": OnJob("view"),
 }
