@@ -89,7 +89,7 @@ function checkSheet() {
 /** Ask for a document; the answer carries the job to follow with jobStatus(). */
 function requestDocument(request) {
   var body = buildPayload_();
-  ['kind', 'meeting', 'plan_item', 'number', 'date', 'force', 'format'].forEach(function (name) {
+  ['kind', 'meeting', 'plan_item', 'number', 'date', 'force', 'format', 'personal'].forEach(function (name) {
     if (request && request[name] !== undefined && request[name] !== null && request[name] !== '') {
       body[name] = request[name];
     }

@@ -11,7 +11,6 @@ Baseline: the same page of an ordinary register.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
 import subprocess
 import sys

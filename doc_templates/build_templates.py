@@ -1,4 +1,4 @@
-"""Writes the five document templates of mo-docs as real .docx files.
+"""Writes the document templates of mo-docs as real .docx files.
 
     .venv/bin/python doc_templates/build_templates.py [OUT_DIR]
 
@@ -9,7 +9,8 @@ LibreOffice; this script only makes the first version reproducible.  Rules kept 
 * every Jinja tag lives inside ONE run (`_run` refuses a run with half a tag);
 * `{%p … %}` tags stand alone in their paragraph, `{%tr … %}` tags alone in their row;
 * A4, margins 30/15/20/20 mm, Times New Roman 14 pt (12 pt in tables), single spacing,
-  first-line indent 1.25 cm for body text;
+  first-line indent 1.25 cm for body text; landscape for documents that are one wide table
+  (the cyclogram, the data bank, the attestation plan, the bank of practices);
 * requisites after ГОСТ Р 7.0.97-2025: organisation, document type, date and number on one
   line, place of compilation, heading, text, signature, approval stamp, annex mark.
 
@@ -44,6 +45,7 @@ TEXT_PT = 14
 TABLE_PT = 12
 INDENT = Cm(1.25)
 TEXT_WIDTH_MM = 210 - 30 - 15                  # 165 mm between the margins
+LANDSCAPE_WIDTH_MM = 297 - 30 - 15             # 252 mm on a landscape page (wide tables)
 RED = RGBColor(0xC0, 0x00, 0x00)
 FIXED_TIME = dt.datetime(2025, 9, 1, 0, 0, 0)
 
@@ -154,7 +156,7 @@ def _numbering(doc) -> None:
     numbering.append(num)
 
 
-def _styles(doc) -> None:
+def _styles(doc, width_mm: int = TEXT_WIDTH_MM) -> None:
     for style_id, (name, o) in STYLES.items():
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.element.set(qn("w:styleId"), style_id)
@@ -171,7 +173,7 @@ def _styles(doc) -> None:
         if o.get("keep"):
             pf.keep_with_next = True
         if o.get("tab"):
-            pf.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+            pf.tab_stops.add_tab_stop(Mm(width_mm), WD_TAB_ALIGNMENT.RIGHT)
         font = style.font
         font.name = FONT
         font.size = Pt(o.get("size", TEXT_PT))
@@ -185,10 +187,11 @@ def _styles(doc) -> None:
         doc.styles[STYLES[sid][0]].next_paragraph_style = doc.styles[STYLES[nxt][0]]
 
 
-def _page(doc) -> None:
+def _page(doc, landscape: bool = False) -> None:
+    """A4, portrait, or landscape for documents that are one wide table (a cyclogram)."""
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
@@ -235,12 +238,13 @@ def _check_run(text: str) -> None:
 
 
 class Template:
-    def __init__(self, title: str):
+    def __init__(self, title: str, landscape: bool = False):
+        self.width = LANDSCAPE_WIDTH_MM if landscape else TEXT_WIDTH_MM
         self.doc = Document()
         _defaults(self.doc)
         _numbering(self.doc)
-        _styles(self.doc)
-        _page(self.doc)
+        _styles(self.doc, self.width)
+        _page(self.doc, landscape)
         props = self.doc.core_properties
         props.title, props.author, props.last_modified_by = title, "mo-docs", "mo-docs"
         props.language, props.revision = "ru-RU", 1
@@ -310,7 +314,7 @@ class Template:
         self.tag("{%p if approval or considered %}")
         table = self.doc.add_table(rows=1, cols=2)
         table.autofit = False
-        widths = (Mm(75), Mm(90))
+        widths = (Mm(self.width - 90), Mm(90))
         _grid(table, widths)
         left, right = table.rows[0].cells
         for cell, width in zip((left, right), widths):
@@ -386,7 +390,7 @@ class Template:
         `rows`: a string is a `{%tr … %}` tag row, a list is one row of cells (a cell is a
         string, or a list of strings for several paragraphs); a `Kept` row keeps with
         the next paragraph (the last row before a signature)."""
-        assert sum(c[1] for c in columns) == TEXT_WIDTH_MM, columns
+        assert sum(c[1] for c in columns) == self.width, columns
         table = self.doc.add_table(rows=1, cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
         table.autofit = False
@@ -433,6 +437,14 @@ class Template:
         self.tag("{%p if tables." + name + " %}")
         self.p("{{ tables." + name + ".caption }}", style="MOTableCaption")
         self.table(columns, ["{%tr for r in tables." + name + ".rows %}", cells, "{%tr endfor %}"])
+        self.tag("{%p endif %}")
+
+    def captioned_or(self, name: str, columns: list[tuple[str, int, str]], cells: list, otherwise: str):
+        """A numbered table, or a sentence saying there is nothing to show."""
+        self.tag("{%p if tables." + name + " %}")
+        self.captioned_table(name, columns, cells)
+        self.tag("{%p else %}")
+        self.p(otherwise, style="MOText")
         self.tag("{%p endif %}")
 
     def figure(self, name: str):
@@ -492,6 +504,21 @@ HEAD_SIGNATURE = ("Руководитель " + BODY,
                   "{% if head %}{{ head.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")
 
 
+def _last_kept(loop: str, cells: list) -> list:
+    """Table rows repeated over `loop` whose last one keeps with the next paragraph (the
+    signature comes after it, not alone on a page)."""
+    return ["{%tr for " + loop + " %}", "{%tr if loop.last %}", Kept(cells), "{%tr else %}", cells, "{%tr endif %}",
+            "{%tr endfor %}"]
+
+
+ACHIEVEMENTS = ([("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
+                 ("Результат", 30, "left"), ("Дата", 24, "center")],
+                ["{{ r.full_name|initials }}", "{{ r.kind }}{% if r.kind and r.title %}: {% endif %}{{ r.title }}",
+                 "{{ r.level }}", "{{ r.result }}", "{{ r.date|date }}"])
+EVENTS = ([("Мероприятие", 70, "left"), ("Форма", 35, "left"), ("Срок", 30, "center"), ("Отметка", 30, "center")],
+          ["{{ r.event }}", "{{ r.form }}", "{{ r.due }}", "{{ r.mark }}"])
+
+
 # A meeting's topic, then its questions numbered; a cell keeps one paragraph even when
 # the meeting has neither (a table cell without a paragraph is a damaged file for Word).
 TOPIC_AND_QUESTIONS = ["{%p if r.topic %}", "{{ r.topic }}", "{%p endif %}",
@@ -532,7 +559,7 @@ def _aims(t: Template, section: str | None = None):
         t.tag("{%p endif %}")
 
 
-# --- the five templates ------------------------------------------------------------
+# --- the five documents every association keeps --------------------------------------
 
 def protocol() -> Template:
     t = Template("Протокол заседания")
@@ -631,13 +658,7 @@ def registration_sheet() -> Template:
         "{%tr for r in rows %}",
         ["{{ r.number }}", "{{ r.full_name }}", "{{ r.organisation }}", "{{ r.position }}", ""],
         "{%tr endfor %}",
-        "{%tr for n in spare_rows %}",
-        "{%tr if loop.last %}",
-        Kept(["{{ n }}", "", "", "", ""]),
-        "{%tr else %}",
-        ["{{ n }}", "", "", "", ""],
-        "{%tr endif %}",
-        "{%tr endfor %}",
+        *_last_kept("n in spare_rows", ["{{ n }}", "", "", "", ""]),
     ], row_height=0.9)
     t.signatures([("Ответственный",
                    "{% if responsible %}{{ responsible.full_name|signature }}{% else %}" + BLANK_NAME + "{% endif %}")])
@@ -738,15 +759,9 @@ def work_plan() -> Template:
 
     t.p("2. Методические мероприятия", style="MOSection")
     t.table([("№", 10, "center"), ("Мероприятие", 60, "left"), ("Форма", 30, "left"),
-             ("Срок", 30, "center"), ("Ответственный", 35, "left")], [
-        "{%tr for i in items %}",
-        "{%tr if loop.last %}",
-        Kept(["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"]),
-        "{%tr else %}",
-        ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}", "{{ i.responsible }}"],
-        "{%tr endif %}",
-        "{%tr endfor %}",
-    ])
+             ("Срок", 30, "center"), ("Ответственный", 35, "left")],
+            _last_kept("i in items", ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}",
+                                      "{{ i.responsible }}"]))
     t.signatures([HEAD_SIGNATURE])
     return t
 
@@ -821,9 +836,7 @@ def annual_report() -> Template:
 
     t.tag("{%p if tables.events %}")
     t.p("{{ sections.events }}. Семинары, открытые уроки и другие мероприятия", style="MOSection")
-    t.captioned_table("events", [("Мероприятие", 70, "left"), ("Форма", 35, "left"), ("Срок", 30, "center"),
-                                 ("Отметка", 30, "center")],
-                      ["{{ r.event }}", "{{ r.form }}", "{{ r.due }}", "{{ r.mark }}"])
+    t.captioned_table("events", *EVENTS)
     t.tag("{%p endif %}")
 
     t.p("{{ sections.young }}. Работа с молодыми специалистами", style="MOSection")
@@ -847,21 +860,23 @@ def annual_report() -> Template:
     t.tag("{%p if achievements_total %}")
     t.p("За учебный год педагогами получено достижений: ", "{{ achievements_total }}", ".", style="MOText")
     t.captioned_table("levels", [("Уровень", 95, "left")] + shares, share_cells)
-    t.captioned_table("achievements", [("Педагог", 30, "left"), ("Достижение", 49, "left"), ("Уровень", 32, "left"),
-                                       ("Результат", 30, "left"), ("Дата", 24, "center")],
-                      ["{{ r.full_name|initials }}",
-                       "{{ r.kind }}{% if r.kind and r.title %}: {% endif %}{{ r.title }}",
-                       "{{ r.level }}", "{{ r.result }}", "{{ r.date|date }}"])
+    t.captioned_table("achievements", *ACHIEVEMENTS)
     t.tag("{%p else %}")
     t.p("Достижений педагогов за учебный год не отмечено.", style="MOText")
     t.tag("{%p endif %}")
 
     t.p("{{ sections.attestation }}. Аттестация в следующем учебном году", style="MOSection")
-    t.tag("{%p if tables.attestation %}")
-    t.captioned_table("attestation", [("Педагог", 65, "left"), ("Что истекает", 65, "left"), ("Срок", 35, "center")],
-                      ["{{ r.full_name }}", "{{ r.what }}", "{{ r.due|date }}{% if r.expired %} (истёк){% endif %}"])
-    t.tag("{%p else %}")
-    t.p("Сроки аттестации до конца следующего учебного года не истекают.", style="MOText")
+    t.captioned_or("attestation", [("Педагог", 65, "left"), ("Что истекает", 65, "left"), ("Срок", 35, "center")],
+                   ["{{ r.full_name }}", "{{ r.what }}", "{{ r.due|date }}{% if r.expired %} (истёк){% endif %}"],
+                   "Сроки аттестации до конца следующего учебного года не истекают.")
+
+    t.tag("{%p if tables.documentation %}")
+    t.p("{{ sections.documentation }}. Документация ", BODY, style="MOSection")
+    t.p("Документы, которые ", BODY, " ведёт по Положению, и сведения для них в книге учёта:", style="MOText")
+    t.captioned_table("documentation", [("№", 10, "center"), ("Документ", 75, "left"), ("Пункт", 25, "left"),
+                                        ("Сведения в книге", 55, "left")],
+                      ["{{ r.number }}", "{{ r.title }}", "{{ r.clause }}",
+                       ["{{ r.summary }}", "{%p for g in r.gaps %}", "не хватает: {{ g }}", "{%p endfor %}"]])
     t.tag("{%p endif %}")
 
     t.p("{{ sections.conclusions }}. Выводы", style="MOSection")
@@ -879,12 +894,274 @@ def annual_report() -> Template:
     return t
 
 
+# --- the documents each regulation requires besides the five --------------------------
+
+ORG_AND_POSITION = "{{ [r.position, r.organisation]|select|join(', ') }}"
+
+
+def data_bank() -> Template:
+    t = Template("Банк данных педагогов", landscape=True)
+    t.warnings()
+    t.tag("{%p if personal %}")
+    t.p(Run("Конфиденциально: содержит персональные данные", bold=True), style="MOStamp")
+    t.tag("{%p endif %}")
+    t.stamps()
+    t.head_block("{{ org.name|upper }}", "БАНК ДАННЫХ ПЕДАГОГОВ", None, None, PLACE,
+                 [BODY, " на ", "{{ year }}", " учебный год"])
+    t.p("по состоянию на ", "{{ on|date_words }}", style="MOCenter")
+    t.p("1. Количественный и качественный состав", style="MOSection")
+    t.p("В составе ", BODY, " ", "{{ total|count('педагог', 'педагога', 'педагогов') }}", ".", style="MOText")
+    shares = [("Количество", 60, "center"), ("Доля", 60, "center")]
+    share_cells = ["{{ r.label }}", "{{ r.count }}", "{{ r.percent }}%"]
+    t.captioned_table("education", [("Уровень образования", 132, "left")] + shares, share_cells)
+    t.captioned_table("categories", [("Категория", 132, "left")] + shares, share_cells)
+    t.captioned_table("experience", [("Педагогический стаж", 132, "left")] + shares, share_cells)
+    t.captioned_table("age", [("Возраст", 132, "left")] + shares, share_cells)
+    t.p("2. Сведения о педагогах", style="MOSection")
+    t.captioned_table("members", [
+        ("№", 10, "center"), ("Педагог", 62, "left"), ("Возраст, образование, стаж", 40, "left"),
+        ("Категория, аттестация", 45, "left"), ("Конкурсы, публикации", 50, "left"),
+        ("Награды, звания, авторские разработки", 45, "left")], [
+        "{{ r.number }}",
+        ["{{ r.full_name }}", "{%p if r.position or r.organisation %}", ORG_AND_POSITION, "{%p endif %}",
+         "{%p if r.role %}", "{{ r.role|capfirst }}", "{%p endif %}",
+         "{%p if personal and r.birth_date %}", "Дата рождения: {{ r.birth_date|date }}", "{%p endif %}",
+         "{%p if personal and r.phone %}", "Тел.: {{ r.phone }}", "{%p endif %}",
+         "{%p if personal and r.email %}", "E-mail: {{ r.email }}", "{%p endif %}"],
+        ["{% if r.age is not none %}{{ r.age|count('год', 'года', 'лет') }}{% else %}—{% endif %}",
+         "{%p if r.education %}", "{{ r.education }}", "{%p endif %}",
+         "{%p if r.experience is not none %}", "стаж {{ r.experience|count('год', 'года', 'лет') }}", "{%p endif %}"],
+        ["{{ r.category }}", "{%p if r.granted %}", "присвоена {{ r.granted|date }}", "{%p endif %}",
+         "{%p if r.valid %}", "{{ r.valid }}", "{%p endif %}",
+         "{%p if r.szd %}", "СЗД: {{ r.szd|date }}", "{%p endif %}"],
+        ["{%p for x in r.contests %}", "{{ x }}", "{%p endfor %}", "{%p for x in r.publications %}", "{{ x }}",
+         "{%p endfor %}", "{%p if not r.contests and not r.publications %}", "—", "{%p endif %}"],
+        ["{%p for x in r.awards %}", "{{ x }}", "{%p endfor %}", "{%p if r.authored %}", "{{ r.authored }}",
+         "{%p endif %}", "{%p if not r.awards and not r.authored %}", "—", "{%p endif %}"],
+    ])
+    t.tag("{%p if updated %}")
+    t.p("Банк данных актуализирован ", "{{ updated|date }}", ".", style="MOPlain", before=6)
+    t.tag("{%p endif %}")
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+def attestation_schedule() -> Template:
+    t = Template("График аттестации", landscape=True)
+    t.warnings()
+    t.stamps()
+    t.head_block("{{ org.name|upper }}", "ГРАФИК", None, None, PLACE,
+                 ["прохождения аттестации педагогических работников ", BODY, " на ", "{{ year }}", " учебный год"])
+    t.p("Квалификационные категории, присвоенные до ", "{{ no_expiry_since|date }}",
+        ", действуют пять лет, присвоенные с ", "{{ no_expiry_since|date }}",
+        " — бессрочно (приказ Минпросвещения России от 24.03.2023 № 196). Аттестация на соответствие занимаемой "
+        "должности проводится один раз в пять лет.", style="MOText")
+    t.tag("{%p if tables.schedule %}")
+    t.captioned_table("schedule", [
+        ("№", 10, "center"), ("Педагог", 60, "left"), ("Должность, ОО", 67, "left"), ("Аттестация", 45, "left"),
+        ("Основание", 45, "left"), ("Срок", 25, "center")], [
+        "{{ r.number }}", "{{ r.full_name }}", ORG_AND_POSITION, "{{ r.what }}", "{{ r.basis }}",
+        "{{ r.due|date }}{% if r.overdue %} (истёк){% endif %}"])
+    t.tag("{%p else %}")
+    t.p("В ", "{{ year }}", " учебном году сроки аттестации педагогов не наступают.", style="MOText", before=12)
+    t.tag("{%p endif %}")
+    t.p("ПЕРСПЕКТИВНЫЙ ПЛАН", style="MOType", page_break=True)
+    t.p("аттестации педагогических работников ", BODY, " на ", "{{ years[0] }}", " – ", "{{ years[-1] }}",
+        " учебные годы", style="MOHeading")
+    years = [(f"{{{{ years[{i}] }}}}", 25, "center") for i in range(5)]
+    marks = [f"{{% if r.marks[{i}].due %}}{{{{ r.marks[{i}].what }}}} {{{{ r.marks[{i}].due|date }}}}"
+             f"{{% if r.marks[{i}].overdue %}} (просрочено){{% endif %}}{{% endif %}}" for i in range(5)]
+    t.captioned_table("perspective", [("№", 10, "center"), ("Педагог", 60, "left"), ("Основание", 57, "left")] + years,
+                      ["{{ r.number }}", "{{ r.full_name }}",
+                       ["{{ r.basis }}", "{%p if r.note %}", "{{ r.note }}", "{%p endif %}"]] + marks)
+    t.tag("{%p if no_expiry %}")
+    t.p("Бессрочные категории (присвоены с ", "{{ no_expiry_since|date }}", ") имеют ",
+        "{{ no_expiry|count('педагог', 'педагога', 'педагогов') }}", ": обязательная аттестация им не требуется.",
+        style="MOText", before=6)
+    t.tag("{%p endif %}")
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+CYCLOGRAM_EVENT = ("{{ e.event }}{% if e.form %} ({{ e.form }}){% endif %}{% if e.due %}, {{ e.due }}{% endif %}"
+                   "{% if e.responsible %} — {{ e.responsible }}{% endif %}")
+
+
+def cyclogram() -> Template:
+    t = Template("Циклограмма", landscape=True)
+    t.warnings()
+    t.stamps()
+    t.head_block("{{ org.name|upper }}", "ЦИКЛОГРАММА", None, None, PLACE,
+                 ["организации методической работы ", BODY, " на ", "{{ year }}", " учебный год"])
+    t.table([("Месяц", 30, "left"), ("Заседания", 100, "left"), ("Методические мероприятия", 122, "left")], [
+        "{%tr for r in months %}",
+        ["{{ r.month }}",
+         ["{%p for m in r.meetings %}",
+          "Заседание №{{ m.number }} ({{ m.date|date }}){% if m.topic %}: {{ m.topic }}{% endif %}", "{%p endfor %}",
+          "{%p if not r.meetings %}", "", "{%p endif %}"],
+         ["{%p for e in r.events %}", CYCLOGRAM_EVENT, "{%p endfor %}", "{%p if not r.events %}", "", "{%p endif %}"]],
+        "{%tr endfor %}",
+        "{%tr if whole_year %}",
+        ["В течение года", "", ["{%p for e in whole_year %}", CYCLOGRAM_EVENT, "{%p endfor %}"]],
+        "{%tr endif %}",
+    ])
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+def young_specialists_plan() -> Template:
+    t = Template("План работы с молодыми специалистами")
+    t.warnings()
+    t.stamps()
+    t.head_block("{{ org.name|upper }}", "ПЛАН РАБОТЫ", None, None, PLACE,
+                 ["с молодыми и вновь прибывшими специалистами ", BODY, " на ", "{{ year }}", " учебный год"])
+    t.p("1. Молодые и вновь прибывшие специалисты", style="MOSection")
+    t.tag("{%p if specialists %}")
+    t.table([("№", 10, "center"), ("Педагог", 45, "left"), ("Должность, ОО", 55, "left"), ("Стаж, лет", 20, "center"),
+             ("Основание", 35, "left")], [
+        "{%tr for r in specialists %}",
+        ["{{ r.number }}", "{{ r.full_name }}", ORG_AND_POSITION,
+         "{% if r.experience is not none %}{{ r.experience }}{% endif %}", "{{ r.why }}"],
+        "{%tr endfor %}"])
+    t.tag("{%p else %}")
+    t.p("Молодых и вновь прибывших специалистов в составе нет.", style="MOText")
+    t.tag("{%p endif %}")
+    t.p("2. Мероприятия", style="MOSection")
+    t.table([("№", 10, "center"), ("Мероприятие", 62, "left"), ("Форма", 28, "left"), ("Срок", 30, "center"),
+             ("Ответственный", 35, "left")],
+            _last_kept("i in items", ["{{ i.number }}", "{{ i.event }}", "{{ i.form }}", "{{ i.due }}",
+                                      "{{ i.responsible }}"]))
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+def needs() -> Template:
+    t = Template("Сведения о профессиональных потребностях")
+    t.warnings()
+    t.head_block("{{ org.name|upper }}", "СВЕДЕНИЯ", None, None, PLACE,
+                 ["о профессиональных потребностях педагогических работников ", BODY, " на ", "{{ year }}",
+                  " учебный год"])
+    t.p("Затруднения и профессиональные потребности указали ", "{{ people }}", " из ",
+        "{{ members|count('педагога', 'педагогов', 'педагогов') }}", " (", "{{ people_percent }}", "%).",
+        style="MOText")
+    t.p("1. Потребности педагогов", style="MOSection")
+    t.table([("№", 10, "center"), ("Педагог", 45, "left"), ("Затруднение, потребность", 55, "left"),
+             ("Форма помощи", 30, "left"), ("Срок", 25, "center")], [
+        "{%tr for r in needs %}",
+        ["{{ r.number }}", ["{{ r.full_name|initials }}", "{%p if r.position or r.organisation %}", ORG_AND_POSITION,
+                            "{%p endif %}"], "{{ r.need }}", "{{ r.help }}", "{{ r.due }}"],
+        "{%tr endfor %}"])
+    t.p("2. Сводка по затруднениям", style="MOSection")
+    t.table([("№", 10, "center"), ("Затруднение, потребность", 65, "left"), ("Педагогов", 22, "center"),
+             ("Доля состава", 23, "center"), ("Формы помощи", 45, "left")],
+            _last_kept("r in summary", ["{{ r.number }}", "{{ r.need }}", "{{ r.people }}", "{{ r.percent }}%",
+                                        "{{ r.helps }}"]))
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+def practices() -> Template:
+    t = Template("Банк эффективных педагогических практик", landscape=True)
+    t.warnings()
+    t.head_block("{{ org.name|upper }}", "БАНК ЭФФЕКТИВНЫХ ПЕДАГОГИЧЕСКИХ ПРАКТИК", None, None, PLACE,
+                 [BODY, " на ", "{{ year }}", " учебный год"])
+    t.table([("№", 10, "center"), ("Автор", 60, "left"), ("Практика", 100, "left"),
+             ("Уровень, результат", 55, "left"), ("Дата", 27, "center")], [
+        "{%tr for r in practices %}",
+        ["{{ r.number }}", ["{{ r.full_name }}", "{%p if r.position or r.organisation %}", ORG_AND_POSITION,
+                            "{%p endif %}"],
+         ["{{ r.title }}", "{%p if r.link %}", "{{ r.link }}", "{%p endif %}"],
+         "{{ [r.level, r.result]|select|join(', ') }}", "{{ r.date|date }}"],
+        "{%tr endfor %}"])
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+INDICATOR_VALUE = "{% if r.value is none %}нет данных{% else %}{{ r.value }}{{ r.unit }}{% endif %}"
+
+
+def _indicators(t: Template):
+    t.captioned_table("indicators", [("№", 12, "center"), ("Показатель", 113, "left"), ("Значение", 40, "center")],
+                      ["{{ r.number }}", "{{ r.label }}", INDICATOR_VALUE])
+
+
+def _conclusions(t: Template):
+    t.tag("{%p for c in conclusions %}")
+    t.kept_last("{{ c }}", style="MOText")
+    t.tag("{%p endfor %}")
+
+
+def portfolio() -> Template:
+    t = Template("Портфолио объединения")
+    t.warnings()
+    t.stamps()
+    t.tag("{%p if to %}")
+    t.p("{{ to }}", style="MOStamp")
+    t.tag("{%p endif %}")
+    t.head_block("{{ org.name|upper }}", "ПОРТФОЛИО",
+                 "{% if report_date %}{{ report_date|date }}{% else %}" + BLANK_DATE + "{% endif %}", None, PLACE,
+                 [BODY, " за ", "{{ year }}", " учебный год"])
+    t.p("1. Общие сведения", style="MOSection")
+    t.p("Полное наименование: ", "{{ org.name }}", ".", style="MOText")
+    t.p("Руководитель: ", "{% if head %}{{ head.full_name }}{% if head.position %}, {{ head.position }}{% endif %}"
+        "{% if head_category %}, квалификационная категория «{{ head_category }}»{% endif %}{% else %}"
+        + BLANK_NAME + "{% endif %}", ".", style="MOText")
+    t.p("Членов объединения: ", "{{ members_count }}", ".", style="MOText")
+    t.tag("{%p if theme %}")
+    t.p("Методическая тема: «", "{{ theme }}", "».", style="MOText")
+    t.tag("{%p endif %}")
+    t.p("2. Показатели работы", style="MOSection")
+    _indicators(t)
+    t.p("3. Открытые мероприятия", style="MOSection")
+    t.captioned_or("events", *EVENTS, "Открытых мероприятий в плане нет.")
+    t.p("4. Достижения педагогов", style="MOSection")
+    t.captioned_or("achievements", *ACHIEVEMENTS, "Достижений педагогов за учебный год не отмечено.")
+    t.p("5. Аттестация педагогов", style="MOSection")
+    t.captioned_or("attested", [("Педагог", 65, "left"), ("Аттестация", 70, "left"), ("Дата", 30, "center")],
+                   ["{{ r.full_name }}", "{{ r.what }}", "{{ r.date|date }}"],
+                   "В учебном году педагоги объединения не аттестовывались.")
+    t.p("6. Отчёт о работе за учебный год", style="MOSection")
+    _conclusions(t)
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
+def self_assessment() -> Template:
+    t = Template("Самооценка качества работы")
+    t.warnings()
+    t.stamps()
+    t.head_block("{{ org.name|upper }}", "САМООЦЕНКА",
+                 "{% if report_date %}{{ report_date|date }}{% else %}" + BLANK_DATE + "{% endif %}", None, PLACE,
+                 ["качества работы ", BODY, " за ", "{{ year }}", " учебный год"])
+    t.p("Самооценка составлена по данным учёта ", BODY, " за учебный год и по требованиям Положения, выполнение "
+        "которых видно из этих данных.", style="MOText")
+    t.p("1. Показатели работы", style="MOSection")
+    _indicators(t)
+    t.p("2. Выполнение требований Положения", style="MOSection")
+    t.captioned_or("requirements", [("№", 10, "center"), ("Пункт", 40, "left"), ("Требование", 80, "left"),
+                                    ("Выполнение", 35, "left")],
+                   ["{{ r.number }}", "{{ r.clause }}", "{{ r.text|capfirst }}", "{{ r.status }}"],
+                   "Положение не указано: выполнение его требований не оценивалось.")
+    t.p("3. Выводы", style="MOSection")
+    _conclusions(t)
+    t.signatures([HEAD_SIGNATURE])
+    return t
+
+
 TEMPLATES = {
     "protocol.docx": protocol,
     "registration_sheet.docx": registration_sheet,
     "order.docx": order,
     "work_plan.docx": work_plan,
     "annual_report.docx": annual_report,
+    "data_bank.docx": data_bank,
+    "attestation_schedule.docx": attestation_schedule,
+    "cyclogram.docx": cyclogram,
+    "young_specialists_plan.docx": young_specialists_plan,
+    "needs.docx": needs,
+    "portfolio.docx": portfolio,
+    "self_assessment.docx": self_assessment,
+    "practices.docx": practices,
 }
 
 

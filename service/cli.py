@@ -15,6 +15,7 @@ from pathlib import Path
 
 from service.filing.base import FilingError
 from service.filing.target import FilingConfigError
+from service.kinds import CATALOGUE, KINDS
 from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
 from service.sources.base import SourceError, open_source
@@ -56,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.set_defaults(func=cmd_validate)
 
-    g = sub.add_parser("generate", help="сформировать документ: протокол, лист регистрации, приказ, план, анализ")
-    g.add_argument("kind", choices=("protocol", "registration-sheet", "order", "work-plan", "annual-report"))
+    g = sub.add_parser("generate", help="сформировать документ: протокол, лист регистрации, приказ, план, анализ, "
+                                        "банк данных, график аттестации и другие документы Положения",
+                       epilog="Виды документов: " + "; ".join(f"{k.id} — {k.title}" for k in CATALOGUE.values()) + ".")
+    g.add_argument("kind", choices=KINDS, metavar="KIND", help="вид документа (список — ниже)")
     g.add_argument("workbook", help=WORKBOOK_HELP)
     g.add_argument("--meeting", type=int, help="номер заседания (протокол, лист регистрации)")
     g.add_argument("--plan-item", type=int, help="номер мероприятия плана (лист регистрации)")
@@ -67,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "по умолчанию папка documents экземпляра)")
     g.add_argument("--number", help="номер приказа")
     g.add_argument("--date", type=_date, help="дата приказа ГГГГ-ММ-ДД")
+    g.add_argument("--format", choices=("xlsx", "docx"), help="формат банка данных: xlsx (по умолчанию) или docx")
+    g.add_argument("--personal", action="store_true",
+                   help="банк данных с личными данными: дата рождения, телефон, e-mail (152-ФЗ: только для тех, "
+                        "кому они доверены)")
     g.add_argument("--as-of", type=_date, help="дата, на которую проверяется книга (по умолчанию сегодня)")
     g.add_argument("--pdf", action="store_true", help="также сохранить копию PDF/A для архива (нужен LibreOffice)")
     g.add_argument("--force", action="store_true", help="сформировать, несмотря на ошибки (с предупреждением в документе)")
@@ -176,7 +183,8 @@ def cmd_generate(args) -> int:
     if args.year and parse_school_year(args.year) != report.year:
         raise UsageError(f"в книге {report.year.label} учебный год, а запрошен {args.year}")
     request = Request(kind=args.kind, meeting=args.meeting, plan_item=args.plan_item, order_number=args.number,
-                      order_date=args.date, force=args.force, requested_by=args.by)
+                      order_date=args.date, force=args.force, requested_by=args.by, format=args.format,
+                      personal=args.personal)
     filer = _filer(args.out)
     try:
         outcome = Generator().generate(report, request, filer, today=args.as_of)
@@ -197,6 +205,9 @@ def cmd_generate(args) -> int:
               "предупреждение добавлено в его начало.", file=sys.stderr)
     if not outcome.filed.changed:
         print(f"Документ не изменился (версия {outcome.filed.version}).", file=sys.stderr)
+    if args.personal:
+        print("Внимание: документ содержит персональные данные (дата рождения, телефон, e-mail) — не пересылайте его "
+              "тем, кому они не доверены.", file=sys.stderr)
     if args.pdf:
         try:
             pdf = pdfa_bytes(outcome.content, outcome.filename)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from service.domain import documentation
 from service.domain.rules import Context, build
 from service.schema.cells import SchoolYear
 from service.schema.findings import ERROR, Finding, bounded, counts, finding
@@ -64,6 +65,7 @@ def check(source: Source, *, regulation_id: str | None = None, as_of: dt.date | 
         ctx = Context(wb=wb, year=year, as_of=as_of)
         for rule in build(list(regulation.rules)):
             findings.extend(rule.check(ctx))
+        findings.extend(documentation.findings(regulation, wb, year, as_of))
     return Report(workbook=raw.name, regulation=regulation, as_of=as_of,
                   findings=bounded(findings, limits.max_findings), data=wb, year=year)
 

@@ -11,56 +11,13 @@ import sys
 from pathlib import Path
 
 from service.domain.rules import RULES
-from service.domain.rules.roles import ROLE_CODES
-from service.schema.records import HEAD
+from service.domain.rules.describe import RULE_CODES, RULE_TEXT, rule_codes
+from service.kinds import CATALOGUE
 from service.schema.findings import CODES
 from service.schema.layout import load_layout
 from service.schema.regulations import load_all
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-RULE_TEXT = {
-    "meeting_frequency": lambda r: f"заседаний не менее {r['min']} за {_PER[r['per']]}",
-    "quorum": lambda r: f"кворум: присутствует больше {r['more_than']} членов",
-    "simple_majority": lambda r: "решения простым большинством голосов",
-    "decision_per_item": lambda r: "решение по каждому вопросу",
-    "signers": lambda r: "председатель и секретарь у каждого заседания"
-    + (f"; председатель — {' или '.join(r['chair_roles'])}" if r.get("chair_roles") else "")
-    + (f" (в его отсутствие — {' или '.join(r['stand_in_roles'])})" if r.get("stand_in_roles") else "")
-    + (f"; секретарь — {' или '.join(r['secretary_roles'])}" if r.get("secretary_roles") else "")
-    + ("; оба — члены МО на дату заседания" if r.get("chair_roles") or r.get("secretary_roles") else ""),
-    "role_required": lambda r: f"в составе есть: {r['role']}",
-    "head_category": lambda r: f"категория руководителя: {', '.join(r['allowed'])}",
-    "head_position": lambda r: f"руководитель — {r['position']}",
-    "member_position": lambda r: f"члены — {r['position']}",
-    "composition_deadline": lambda r: f"руководитель включён в состав до {_md(r['by'])}",
-    "databank_deadline": lambda r: f"банк данных актуализирован до {_md(r['by'])}",
-    "report_deadline": lambda r: f"анализ работы представлен до {_md(r['by'])}",
-    "plan_required": lambda r: "план работы на учебный год заполнен",
-    "plan_deadlines": lambda r: "мероприятия плана выполнены в срок",
-    "agenda_present": lambda r: "у проведённого заседания есть повестка",
-    "attestation": lambda r: "сроки категорий и аттестации на СЗД",
-}
-RULE_CODES = {
-    "meeting_frequency": "meetings.too_few", "quorum": "meeting.no_quorum, meeting.no_attendance",
-    "simple_majority": "decision.no_majority, decision.votes_exceed_present",
-    "decision_per_item": "agenda.no_decision",
-    "signers": "meeting.no_signers, meeting.wrong_chair, meeting.wrong_secretary",
-    "role_required": "role.no_head / role.no_deputy / role.no_secretary, role.several_heads",
-    "head_category": "head.category", "head_position": "head.position", "member_position": "member.position",
-    "composition_deadline": "composition.late", "databank_deadline": "databank.stale",
-    "report_deadline": "report.deadline", "plan_required": "plan.missing", "plan_deadlines": "plan.overdue",
-    "agenda_present": "agenda.empty", "attestation": "attestation.due, attestation.expired",
-}
-_PER = {"half_year": "полугодие", "quarter": "квартал", "school_year": "учебный год"}
-_MONTHS = ["", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-           "октября", "ноября", "декабря"]
-
-
-def _md(text: str) -> str:
-    month, day = (int(p) for p in text.split("-"))
-    return f"{day} {_MONTHS[month]}"
-
 
 def layout_table() -> str:
     layout = load_layout()
@@ -68,7 +25,8 @@ def layout_table() -> str:
     for tab in layout.tabs.values():
         req = "обязательный" if tab.required else "необязательный"
         also = f" (также: {'; '.join(tab.synonyms)})" if tab.synonyms else ""
-        out.append(f"**{tab.title}**{also} — {req} лист.\n")
+        used = f"; для: {', '.join(f'`{k}`' for k in tab.documents)}" if tab.documents else ""
+        out.append(f"**{tab.title}**{also} — {req} лист{used}.\n")
         out.append("| столбец | тип | обяз. | также называют | значения |")
         out.append("|---|---|---|---|---|")
         for c in tab.columns:
@@ -77,6 +35,10 @@ def layout_table() -> str:
                 values = ", ".join(layout.enums[c.choices].values)
                 if c.default:
                     values += f" (пусто = {c.default})"
+                if c.open:
+                    values += " (или своё значение)"
+            if c.documents:
+                values += ("; " if values else "") + "для: " + ", ".join(f"`{k}`" for k in c.documents)
             out.append(f"| {c.header} | {c.type} | {'да' if c.required else ''} | {'; '.join(c.synonyms)} | {values} |")
         if tab.kind == "attendance":
             marks = layout.enums["mark"]
@@ -105,16 +67,28 @@ def regulations_table() -> str:
         out.append("| пункт | правило | коды |")
         out.append("|---|---|---|")
         for r in reg.rules:
-            codes = RULE_CODES[r["kind"]]
-            if r["kind"] == "role_required":
-                codes = ROLE_CODES[r["role"]] + (", role.several_heads" if r["role"] == HEAD else "")
-            out.append(f"| {r.get('clause') or '—'} | {RULE_TEXT[r['kind']](r)} | {codes} |")
+            out.append(f"| {r.get('clause') or '—'} | {RULE_TEXT[r['kind']](r)} | {', '.join(rule_codes(r))} |")
         if reg.readings:
             out.append("")
             out.append("Толкования:")
             out.extend(f"- {x}" for x in reg.readings)
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def documents_table() -> str:
+    """«Положение → документы»: what each regulation requires the association to keep, with the
+    clause, and the `mo-docs generate` kind that makes it (or that it is kept outside the service)."""
+    out = ["| Положение | пункт | документ | формирует |", "|---|---|---|---|"]
+    for reg in load_all():
+        rows = [(d.clause, d.title, f"`{d.kind}` — {CATALOGUE[d.kind].title}"
+                 + (" (" + ", ".join(f".{f}" for f in CATALOGUE[d.kind].formats) + ")"
+                    if len(CATALOGUE[d.kind].formats) > 1 else "")) for d in reg.required_documents]
+        rows += [(d.clause, d.title, "ведётся вне службы") for d in reg.other_documents]
+        for i, (clause, title, how) in enumerate(rows):
+            name = f"{reg.short_title} (`{reg.id}`)" if i == 0 else ""
+            out.append(f"| {name} | {clause} | {title} | {how} |")
+    return "\n".join(out) + "\n"
 
 
 def settings_table() -> str:
@@ -128,7 +102,7 @@ def settings_table() -> str:
 
 
 SECTIONS = {"layout": layout_table, "codes": codes_table, "regulations": regulations_table,
-            "settings": settings_table}
+            "documents": documents_table, "settings": settings_table}
 
 
 def render(text: str) -> str:

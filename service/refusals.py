@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from service.domain.rules.roles import ROLE_CODES, ROLE_GENITIVE
+from service.domain.young import items_for_young
 from service.pipeline import Report
 from service.render.contexts.order import order_day
 from service.schema.findings import ERROR, WARNING, Finding, finding
@@ -77,8 +78,7 @@ def _other_errors(report: Report, *used: list[Finding]) -> list[Finding]:
 
 def problems(report: Report, kind: str, today: dt.date, meeting: int | None = None, plan_item: int | None = None,
              order_date: dt.date | None = None) -> Problems:
-    check = {"protocol": _protocol, "registration-sheet": _registration, "order": _order,
-             "work-plan": _work_plan, "annual-report": _annual_report}[kind]
+    check = CHECKS[kind]
     p = check(report, today, meeting=meeting, plan_item=plan_item, order_date=order_date)
     p.blocking, p.final = _unique(p.blocking), _unique(p.final)
     p.notes = _unique([f for f in p.notes if id(f) not in {id(x) for x in p.blocking + p.final}])
@@ -254,3 +254,95 @@ def _annual_report(report: Report, today: dt.date, **_) -> Problems:
                                 ("problems", "Проблемы"), ("next_tasks", "Задачи на следующий год"))
              if not getattr(wb.info, key)]
     return Problems(blocking=blocking, notes=notes + _other_errors(report, blocking))
+
+
+# ---------------------------------------------------------------- the documents each regulation requires
+
+def _sheet_errors(report: Report, *tabs: str) -> list[Finding]:
+    """Data errors on the tabs a document is built from."""
+    sheets = {report.data.sheets.get(t) for t in tabs} - {None}
+    return [f for f in report.findings if f.severity == ERROR and _is_data(f) and f.sheet in sheets]
+
+
+def _no_members(report: Report, day: dt.date, what: str) -> list[Finding]:
+    if report.data.members_on(day):
+        return []
+    return [finding("document.missing_data", f"В составе на {day:%d.%m.%Y} никого нет: {what}.",
+                    sheet=report.data.sheets.get("members"))]
+
+
+def _members_printed(report: Report, today: dt.date, fields: tuple[str, ...], what: str, *tabs: str) -> Problems:
+    """A document listing the members on the reference day with `fields` of theirs, and
+    what the other `tabs` give it."""
+    day = min(today, report.year.last_day)
+    members, notes = _member_errors(report, report.data.members_on(day), fields)
+    blocking = _no_members(report, day, what) + members + _sheet_errors(report, *tabs)
+    return Problems(blocking=blocking, notes=notes + _other_errors(report, blocking, notes))
+
+
+BANK_FIELDS = ("full_name", "organisation", "position", "role", "education", "experience", "category",
+               "category_date", "szd_date", "birth_date", "email", "phone", "joined", "left", "titles_awards",
+               "authored_works")
+
+
+def _data_bank(report: Report, today: dt.date, **_) -> Problems:
+    return _members_printed(report, today, BANK_FIELDS, "банк данных был бы пуст", "achievements")
+
+
+def _attestation(report: Report, today: dt.date, **_) -> Problems:
+    return _members_printed(report, today, ("full_name", "organisation", "position", "category", "category_date",
+                                            "szd_date", "experience", "joined", "left"), "графику некого включать")
+
+
+def _young(report: Report, today: dt.date, **_) -> Problems:
+    p = _members_printed(report, today, ("full_name", "organisation", "position", "experience", "joined", "left"),
+                         "плану не для кого составляться", "plan")
+    if not items_for_young(report.data):
+        p.blocking.append(finding(
+            "document.missing_data", "В «Плане» нет мероприятий для молодых и вновь прибывших специалистов: отметьте "
+            "их значением «молодые и вновь прибывшие специалисты» в столбце «Для кого» — иначе план пуст.",
+            sheet=report.data.sheets.get("plan", "План")))
+    return p
+
+
+def _needs(report: Report, today: dt.date, **_) -> Problems:
+    wb = report.data
+    blocking = _sheet_errors(report, "needs")
+    if not wb.needs:
+        blocking.append(finding(
+            "document.missing_data",
+            (f"Лист «{wb.sheets['needs']}» пуст" if "needs" in wb.sheets else "В книге нет листа «Потребности»")
+            + ": сведения о профессиональных потребностях составляются по нему (столбцы «ФИО», «Затруднение / "
+              "потребность», «Форма помощи», «Срок»).", sheet=wb.sheets.get("needs", "Потребности")))
+    members, notes = _member_errors(report, [n.member for n in wb.needs if n.member], ("full_name", "organisation",
+                                                                                       "position"))
+    return Problems(blocking=blocking + members, notes=notes + _other_errors(report, blocking, members))
+
+
+def _practices(report: Report, today: dt.date, **_) -> Problems:
+    wb = report.data
+    blocking = _sheet_errors(report, "achievements")
+    found = [a for a in wb.achievements if a.kind == "практика"]
+    if not found:
+        blocking.append(finding(
+            "document.missing_data", "На листе «Достижения» нет записей вида «практика»: банку практик нечего "
+            "включать.", sheet=wb.sheets.get("achievements", "Достижения")))
+    members, notes = _member_errors(report, [a.member for a in found if a.member], ("full_name", "organisation",
+                                                                                   "position"))
+    return Problems(blocking=blocking + members, notes=notes + _other_errors(report, blocking, members))
+
+
+def _cyclogram(report: Report, today: dt.date, **_) -> Problems:
+    wb = report.data
+    blocking = _work_plan(report, today).blocking
+    blocking = [f for f in blocking if f.code != "role.no_head"]      # the cyclogram carries no approval stamp
+    if not wb.plan and not wb.meetings:
+        blocking.append(finding("document.missing_data", "Ни заседаний, ни мероприятий плана: циклограмма была бы "
+                                                          "пуста.", sheet=wb.sheets.get("plan")))
+    return Problems(blocking=blocking, notes=_other_errors(report, blocking))
+
+
+CHECKS = {"protocol": _protocol, "registration-sheet": _registration, "order": _order, "work-plan": _work_plan,
+          "annual-report": _annual_report, "data-bank": _data_bank, "attestation-schedule": _attestation,
+          "cyclogram": _cyclogram, "young-specialists-plan": _young, "needs": _needs, "portfolio": _annual_report,
+          "self-assessment": _annual_report, "practices": _practices}

@@ -10,7 +10,9 @@ pytest_plugins = ["tests.support.service_instance", "tests.support.workspace_row
                   "tests.support.webdav_server", "tests.support.formats"]
 
 
-TEST_SWITCHES = {"MO_DOCS_UPDATE_SCREENSHOTS"}     # switches of the tests themselves (`make images`), not settings
+# Switches of the test run itself, not settings of the service: `make images` sets this
+# one so the browser test replaces the README's screenshots.
+TEST_RUN_SWITCHES = {"MO_DOCS_UPDATE_SCREENSHOTS"}
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +20,7 @@ def _clean_environment(monkeypatch):
     """Settings and reader limits come from MO_DOCS_* variables: none of the machine's
     leak into a test (a test sets its own with monkeypatch)."""
     for name in list(os.environ):
-        if name.startswith("MO_DOCS_") and name not in TEST_SWITCHES:
+        if name.startswith("MO_DOCS_") and name not in TEST_RUN_SWITCHES:
             monkeypatch.delenv(name)
 
 

@@ -19,12 +19,14 @@ D = dt.date
 
 MEMBER_HEADERS = ["ФИО", "ОО", "Должность", "Роль в МО", "Образование", "Педагогический стаж",
                   "Квалификационная категория", "Дата присвоения категории", "Дата аттестации на СЗД",
-                  "Дата рождения", "E-mail", "Телефон", "Дата включения", "Дата выбытия"]
+                  "Дата рождения", "E-mail", "Телефон", "Дата включения", "Дата выбытия", "Звания, награды",
+                  "Авторские разработки"]
 MEETING_HEADERS = ["№", "Дата", "Форма", "Место", "Председатель", "Секретарь", "Статус", "Тема"]
 AGENDA_HEADERS = ["№ заседания", "№ вопроса", "Вопрос", "Слушали", "Выступили", "Решили", "За", "Против",
                   "Воздержались"]
-PLAN_HEADERS = ["№", "Мероприятие", "Форма", "Срок", "Ответственный", "Отметка о выполнении"]
-ACH_HEADERS = ["ФИО", "Вид", "Название", "Уровень", "Результат", "Дата"]
+PLAN_HEADERS = ["№", "Мероприятие", "Форма", "Срок", "Ответственный", "Отметка о выполнении", "Для кого"]
+ACH_HEADERS = ["ФИО", "Вид", "Название", "Уровень", "Результат", "Дата", "Ссылка"]
+NEED_HEADERS = ["ФИО", "Затруднение / потребность", "Форма помощи", "Срок"]
 
 FIRST = ["Мария Петровна", "Ольга Викторовна", "Елена Сергеевна", "Наталья Ивановна", "Светлана Юрьевна",
          "Татьяна Николаевна", "Ирина Александровна", "Анна Михайловна", "Галина Павловна",
@@ -44,8 +46,11 @@ class Book:
     attendance_headers: list[Any] = field(default_factory=list)
     plan: list[dict[str, Any]] = field(default_factory=list)
     achievements: list[dict[str, Any]] = field(default_factory=list)
+    needs: list[dict[str, Any]] = field(default_factory=list)
     title_rows: int = 0          # rows of titles above each table's header
     omit: set[str] = field(default_factory=set)
+    without: set[str] = field(default_factory=set)           # column headers left out of every tab
+    renamed: dict[str, str] = field(default_factory=dict)    # header -> the synonym the teacher typed
     titles: dict[str, str] = field(default_factory=dict)   # tab key -> title override
 
     # ---------------------------------------------------------------- changes
@@ -79,21 +84,24 @@ class Book:
 
     def tables(self) -> dict[str, list[list[Any]]]:
         def table(headers, rows):
-            return [[r.get(h) for h in headers] for r in rows]
+            headers = [h for h in headers if h not in self.without]
+            return [[self.renamed.get(h, h) for h in headers]] + [[r.get(h) for h in headers] for r in rows]
 
         titles = [[f"Заголовок {i + 1}"] for i in range(self.title_rows)]
         tabs = {
             "info": [[k, v] for k, v in self.info.items()],
-            "members": titles + [MEMBER_HEADERS] + table(MEMBER_HEADERS, self.members),
-            "meetings": titles + [MEETING_HEADERS] + table(MEETING_HEADERS, self.meetings),
-            "agenda": titles + [AGENDA_HEADERS] + table(AGENDA_HEADERS, self.agenda),
+            "members": titles + table(MEMBER_HEADERS, self.members),
+            "meetings": titles + table(MEETING_HEADERS, self.meetings),
+            "agenda": titles + table(AGENDA_HEADERS, self.agenda),
             "attendance": titles + [["ФИО", *self.attendance_headers]] + [
                 [name, *(marks.get(h) for h in self.attendance_headers)] for name, marks in self.attendance.items()],
-            "plan": titles + [PLAN_HEADERS] + table(PLAN_HEADERS, self.plan),
-            "achievements": [ACH_HEADERS] + table(ACH_HEADERS, self.achievements),
+            "plan": titles + table(PLAN_HEADERS, self.plan),
+            "achievements": table(ACH_HEADERS, self.achievements),
+            "needs": table(NEED_HEADERS, self.needs),
         }
         default_titles = {"info": "Сведения", "members": "Состав", "meetings": "Заседания", "agenda": "Повестка",
-                          "attendance": "Посещаемость", "plan": "План", "achievements": "Достижения"}
+                          "attendance": "Посещаемость", "plan": "План", "achievements": "Достижения",
+                          "needs": "Потребности"}
         return {self.titles.get(k, default_titles[k]): rows for k, rows in tabs.items() if k not in self.omit}
 
     def raw(self) -> RawWorkbook:
@@ -183,6 +191,8 @@ def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int 
             "E-mail": f"teacher{i}@school.ru",
             "Телефон": f"+7 913 000-00-{i:02d}",
             "Дата включения": D(y0, 9, 1),
+            "Звания, награды": "Почётная грамота Министерства просвещения РФ" if i == 0 else None,
+            "Авторские разработки": "Рабочая программа курса «Практикум по геометрии»" if i == 1 else None,
         })
     head, secretary = members[0]["ФИО"], members[2]["ФИО"]
     dates = [D(y0, 9, 24), D(y0, 12, 10), D(y1, 2, 18), D(y1, 5, 20)]
@@ -211,10 +221,20 @@ def association(regulation: str = "zdvinsky-mmo", *, size: int = 12, start: int 
               "Задачи на следующий год": "Подготовить двух участников конкурса «Учитель года»"},
         members=members, meetings=meetings, agenda=agenda,
         plan=[{"№": i + 1, "Мероприятие": f"Мероприятие {i + 1}", "Форма": "семинар",
-               "Срок": s, "Ответственный": head, "Отметка о выполнении": "выполнено"}
+               "Срок": s, "Ответственный": head, "Отметка о выполнении": "выполнено",
+               "Для кого": "молодые и вновь прибывшие специалисты" if i == 2 else None}
               for i, s in enumerate(["сентябрь", "ноябрь", D(y1, 2, 18), "в течение года"])],
         achievements=[{"ФИО": members[3]["ФИО"], "Вид": "конкурс", "Название": "Учитель года",
-                       "Уровень": "муниципальный", "Результат": "призёр", "Дата": D(y1, 2, 1)}],
+                       "Уровень": "муниципальный", "Результат": "призёр", "Дата": D(y1, 2, 1)},
+                      {"ФИО": members[1]["ФИО"], "Вид": "практика", "Название": "Геометрия на клетчатой бумаге",
+                       "Уровень": "муниципальный", "Результат": "представлена на семинаре", "Дата": D(y1, 3, 12),
+                       "Ссылка": "https://nsportal.ru/geometriya-na-kletchatoy-bumage"}],
+        needs=[{"ФИО": members[4]["ФИО"], "Затруднение / потребность": "Подготовка обучающихся к ОГЭ по геометрии",
+                "Форма помощи": "консультация", "Срок": "октябрь"},
+               {"ФИО": members[6]["ФИО"], "Затруднение / потребность": "Подготовка обучающихся к ОГЭ по геометрии",
+                "Форма помощи": "семинар", "Срок": "ноябрь"},
+               {"ФИО": members[5]["ФИО"], "Затруднение / потребность": "Работа с одарёнными детьми",
+                "Форма помощи": "мастер-класс", "Срок": "в течение года"}],
     )
     for n in range(1, 5):
         book.mark(n, present=9)

@@ -12,12 +12,12 @@ from tests.support.formats import SYSTEM
 
 
 def test_every_tab_has_canonical_headers_frozen(tmp_path):
-    path = write_blank_workbook(tmp_path / "blank.xlsx", "zalesovo-mmo", today=dt.date(2026, 11, 22))
+    path = write_blank_workbook(tmp_path / "blank.xlsx", today=dt.date(2026, 11, 22))
     wb = openpyxl.load_workbook(path)
     layout = load_layout()
     assert wb.sheetnames[0] == "Инструкция"
     assert wb["Списки"].sheet_state == "hidden"
-    for tab in layout.tabs.values():
+    for tab in layout.tabs.values():                       # without a regulation: every tab and column
         ws = wb[tab.title]
         assert ws.freeze_panes == "A2"
         if tab.kind == "keyvalue":
@@ -26,7 +26,8 @@ def test_every_tab_has_canonical_headers_frozen(tmp_path):
         else:
             headers = [c.value for c in ws[1]][: len(tab.columns)]
             assert headers == [c.header for c in tab.columns]
-    info = {r[0].value: r[1].value for r in wb["Сведения"].iter_rows(min_row=2)}
+    path = write_blank_workbook(tmp_path / "zalesovo.xlsx", "zalesovo-mmo", today=dt.date(2026, 11, 22))
+    info = {r[0].value: r[1].value for r in openpyxl.load_workbook(path)["Сведения"].iter_rows(min_row=2)}
     assert info["Положение"] == "zalesovo-mmo" and info["Учебный год"] == "2026-2027"
 
 
@@ -58,8 +59,10 @@ def test_blank_reads_back_with_only_the_findings_of_an_empty_register(tmp_path):
     # for future meetings on «Посещаемость» are not errors.
     assert not any(c.startswith(("sheet.", "column.", "ref.")) for c in codes), codes
     # July–September is over on 22 November (an error), October–December is still open (a warning)
+    # and the needs' tab is there but empty: Здвинский разд. 6 requires «Сведения о … потребностях»
     assert codes == sorted(["cell.required", "cell.required", "role.no_head", "role.no_deputy",
-                            "meetings.too_few", "meetings.too_few", "plan.missing", "info.place_missing"])
+                            "meetings.too_few", "meetings.too_few", "plan.missing", "info.place_missing",
+                            "documentation.no_data"])
 
 
 def test_blank_has_the_keys_the_documents_need(tmp_path):
@@ -125,3 +128,67 @@ def test_libreoffice_sees_the_drop_downs_dates_and_hidden_lists_of_the_ods_blank
     born = openpyxl.utils.get_column_letter(headers.index("Дата рождения") + 1)
     assert members[f"{born}2"].number_format.replace("\\", "").lower() == "dd.mm.yyyy"
     assert members["A1"].font.b
+
+
+def _headers(wb, title):
+    return [c.value for c in next(wb[title].iter_rows(max_row=1))]
+
+
+def test_tabs_and_columns_of_particular_documents_only_where_the_regulation_requires_them(tmp_path):
+    """Здвинский (разд. 6) gets «Потребности» and «Для кого»; Каменск-Уральский (п. 9.4, 9.5) the
+    data bank's columns and the practices' links; Залесово none of them; without a regulation, all."""
+    books = {reg: openpyxl.load_workbook(write_blank_workbook(tmp_path / f"{reg or 'general'}.xlsx", reg or None))
+             for reg in ("zdvinsky-mmo", "kamensk-uralsky-cpmss", "zalesovo-mmo", "")}
+    zdvinsky, kamensk, zalesovo, general = (books[k] for k in ("zdvinsky-mmo", "kamensk-uralsky-cpmss",
+                                                                "zalesovo-mmo", ""))
+    assert "Потребности" in zdvinsky.sheetnames and "Потребности" not in kamensk.sheetnames
+    assert _headers(zdvinsky, "Потребности") == ["ФИО", "Затруднение / потребность", "Форма помощи", "Срок"]
+    assert "Для кого" in _headers(zdvinsky, "План") and "Для кого" not in _headers(kamensk, "План")
+    assert {"Звания, награды", "Авторские разработки"} <= set(_headers(kamensk, "Состав"))
+    assert "Звания, награды" not in _headers(zdvinsky, "Состав")
+    assert "Ссылка" in _headers(kamensk, "Достижения") and "Ссылка" not in _headers(zalesovo, "Достижения")
+    assert "Потребности" not in zalesovo.sheetnames and "Для кого" not in _headers(zalesovo, "План")
+    assert "Потребности" in general.sheetnames and "Ссылка" in _headers(general, "Достижения")
+    guide = "\n".join(str(r[0].value) for r in zdvinsky["Инструкция"].iter_rows() if r[0].value)
+    assert "«Потребности»" in guide and "«Для кого»" in guide and "«Ссылка»" not in guide
+
+
+def _list_of(wb, title, header):
+    ws = wb[title]
+    letter = openpyxl.utils.get_column_letter(_headers(wb, title).index(header) + 1)
+    dv = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == f"{letter}2:{letter}500")
+    cells = wb["Списки"][dv.formula1.split("!")[1].replace("$", "")]
+    return [row[0].value for row in cells], dv.errorStyle
+
+
+def test_new_columns_have_drop_downs_that_still_take_other_values(tmp_path):
+    wb = openpyxl.load_workbook(write_blank_workbook(tmp_path / "blank.xlsx", "zdvinsky-mmo"))
+    audience, style = _list_of(wb, "План", "Для кого")
+    assert audience == ["молодые и вновь прибывшие специалисты", "все члены МО", "аттестуемые педагоги"]
+    assert style == "warning"                           # «учителя 5–9 классов» may still be typed
+    forms, style = _list_of(wb, "Потребности", "Форма помощи")
+    assert "консультация" in forms and "наставничество" in forms and style == "warning"
+    kinds, style = _list_of(wb, "Достижения", "Вид")
+    assert "практика" in kinds and style == "stop"
+
+
+def test_filled_in_new_tab_reads_back(tmp_path):
+    """What a head types into the blank's new tab and columns is what the documents get."""
+    path = write_blank_workbook(tmp_path / "blank.xlsx", "zdvinsky-mmo", today=dt.date(2026, 11, 22))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Состав"]
+    ws.append(["Иванова Мария Петровна", "МБОУ СОШ №1", "учитель математики", "руководитель"])
+    needs = wb["Потребности"]
+    needs.append(["Иванова М.П.", "Работа с одарёнными детьми", "курсы", "март"])
+    needs.append(["Иванова Мария Петровна", "Смысловое чтение", "своя форма: стажировка", "апрель"])
+    plan = wb["План"]
+    row = _headers(wb, "План")
+    values = {"№": 1, "Мероприятие": "Школа молодого педагога", "Срок": "октябрь", "Для кого": "молодые"}
+    plan.append([values.get(h) for h in row])
+    wb.save(path)
+    report = check(WorkbookFileSource(path), as_of=dt.date(2026, 11, 22))
+    assert [(n.member.full_name, n.need, n.help, n.due.text) for n in report.data.needs] == [
+        ("Иванова Мария Петровна", "Работа с одарёнными детьми", "курсы повышения квалификации", "март"),
+        ("Иванова Мария Петровна", "Смысловое чтение", "своя форма: стажировка", "апрель")]
+    assert report.data.plan[0].audience == "молодые и вновь прибывшие специалисты"
+    assert not [f for f in report.findings if f.sheet in ("Потребности", "План") and f.severity == "error"]

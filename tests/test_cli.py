@@ -283,3 +283,51 @@ def test_generate_pdf_files_a_pdfa_copy_beside_the_document_in_the_storage(tmp_p
     pdf = (folder / "План работы на 2024-2025 учебный год.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pdfa_identification(pdf) == (2, "B")
     assert out.strip().splitlines()[-2].endswith(".pdf")
+
+
+# ---------------------------------------------------------------- the documents each regulation requires
+
+def test_generate_lists_every_kind_in_its_help(capsys):
+    code, out, _ = run(capsys, "generate", "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "data-bank — Банк данных педагогов" in flat and "practices — Банк эффективных практик" in flat
+    assert "--personal" in out and "--format {xlsx,docx}" in out
+
+
+def test_data_bank_in_both_formats_personal_only_when_asked(tmp_path, capsys):
+    import openpyxl
+
+    path = association("kamensk-uralsky-cpmss").save(tmp_path / "mo.xlsx")
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, "generate", "data-bank", str(path), "--out", str(out_dir), "--as-of", "2025-09-01")
+    assert code == 0, err
+    written = out.strip().splitlines()[-1]
+    assert written.endswith("Банк данных/Банк данных педагогов на 2024-2025 учебный год.xlsx")
+    header = [c.value for c in openpyxl.load_workbook(written).worksheets[0][5]]
+    assert "E-mail" not in header and "личными" not in err
+    code, out, err = run(capsys, "generate", "data-bank", str(path), "--out", str(out_dir), "--as-of", "2025-09-01",
+                         "--format", "docx", "--personal")
+    assert code == 0 and out.strip().endswith("Банк данных педагогов на 2024-2025 учебный год (с личными данными).docx")
+    assert "содержит персональные данные" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["needs", "--format", "xlsx"], "формируется только в формате .docx, не .xlsx"),
+    (["cyclogram", "--personal"], "бывают только в банке данных"),
+])
+def test_a_format_or_personal_data_the_kind_does_not_have_is_exit_2(tmp_path, capsys, argv, message):
+    path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", argv[0], str(path), "--out", str(tmp_path / "out"), *argv[1:])
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.docx"))
+
+
+def test_missing_data_of_a_required_document_is_exit_1_and_named(tmp_path, capsys):
+    book = association("zdvinsky-mmo")
+    book.omit.add("needs")
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "generate", "needs", str(path), "--out", str(tmp_path / "out"))
+    assert code == 1 and "нет листа «Потребности»" in out and "[document.missing_data]" in out
+    code, out, _ = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
+    assert code == 0 and "[documentation.no_data]" in out and "(разд. 6 Положения)" in out

@@ -27,7 +27,7 @@ def test_clean_association_has_no_errors(reports):
     assert report.regulation.id == "zdvinsky-mmo"
     assert not report.has_errors, report.findings
     data = report.data
-    assert len(data.members) == 11 and len(data.meetings) == 4 and len(data.plan) == 6
+    assert len(data.members) == 11 and len(data.meetings) == 4 and len(data.plan) == 7 and len(data.needs) == 5
     # title rows, synonyms («Фамилия, имя, отчество», «Дата проведения») and text dates are read
     assert data.meetings[0].date == dt.date(2024, 9, 24) and data.meetings[2].date == dt.date(2025, 3, 18)
     assert data.meetings[2].chair.full_name == "Гусев Андрей Викторович"

@@ -9,10 +9,13 @@ from pathlib import Path
 import docx
 import pytest
 
-from service.documents import BadRequest, DocumentRefused
+from service.documents import BadRequest, DocumentRefused, Request
+from service.filing.local import LocalFiler
+from service.kinds import CATALOGUE
+from service.pipeline import check
 from service.render.errors import RenderError
 from tests.factories import association
-from tests.support.documents import make, rows, text
+from tests.support.documents import AS_OF, BookSource, make, rows, text
 
 
 # ---------------------------------------------------------------- protocol
@@ -213,6 +216,56 @@ def test_every_table_cell_keeps_a_paragraph(generator, tmp_path, reg, kind, requ
     book = association(reg)
     book.meeting(1)["Тема"] = None
     outcome, d = make(generator, tmp_path, book, kind, **request_)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    cells = list(d.element.body.iter(f"{w}tc"))
+    assert cells and all(tc.find(f"{w}p") is not None for tc in cells)
+
+
+# ---------------------------------------------------------------- every document each regulation requires
+
+def _required():
+    from service.schema.regulations import load_all
+
+    out = []
+    for reg in load_all():
+        for doc in reg.required_documents:
+            kind = CATALOGUE[doc.kind]
+            for fmt in kind.formats:
+                out.append(pytest.param(reg.id, doc.kind, fmt, id=f"{reg.id}-{doc.kind}-{fmt}"))
+    return out
+
+
+HEADINGS = {"protocol": "ПРОТОКОЛ", "registration-sheet": "ЛИСТ РЕГИСТРАЦИИ", "order": "ПРИКАЗ",
+            "work-plan": "ПЛАН РАБОТЫ", "annual-report": "АНАЛИЗ РАБОТЫ", "data-bank": "БАНК ДАННЫХ ПЕДАГОГОВ",
+            "attestation-schedule": "ГРАФИК", "cyclogram": "ЦИКЛОГРАММА", "young-specialists-plan": "ПЛАН РАБОТЫ",
+            "needs": "СВЕДЕНИЯ", "portfolio": "ПОРТФОЛИО", "self-assessment": "САМООЦЕНКА",
+            "practices": "БАНК ЭФФЕКТИВНЫХ ПЕДАГОГИЧЕСКИХ ПРАКТИК"}
+
+
+@pytest.mark.parametrize("reg, kind, fmt", _required())
+def test_every_document_a_regulation_requires_is_made_from_its_compliant_workbook(generator, tmp_path, reg, kind,
+                                                                                   fmt):
+    """The compliant association of each regulation gets every document its regulation lists,
+    without --force, and each reads back: its heading, a Word file whose table cells all keep a
+    paragraph, or an .xlsx with a row per member."""
+    import openpyxl
+
+    book = association(reg, position="социальный педагог" if reg.startswith("biysk") else "учитель математики")
+    book.meeting(1)["Тема"] = None
+    book.members[2]["Образование"] = book.members[2]["Педагогический стаж"] = None
+    request = {"meeting": 1} if kind in ("protocol", "registration-sheet") else {}
+    report = check(BookSource(book), as_of=AS_OF)
+    outcome = generator.generate(report, Request(kind=kind, format=fmt, **request), LocalFiler(tmp_path), today=AS_OF)
+    assert outcome.blocking == [] and outcome.filed.changed
+    path = Path(outcome.filed.location)
+    assert path.suffix == f".{fmt}" and path.parent.name == CATALOGUE[kind].folder
+    if fmt == "xlsx":
+        ws = openpyxl.load_workbook(path).worksheets[0]
+        assert [r[1] for r in ws.iter_rows(min_row=6, values_only=True)][:1] == ["Иванова Мария Петровна"]
+        assert ws.max_row == 5 + len(book.members)
+        return
+    d = docx.Document(path)
+    assert HEADINGS[kind] in text(d)
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     cells = list(d.element.body.iter(f"{w}tc"))
     assert cells and all(tc.find(f"{w}p") is not None for tc in cells)

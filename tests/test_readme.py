@@ -40,3 +40,16 @@ def test_every_code_emitted_by_the_service_is_registered():
         used |= set(re.findall(r'(?:SourceError|CellError)\(\s*"([a-z_]+\.[a-z_]+)"', text))
     assert len(used) > 30, used
     assert used <= set(CODES), used - set(CODES)
+
+
+def test_the_table_of_documents_names_every_required_document_of_every_regulation():
+    from service.schema.regulations import load_all
+
+    table = README.read_text(encoding="utf-8").split("<!-- documents:start -->", 1)[1].split("<!-- documents:end -->")[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines() if line.startswith("| ")]
+    for reg in load_all():
+        start = next(i for i, r in enumerate(rows) if f"(`{reg.id}`)" in r[0])
+        mine = rows[start:start + len(reg.required_documents) + len(reg.other_documents)]
+        assert [(r[1], r[2], r[3].split(" — ")[0]) for r in mine[:len(reg.required_documents)]] == [
+            (d.clause, d.title, f"`{d.kind}`") for d in reg.required_documents]
+        assert all(r[3] == "ведётся вне службы" for r in mine[len(reg.required_documents):])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from service.domain.attestation import CATEGORIES as REAL_CATEGORIES, category_state, szd_due
 from service.domain.calendar import periods
 from service.domain.rules.quorum import presence
+from service.domain.young import is_young, items_for_young
 from service.schema.cells import SchoolYear
 from service.schema.records import HELD, Member, PlanItem, Workbook
 
@@ -24,7 +25,6 @@ CATEGORY_LABELS = {"нет": "без категории"}
 LEVELS = ["международный", "всероссийский", "региональный", "муниципальный", "ОО"]
 PLAN_MARKS = ["выполнено", "перенесено", "не выполнено", "нет отметки"]
 UNKNOWN = "не указано"
-YOUNG_SPECIALIST_YEARS = 3          # «молодой специалист»: less than three years at school
 MEETING_FORMS = ("заседание",)
 
 
@@ -146,16 +146,15 @@ def events(wb: Workbook) -> list[dict]:
 
 def young_specialists(members: list[Member]) -> list[dict]:
     """Members with less than three years of teaching experience."""
-    young = [m for m in members if m.experience is not None and m.experience < YOUNG_SPECIALIST_YEARS]
+    young = [m for m in members if is_young(m)]
     return [{"full_name": m.full_name, "organisation": m.organisation or "", "position": m.position or "",
              "experience": m.experience} for m in sorted(young, key=lambda m: m.full_name)]
 
 
 def for_young_specialists(wb: Workbook) -> list[dict]:
-    """Plan items meant for young specialists («молодых специалистов», «молодым педагогам»)."""
-    return [e for e in ({"number": p.number, "event": p.event, "due": p.due.text if p.due else "",
-                         "mark": p.mark or "нет отметки"} for p in sorted(wb.plan, key=lambda p: p.number))
-            if "молод" in e["event"].lower() or "наставни" in e["event"].lower()]
+    """Plan items meant for young specialists (see service.domain.young)."""
+    return [{"number": p.number, "event": p.event, "due": p.due.text if p.due else "", "mark": p.mark or "нет отметки"}
+            for p in items_for_young(wb)]
 
 
 def achievements(wb: Workbook) -> dict:

@@ -17,13 +17,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
-KIND_FOLDERS = {
-    "protocol": "Протоколы",
-    "registration-sheet": "Листы регистрации",
-    "order": "Приказы",
-    "work-plan": "Планы",
-    "annual-report": "Отчёты",
-}
+from service.kinds import CATALOGUE, media_type
+
+KIND_FOLDERS = {k.id: k.folder for k in CATALOGUE.values()}
 
 
 @dataclass(frozen=True)
@@ -100,6 +96,9 @@ class FilingError(Exception):
         self.message = message
         self.transient = transient
         self.status = status
+
+
+__all__ = ["KIND_FOLDERS", "DocumentKey", "Filed", "Filer", "media_type", "safe_name", "sha256"]
 
 
 def sha256(data: bytes) -> str:

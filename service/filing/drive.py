@@ -58,7 +58,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.db import utcnow
-from service.filing.base import KIND_FOLDERS, DocumentKey, Filed, safe_name, sha256
+from service.filing.base import KIND_FOLDERS, DocumentKey, Filed, media_type, safe_name, sha256
 from service.filing.drive_errors import DriveFilingError, drive_error, share_failure
 from service.filing.drive_records import DriveDocument, DrivePin, DriveShare
 from service.filing.registry import Registry
@@ -271,9 +271,13 @@ class DriveFiler:
 
         return MediaIoBaseUpload(io.BytesIO(content), mimetype=mimetype, resumable=False)
 
+    def _converts(self, filename: str) -> bool:
+        """Only .docx become Google Docs; a table document (.xlsx) stays as it is."""
+        return self.convert_to_docs and filename.lower().endswith(".docx")
+
     def _name(self, filename: str) -> str:
         name = safe_name(filename)
-        if self.convert_to_docs and name.lower().endswith(".docx"):
+        if self._converts(name):
             name = name[:-5] or name
         return name
 
@@ -282,11 +286,13 @@ class DriveFiler:
                 "moDocsNumber": key.number[:40]}
 
     def _create(self, key: DocumentKey, file_id: str, filename: str, content: bytes) -> dict:
-        """A new .docx with a generated id; its only revision is kept forever at once."""
-        body = {"id": file_id, "name": self._name(filename), "parents": [self.folder(key)], "mimeType": DOCX,
+        """A new file with a generated id (never converted: see `_create_converted`); its
+        only revision is kept forever at once."""
+        mimetype = media_type(filename)
+        body = {"id": file_id, "name": self._name(filename), "parents": [self.folder(key)], "mimeType": mimetype,
                 "appProperties": self._properties(key)}
         try:
-            return self._call(lambda d: d.files().create(body=body, media_body=self._media(content),
+            return self._call(lambda d: d.files().create(body=body, media_body=self._media(content, mimetype),
                                                          fields=FILE_FIELDS, supportsAllDrives=True,
                                                          keepRevisionForever=True),
                               idempotent=True)
@@ -308,7 +314,7 @@ class DriveFiler:
         body = {"name": self._name(filename), "parents": [self.folder(key)], "mimeType": GOOGLE_DOC,
                 "appProperties": self._properties(key)}
         try:
-            return self._call(lambda d: d.files().create(body=body, media_body=self._media(content),
+            return self._call(lambda d: d.files().create(body=body, media_body=self._media(content, DOCX),
                                                          fields=FILE_FIELDS, supportsAllDrives=True),
                               idempotent=False, policy=ONCE)
         except DriveFilingError as err:
@@ -322,7 +328,8 @@ class DriveFiler:
     def _update(self, key: DocumentKey, file_id: str, filename: str, content: bytes) -> dict:
         # `trashed: false` brings back a document someone put in the bin: it is being regenerated
         body = {"name": self._name(filename), "appProperties": self._properties(key), "trashed": False}
-        return self._call(lambda d: d.files().update(fileId=file_id, body=body, media_body=self._media(content),
+        return self._call(lambda d: d.files().update(fileId=file_id, body=body,
+                                                     media_body=self._media(content, media_type(filename)),
                                                      fields=FILE_FIELDS, supportsAllDrives=True))
 
     def _head(self, meta: dict) -> str | None:
@@ -373,7 +380,7 @@ class DriveFiler:
                         doc = None
                     known = None
             # 2. an id recorded by an earlier attempt whose outcome is unknown
-            if meta is None and doc is not None and doc.state == "pending" and not self.convert_to_docs:
+            if meta is None and doc is not None and doc.state == "pending" and not self._converts(filename):
                 meta = self._create(key, doc.file_id, filename, content)
                 created = True
             # 3. nothing known here (a new database, or a conversion whose answer was lost)
@@ -384,7 +391,7 @@ class DriveFiler:
                     meta = found if same else self._update(key, found["id"], filename, content)
             # 4. a new file
             if meta is None:
-                if self.convert_to_docs:
+                if self._converts(filename):
                     meta = self._create_converted(key, filename, content)
                 else:
                     meta = self._create(key, self._claim(key, self._new_id()).file_id, filename, content)

@@ -236,6 +236,24 @@ def parse_phone(value: object) -> str:
     raise CellError("cell.bad_phone", f"{shown(value)} — не номер телефона.")
 
 
+_URL = re.compile(r"^https?://[^\s/?#<>\"'`]+\.[^\s/?#<>\"'`]+(?:[/?#][^\s<>\"'`]*)?$", re.I)
+_BARE_URL = re.compile(r"^(?:www\.)?[a-zа-яё0-9-]+(?:\.[a-zа-яё0-9-]+)*\.[a-zа-яё]{2,}(?:[/?#][^\s<>\"'`]*)?$", re.I)
+MAX_URL = 2000
+
+
+def parse_url(value: object) -> str:
+    """A web link to a practice's materials: http(s) only («javascript:», «file:» and
+    text with spaces are refused); «www.site.ru/page» and «site.ru/page» get https://."""
+    text = clean(str(value))
+    if len(text) <= MAX_URL:
+        if _URL.match(text):
+            return text
+        if _BARE_URL.match(text):
+            return "https://" + text
+    raise CellError("cell.bad_url", f"{shown(value)} — не ссылка. Укажите адрес страницы, например "
+                                    "https://nsportal.ru/… (только http или https).")
+
+
 # ---------------------------------------------------------------- enumerations
 
 class Choices:
@@ -268,6 +286,15 @@ class Choices:
 
     def __contains__(self, value: object) -> bool:
         return key(value) in self._index
+
+    def read_open(self, value: object) -> str:
+        """A known value (or synonym) as its canonical form, anything else as typed."""
+        try:
+            return self.read(value)
+        except CellError:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            return clean(str(value))
 
 
 # ---------------------------------------------------------------- plan deadlines

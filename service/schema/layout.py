@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from service.kinds import CATALOGUE
+
 # libyaml's C parser when PyYAML was built with it (the wheels are): the layout and a
 # regulation load in a few milliseconds instead of tens on every run of the CLI.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -20,7 +22,7 @@ from service.schema.text import key
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "sheet_schemas"
 TYPES = {"text", "date", "integer", "choice", "email", "phone", "person", "meeting", "mark", "due", "school_year",
-         "text_list"}
+         "text_list", "url"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Column:
     required: bool = False
     choices: str | None = None
     default: str | None = None
+    open: bool = False                     # a choice that keeps other values as typed
+    documents: tuple[str, ...] = ()        # document kinds the column is for (see workbook.yaml)
 
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.synonyms)
@@ -46,6 +50,7 @@ class Tab:
     required: bool
     columns: list[Column] = field(default_factory=list)
     header_index: dict[str, Column] = field(default_factory=dict)
+    documents: tuple[str, ...] = ()        # document kinds the tab is for (see workbook.yaml)
 
     def names(self) -> tuple[str, ...]:
         return (self.title, *self.synonyms)
@@ -68,9 +73,19 @@ class Layout:
         return self.tabs[k] if k else None
 
 
+def _documents(raw: dict) -> tuple[str, ...]:
+    kinds = tuple(raw.get("documents") or ())
+    unknown = [k for k in kinds if k not in CATALOGUE]
+    if unknown:
+        raise ValueError(f"unknown document kinds {unknown} in {raw}")
+    return kinds
+
+
 def _column(raw: dict) -> Column:
     if raw["type"] not in TYPES:
         raise ValueError(f"unknown column type {raw['type']!r} in {raw}")
+    if raw.get("open") and raw["type"] != "choice":
+        raise ValueError(f"only a choice column can be open: {raw}")
     return Column(
         key=raw["key"],
         header=raw.get("header") or raw["label"],
@@ -79,6 +94,8 @@ def _column(raw: dict) -> Column:
         required=bool(raw.get("required", False)),
         choices=raw.get("choices"),
         default=raw.get("default"),
+        open=bool(raw.get("open", False)),
+        documents=_documents(raw),
     )
 
 
@@ -95,6 +112,7 @@ def load_layout(path: Path | None = None) -> Layout:
         tab = Tab(
             key=tab_key, title=raw["title"], synonyms=tuple(raw.get("synonyms", [])),
             kind=raw["kind"], required=bool(raw.get("required", False)), columns=columns,
+            documents=_documents(raw),
         )
         for c in columns:
             for name in c.names():

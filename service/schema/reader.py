@@ -14,7 +14,7 @@ from service.schema.cells import CellError, SchoolYear, parse_date, parse_email,
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
 from service.schema.records import (
-    ABSENT, Achievement, AgendaItem, AttendanceMark, Info, Meeting, Member, PlanItem, UndatedMeeting, Workbook,
+    ABSENT, Achievement, AgendaItem, AttendanceMark, Info, Meeting, Member, Need, PlanItem, UndatedMeeting, Workbook,
 )
 from service.schema.resolve import resolve_references
 from service.schema.table import CellReader, find_header, read_rows
@@ -40,7 +40,7 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
     wb = Workbook(name=raw.name, info=info, sheets={k: t.title for k, t in tabs.items()})
 
     rows = {}
-    for tab_key in ("members", "meetings", "agenda", "plan", "achievements"):
+    for tab_key in ("members", "meetings", "agenda", "plan", "achievements", "needs"):
         raw_tab = tabs.get(tab_key)
         if raw_tab is None:
             continue
@@ -75,12 +75,17 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
             continue
         wb.plan.append(PlanItem(row=r.number, number=v.get("number") or 0, event=v["event"], due=v.get("due"),
                                 form=v.get("form"), responsible=v.get("responsible"), mark=v.get("mark"),
-                                cells=r.cells))
+                                audience=v.get("audience"), cells=r.cells))
     for r in rows.get("achievements", []):
         v = r.values
         if v.get("full_name") is None or v.get("kind") is None:
             continue
         wb.achievements.append(Achievement(row=r.number, cells=r.cells, **v))
+    for r in rows.get("needs", []):
+        v = r.values
+        if v.get("full_name") is None or v.get("need") is None:
+            continue
+        wb.needs.append(Need(row=r.number, cells=r.cells, **v))
 
     if "attendance" in tabs:
         _read_attendance(tabs["attendance"], layout, wb, findings)

@@ -33,6 +33,8 @@ class Member:
     phone: str | None = None
     joined: dt.date | None = None
     left: dt.date | None = None
+    titles_awards: str | None = None      # «Звания, награды» as typed (the data bank)
+    authored_works: str | None = None     # «Авторские разработки» as typed (the data bank)
     cells: dict[str, str] = field(default_factory=dict)
 
     def active_on(self, day: dt.date) -> bool:
@@ -109,6 +111,7 @@ class PlanItem:
     form: str | None = None
     responsible: str | None = None
     mark: str | None = None
+    audience: str | None = None          # «Для кого»: canonical value of the enumeration, or as typed
     cells: dict[str, str] = field(default_factory=dict)
 
 
@@ -122,6 +125,19 @@ class Achievement:
     level: str | None = None
     result: str | None = None
     date: dt.date | None = None
+    link: str | None = None              # an http(s) address of its materials
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Need:
+    """A row of «Потребности»: a teacher's professional difficulty and the help planned."""
+    row: int
+    full_name: str
+    need: str
+    member: Member | None = None
+    help: str | None = None
+    due: Due | None = None
     cells: dict[str, str] = field(default_factory=dict)
 
 
@@ -170,6 +186,7 @@ class Workbook:
     attendance_columns: set[int] = field(default_factory=set)
     plan: list[PlanItem] = field(default_factory=list)
     achievements: list[Achievement] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)
     # Rows of «Заседания» with a number but no readable date: still meetings a person
     # refers to («заседание №3»), so a request for one is answered with the date's problem.

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
+from service.kinds import CATALOGUE
 from service.schema.layout import SCHEMAS_DIR, SafeLoader
 from service.schema.records import DEPUTY, HEAD, SECRETARY
 
@@ -21,6 +21,39 @@ REGULATIONS_DIR = SCHEMAS_DIR / "regulations"
 
 
 STAMPS = ("УТВЕРЖДАЮ", "УТВЕРЖДЁН", "СОГЛАСОВАНО")
+
+# What a data bank may be required to hold (`document_settings: data-bank: fields:`), with
+# the words a regulation uses for it (Каменск-Уральский п. 9.4).
+DATA_BANK_FIELDS = {
+    "birth_date": "возраст", "education": "образование", "position": "должность",
+    "experience": "педагогический стаж", "category": "квалификационная категория",
+    "achievements": "участие в профессиональных конкурсах, публикации", "titles_awards": "награды, звания",
+    "authored_works": "авторские разработки", "contacts": "контакты",
+}
+DOCUMENT_SETTINGS = {"data-bank": {"fields"}, "portfolio": {"to"}}
+TOP_LEVEL = {"id", "short_title", "seed", "body", "title", "approved", "founder", "quorum", "retention_years", "order",
+             "approvals", "protocol", "plan", "required_documents", "other_documents", "document_settings",
+             "readings", "rules"}
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    """A document the regulation requires the association to keep, made by the service
+    (`kind`, one of service.kinds), with the clause that requires it and its title there."""
+    kind: str
+    clause: str
+    title: str
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "clause": self.clause, "title": self.title}
+
+
+@dataclass(frozen=True)
+class OtherDocument:
+    """A document the regulation lists that the service does not make (the regulation itself,
+    copies of members' publications): kept outside the service, listed for completeness."""
+    clause: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -76,7 +109,6 @@ class Regulation:
     founder: str | None
     quorum: str | None              # «1/2» where a quorum is set
     retention_years: int | None
-    documents: tuple[str, ...]
     readings: tuple[str, ...]
     rules: tuple[dict, ...] = field(default_factory=tuple)
     order: OrderSpec = field(default_factory=OrderSpec)
@@ -84,6 +116,16 @@ class Regulation:
     protocol_signatures: dict = field(default_factory=dict)                  # chair, secretary, clause
     plan_directions: dict = field(default_factory=dict)                      # clause, items
     short_title: str = ""            # «Здвинский район»: how people name it on the dashboard
+    required_documents: tuple[RequiredDocument, ...] = ()
+    other_documents: tuple[OtherDocument, ...] = ()
+    document_settings: dict[str, dict] = field(default_factory=dict)        # kind -> its settings
+
+    def requires(self, kind: str) -> RequiredDocument | None:
+        """The regulation's entry for a document kind (the first, where it names several)."""
+        return next((d for d in self.required_documents if d.kind == kind), None)
+
+    def settings(self, kind: str) -> dict:
+        return self.document_settings.get(kind, {})
 
     def rule_specs(self, kind: str) -> list[dict]:
         return [r for r in self.rules if r["kind"] == kind]
@@ -117,20 +159,63 @@ def load_regulation(reg_id: str) -> Regulation:
     if not reg_id or "/" in reg_id or not path.is_file():
         raise UnknownRegulation(reg_id)
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    _known(data, TOP_LEVEL, path.name)
     if data["id"] != reg_id:
         raise ValueError(f"{path.name}: id {data['id']!r} differs from the file name")
     return Regulation(
         id=data["id"], title=data["title"], body=data["body"], seed=str(data["seed"]),
         approved=_approval(data.get("approved")), founder=data.get("founder"),
         quorum=data.get("quorum"), retention_years=data.get("retention_years"),
-        documents=tuple(data.get("documents", [])), readings=tuple(data.get("readings", [])),
+        readings=tuple(data.get("readings", [])),
         rules=tuple(data.get("rules", [])),
         short_title=data.get("short_title") or data["id"],
         order=_order(data.get("order") or {}),
-        approvals={kind: tuple(_stamp(s) for s in stamps) for kind, stamps in (data.get("approvals") or {}).items()},
+        approvals={_kind(kind, "approvals"): tuple(_stamp(s) for s in stamps)
+                   for kind, stamps in (data.get("approvals") or {}).items()},
         protocol_signatures=dict((data.get("protocol") or {}).get("signatures") or {}),
         plan_directions=dict((data.get("plan") or {}).get("directions") or {}),
+        required_documents=tuple(_required(d) for d in data.get("required_documents") or ()),
+        other_documents=tuple(_other(d) for d in data.get("other_documents") or ()),
+        document_settings=_document_settings(data.get("document_settings") or {}),
     )
+
+
+def _kind(kind: str, where: str) -> str:
+    if kind not in CATALOGUE:
+        raise ValueError(f"{where}: unknown document kind {kind!r}")
+    return kind
+
+
+def _text(raw: dict, name: str, where: str) -> str:
+    value = raw.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: «{name}» must be text: {raw}")
+    return " ".join(value.split())
+
+
+def _required(raw: dict) -> RequiredDocument:
+    _known(raw, {"kind", "clause", "title"}, "required_documents")
+    return RequiredDocument(kind=_kind(raw.get("kind"), "required_documents"),
+                            clause=_text(raw, "clause", "required_documents"),
+                            title=_text(raw, "title", "required_documents"))
+
+
+def _other(raw: dict) -> OtherDocument:
+    _known(raw, {"clause", "title"}, "other_documents")
+    return OtherDocument(clause=_text(raw, "clause", "other_documents"), title=_text(raw, "title", "other_documents"))
+
+
+def _document_settings(raw: dict) -> dict[str, dict]:
+    out = {}
+    for kind, settings in raw.items():
+        if kind not in DOCUMENT_SETTINGS:
+            raise ValueError(f"document_settings: no settings for {kind!r}")
+        _known(settings, DOCUMENT_SETTINGS[kind], f"document_settings.{kind}")
+        unknown = set(settings.get("fields") or ()) - set(DATA_BANK_FIELDS)
+        if unknown:
+            raise ValueError(f"document_settings.{kind}: unknown fields {sorted(unknown)}")
+        out[kind] = dict(settings)
+    return out
 
 
 def _approval(raw: dict | None) -> Approval | None:

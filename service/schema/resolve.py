@@ -77,6 +77,9 @@ def resolve_references(wb: Workbook, year: SchoolYear, broken_meetings: set[int]
     for a in wb.achievements:
         a.member = person(a.full_name, sheets["achievements"], a.cells.get("full_name"), "педагог", severity=WARNING,
                           note="; достижение учтено, но не привязано к члену МО")
+    for n in wb.needs:
+        n.member = person(n.full_name, sheets["needs"], n.cells.get("full_name"), "педагог", severity=WARNING,
+                          note="; потребность учтена, но без ОО и должности")
     findings.extend(_absent_signers(wb))
 
 

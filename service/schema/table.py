@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from service.schema.cells import (
     CellError, Choices, SchoolYear, parse_date, parse_due, parse_email, parse_int, parse_lines,
-    parse_phone, parse_school_year,
+    parse_phone, parse_school_year, parse_url,
 )
 from service.schema.findings import Finding, finding
 from service.schema.layout import Column, Layout, Tab
@@ -93,12 +93,13 @@ class CellReader:
             "date": lambda v, c: parse_date(v),
             "integer": lambda v, c: parse_int(v),
             "meeting": lambda v, c: parse_meeting_ref(v),
-            "choice": lambda v, c: self.enums[c.choices].read(v),
+            "choice": lambda v, c: self.enums[c.choices].read_open(v) if c.open else self.enums[c.choices].read(v),
             "email": lambda v, c: parse_email(v),
             "phone": lambda v, c: parse_phone(v),
             "due": lambda v, c: parse_due(v, self.year),
             "school_year": lambda v, c: parse_school_year(v),
             "text_list": lambda v, c: parse_lines(v),
+            "url": lambda v, c: parse_url(v),
         }
 
     def read(self, value: Any, column: Column) -> Any:

@@ -36,7 +36,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from service.google.http import RATE_LIMIT_REASONS, http_error_info
 from service.google.ratelimit import RateLimitTimeout
-from service.sources.base import SHEETS_URL_ID, RawTab, RawWorkbook, SourceError, is_blank, is_gsheet_location
+from service.sources.base import SHEETS_URL_ID, RawTab, RawWorkbook, SourceError
+from service.sources.base import is_gsheet_location  # noqa: F401  (callers import it from here)
 from service.sources.budget import Budget, fill_tab
 from service.sources.limits import Limits
 

@@ -99,6 +99,7 @@ RULES: dict[str, Rule] = {
     "api.check": OnAssociation("check"),
     "api.request_doc": OnAssociation("generate"),
     "api.documents": OnAssociation("view"),
+    "api.kinds": Global("view"),
     "api.annual_all": Global("generate"),
     "api.job": FromAddon(OnJob("view")),       # the add-on follows its jobs here
     # the Sheets add-on (service/web/addon.py): who may generate is checked on the sheet's association

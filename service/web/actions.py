@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
-from service.documents import KINDS
+from service.kinds import CATALOGUE, KINDS
 from service.schema.regulations import available
 from service.workspace.service import AlreadyAdded
+from service.web import auth
 from service.web.errors import ApiError
-from service.web.validation import choice, flag, iso_date, positive_int, text
+from service.web.validation import choice, flag, invalid, iso_date, positive_int, text
 from service.workspace import jobs as records
 from service.workspace.models import Association
 
@@ -34,6 +35,33 @@ def ensure_current(a: Association) -> None:
                                                     "чтобы проверять книгу и формировать документы.")
 
 
+def _format(kind: str, params: dict) -> str | None:
+    formats = CATALOGUE[kind].formats
+    wrong = invalid(f"«{CATALOGUE[kind].title}» формируется в формате " + " или ".join(formats) + ".", "format")
+    if params.get("format") not in (None, "") and not isinstance(params.get("format"), str):
+        raise wrong
+    value = text(params, "format", max_length=10)
+    if value is None:
+        return None
+    if value.lower().lstrip(".") not in formats:
+        raise wrong
+    return value.lower().lstrip(".")
+
+
+def _personal(a: Association, kind: str, params: dict) -> bool:
+    """Personal columns are asked for explicitly, only in the data bank, only by those
+    allowed to see them (service.web.auth.may_view_personal)."""
+    if not flag(params, "personal"):
+        return False
+    if "personal" not in CATALOGUE[kind].options:
+        raise ApiError(400, "request.invalid", "Личные данные (дата рождения, телефон, e-mail) бывают только в банке "
+                                               "данных.")
+    if not auth.may_view_personal(a):
+        raise ApiError(403, "personal.forbidden", "Личные данные педагогов (дата рождения, телефон, e-mail) вам не "
+                                                  "доступны: сформируйте банк данных без них.")
+    return True
+
+
 def request_document(a: Association, params: dict, actor: str, sheet: dict | None = None):
     """Ask for a document: `params` from a form (strings) or the API (JSON), each field
     checked by type and size (service/web/validation.py).  `sheet`: a spreadsheet the
@@ -44,12 +72,14 @@ def request_document(a: Association, params: dict, actor: str, sheet: dict | Non
     day = iso_date(params, "date")
     clean = {"kind": kind, "meeting": positive_int(params, "meeting"),
              "plan_item": positive_int(params, "plan_item"), "force": flag(params, "force"),
-             "number": text(params, "number", max_length=40), "date": day.isoformat() if day else None}
+             "number": text(params, "number", max_length=40), "date": day.isoformat() if day else None,
+             "format": _format(kind, params), "personal": _personal(a, kind, params)}
     if kind == "protocol" and clean["meeting"] is None:
         raise ApiError(400, "request.invalid", "Для протокола укажите номер заседания (meeting).")
     if kind == "registration-sheet" and clean["meeting"] is None and clean["plan_item"] is None:
         raise ApiError(400, "request.invalid", "Для листа регистрации укажите заседание или мероприятие плана.")
-    key = ":".join(str(clean[k]) for k in ("kind", "meeting", "plan_item", "force", "number", "date"))
+    key = ":".join(str(clean[k]) for k in ("kind", "meeting", "plan_item", "force", "number", "date", "format",
+                                           "personal"))
     content = a.source_sha256
     if sheet is not None:
         clean["sheet"] = sheet

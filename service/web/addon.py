@@ -31,6 +31,7 @@ from service.pipeline import Report, check as check_workbook
 from service.schema.regulations import UnknownRegulation
 from service.sources.base import RawWorkbook, SourceError
 from service.web.actions import already_added, ensure_current, request_document, workspace
+from service.web.api import job_body, kinds_of
 from service.web.auth import current_user, require
 from service.web.errors import ApiError
 from service.web.links import public_url
@@ -203,22 +204,10 @@ def _visible(a: Association | None, me: Principal) -> Association | None:
 
 # ---------------------------------------------------------------- what the sidebar shows
 
-KIND_TITLES = {"protocol": "Протокол", "registration-sheet": "Лист регистрации", "order": "Приказ о составе",
-               "work-plan": "План работы", "annual-report": "Анализ работы"}
-KIND_NEEDS = {"protocol": "meeting", "registration-sheet": "meeting_or_plan_item"}
-
-
-def kinds() -> list[dict]:
-    """The document kinds of the service with their Russian titles: the sidebar lists what
-    the service makes, so a kind added to the service appears in the add-on by itself."""
-    from service.documents import KINDS
-
-    return [{"kind": k, "title": title_of(k), "needs": KIND_NEEDS.get(k),
-             "options": ["number", "date"] if k == "order" else []} for k in KINDS]
-
-
 def title_of(kind: str | None) -> str:
-    return KIND_TITLES.get(kind or "", kind or "")
+    from service.kinds import CATALOGUE
+
+    return CATALOGUE[kind].title if kind in CATALOGUE else ""
 
 
 def sheet_answer(sent: Sent, report: Report, a: Association | None, exists: bool, me: Principal) -> dict:
@@ -235,7 +224,7 @@ def sheet_answer(sent: Sent, report: Report, a: Association | None, exists: bool
         "association": None if a is None else _association_body(a),
         "may_generate": may_generate,
         "may_connect": a is None and not exists and me.may("add_association"),
-        "kinds": kinds(),
+        "kinds": kinds_of(report.regulation),
         "meetings": meetings,
         "plan_items": [{"number": p.number, "event": p.event} for p in data.plan],
         "meetings_sheet": meetings_layout(sent.raw, data),
@@ -323,8 +312,8 @@ def documents():
                        {"may_connect": found is None and me.may("add_association")})
     require("generate", a)
     ensure_current(a)
-    params = {k: body.get(k) for k in ("kind", "meeting", "plan_item", "number", "date", "force", "format")
-              if k in body}
+    params = {k: body.get(k) for k in ("kind", "meeting", "plan_item", "number", "date", "force", "format",
+                                       "personal") if k in body}
     if isinstance(params.get("number"), (int, float)) and not isinstance(params["number"], bool):
         params["number"] = str(params["number"])             # «45» typed as a number in the sidebar
     for name in ("number", "date", "format"):
@@ -341,8 +330,6 @@ def documents():
         _refresh_copy(a, sent, me)
     else:
         sent_sheets.discard(workspace(), kept)           # the same click twice: the first job has its copy
-    from service.web.api import job_body
-
     meeting = params.get("meeting")
     layout = meetings_layout(sent.raw, report.data) if meeting else None
     return jsonify({"job": job_body(job), "created": created,

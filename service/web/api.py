@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, g, jsonify, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from service.web.actions import (
     add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
 )
 from service.db import iso_utc
+from service.documents import is_personal
+from service.kinds import CATALOGUE
+from service.schema.regulations import UnknownRegulation, load_regulation
 from service.web.auth import current_user
+from service.web.errors import ApiError
 from service.web.links import public_url
 from service.web.openapi import spec
 from service.web.validation import json_object, text
@@ -119,8 +123,31 @@ def documents(slug):
     return jsonify({"documents": [{
         "id": d.id, "kind": d.kind, "year": d.year, "number": d.number, "version": d.version, "name": d.file_name,
         "created_at": iso_utc(d.created_at), "requested_by": d.requested_by, "sha256": d.sha256,
-        "download": url_for("pages.download", slug=a.slug, version_id=d.id), "link": filer.link(d),
+        "personal": is_personal(d.number), "download": url_for("pages.download", slug=a.slug, version_id=d.id),
+        "link": filer.link(d),
     } for d in workspace().documents(a)]})
+
+
+@bp.get("/kinds")
+def kinds():
+    """The service's list of document kinds (the add-on builds its menu from it); with
+    `?regulation=<id>`, each says whether that regulation requires it and by which clause."""
+    reg_id = request.args.get("regulation") or None
+    try:
+        reg = load_regulation(reg_id) if reg_id else None
+    except UnknownRegulation as err:
+        raise ApiError(400, "regulation.unknown", err.message)
+    return jsonify({"regulation": reg.id if reg else None, "kinds": kinds_of(reg)})
+
+
+def kinds_of(regulation=None) -> list[dict]:
+    """Every kind the service makes; with a regulation, whether it requires it and by which clause
+    (the add-on's sidebar lists the same)."""
+    out = []
+    for k in CATALOGUE.values():
+        doc = regulation.requires(k.id) if regulation else None
+        out.append({**k.as_dict(), "required": {"clause": doc.clause, "title": doc.title} if doc else None})
+    return out
 
 
 @bp.post("/reports/annual")

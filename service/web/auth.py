@@ -87,6 +87,14 @@ def require(action: str, association=None) -> None:
         raise forbidden(action)
 
 
+def may_view_personal(association) -> bool:
+    """Whether the person asking may see the members' birth dates, phones and e-mails of
+    `association`: make, download or preview a data bank with personal columns.  The
+    pages, the API and the downloads all ask here and nowhere else."""
+    principal = current_user()
+    return principal is not None and principal.may("view_personal", association)
+
+
 def login_url(next_path: str | None = None) -> str:
     url = url_for("account.login_form")
     return url + ("?" + urlencode({"next": next_path}) if next_path and next_path != "/" else "")

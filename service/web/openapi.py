@@ -3,7 +3,7 @@ validated by a test (openapi-spec-validator); the API tests check responses agai
 its schemas."""
 from __future__ import annotations
 
-from service.documents import KINDS
+from service.kinds import KINDS
 
 
 def _ref(name: str) -> dict:
@@ -98,7 +98,14 @@ def _spec() -> dict:
                          "parameters": [SLUG],
                          "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("DocumentRequest")}}},
                          "responses": {**_ok(_ref("JobAccepted"), "202", "Задание принято"),
-                                       **_error_responses(400, 404, 415)}}},
+                                       **_error_responses(400, 403, 404, 415)}}},
+            "/kinds": {"get": {
+                "summary": "Виды документов службы (для меню дополнения); с ?regulation= — какие требует Положение",
+                "operationId": "listKinds",
+                "parameters": [{"name": "regulation", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {**_ok({"type": "object", "required": ["kinds"], "properties": {
+                    "regulation": nullable_str, "kinds": {"type": "array", "items": _ref("Kind")}}}),
+                    **_error_responses(400)}}},
             "/reports/annual": {"post": {
                 "summary": "Анализ работы для всех объединений (задание с ходом выполнения)",
                 "operationId": "requestAnnualReports",
@@ -157,7 +164,19 @@ def _spec() -> dict:
             "DocumentRequest": {"type": "object", "required": ["kind"], "properties": {
                 "kind": {"enum": list(KINDS)}, "meeting": {"type": "integer", "minimum": 1},
                 "plan_item": {"type": "integer", "minimum": 1}, "force": {"type": "boolean"},
-                "number": {"type": "string"}, "date": {"type": "string", "format": "date"}}},
+                "number": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                "format": {"enum": ["docx", "xlsx"],
+                           "description": "формат (у банка данных: xlsx по умолчанию или docx)"},
+                "personal": {"type": "boolean", "description": "банк данных с датой рождения, телефоном и e-mail "
+                                                               "(только тем, кому они доступны; иначе 403)"}}},
+            "Kind": {"type": "object", "required": ["kind", "title", "formats", "needs", "options", "required"],
+                     "properties": {
+                         "kind": {"enum": list(KINDS)}, "title": {"type": "string"},
+                         "formats": {"type": "array", "items": {"enum": ["docx", "xlsx"]}},
+                         "needs": {"enum": [None, "meeting", "meeting_or_plan_item"]},
+                         "options": {"type": "array", "items": {"type": "string"}},
+                         "required": {"type": ["object", "null"], "properties": {
+                             "clause": {"type": "string"}, "title": {"type": "string"}}}}},
             "Job": {"type": "object", "required": ["id", "kind", "state"], "properties": {
                 "id": {"type": "string"}, "kind": {"type": "string"},
                 "state": {"enum": ["queued", "running", "done", "failed"]}, "attempts": {"type": "integer"},
@@ -193,7 +212,8 @@ def _spec() -> dict:
             "Document": {"type": "object", "required": ["id", "kind", "version", "download"], "properties": {
                 "id": {"type": "integer"}, "kind": {"enum": list(KINDS)}, "year": {"type": "string"},
                 "number": {"type": "string"}, "version": {"type": "integer"}, "created_at": {"type": "string"},
-                "requested_by": {"type": "string"}, "sha256": {"type": "string"}, "download": {"type": "string"},
+                "requested_by": {"type": "string"}, "sha256": {"type": "string"}, "personal": {"type": "boolean"},
+                "download": {"type": "string"},
                 "name": {"type": "string", "description": "имя файла документа"},
                 "link": {"type": ["string", "null"],
                          "description": "где документ открывается в самом хранилище (Google Диск, WebDAV, Яндекс "

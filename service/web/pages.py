@@ -11,10 +11,12 @@ from flask import Blueprint, abort, g, redirect, render_template, request, send_
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
+from service.documents import is_personal
 from service.filing.base import FilingError
+from service.kinds import CATALOGUE, media_type
 from service.russian.plural import count
 from service.schema.findings import without_cell
-from service.schema.regulations import available, load_all
+from service.schema.regulations import UnknownRegulation, available, load_all, load_regulation
 from service.sources.base import SourceError
 from service.sources.guard import EXTENSIONS
 from service.web import replacing
@@ -22,6 +24,7 @@ from service.web.actions import (
     add_google_sheet, already_added, ensure_current, find, request_annual_all, request_check, request_document,
     workspace,
 )
+from service.web import auth
 from service.web.auth import current_user, require
 from service.web.errors import ApiError
 from service.workspace.service import AlreadyAdded
@@ -29,8 +32,8 @@ from service.workspace.summary import meetings_on
 
 bp = Blueprint("pages", __name__)
 
-KIND_TITLES = {"protocol": "Протокол", "registration-sheet": "Лист регистрации", "order": "Приказ о составе",
-               "work-plan": "План работы", "annual-report": "Анализ работы"}
+KIND_TITLES = {k.id: k.title for k in CATALOGUE.values()}
+PREVIEW_ROWS = 1000               # a table document's preview: the first rows of its first sheet
 SEVERITY = {"error": "ошибка", "warning": "внимание", "info": "справка"}
 STATE = {"queued": "в очереди", "running": "выполняется", "done": "готово", "failed": "не выполнено"}
 
@@ -50,18 +53,25 @@ ACTIONS = {"association.add": "добавлено объединение", "asso
            "association.unarchive": "возвращено из архива", "personal.view": "просмотрены личные данные членов",
            "check.identity_conflict": "книга называет другое объединение (название не изменено)",
            "check": "книга проверена", "check.unreadable": "книга не читается",
-           "document.generate": "сформирован документ", "document.share_failed": "доступ куратору не открыт"}
+           "document.generate": "сформирован документ", "document.share_failed": "доступ куратору не открыт",
+           "document.personal_view": "открыт документ с личными данными"}
 
 
 def _action(event) -> str:
     text = ACTIONS.get(event.action, event.action)
     details = event.details or {}
-    if event.action == "document.generate" and details.get("location"):
+    if event.action in ("document.generate", "document.personal_view") and details.get("location"):
         name = details.get("name") or Path(details["location"]).name
         text += f" «{name}»" + ("" if details.get("changed", True) else " (без изменений)")
     if event.action == "document.share_failed" and details.get("message"):
         text += f": {details['message']}"
     return text
+
+
+def _extension(location: str) -> str:
+    """«docx» or «xlsx» of a filed document's path; "" for a Drive file id."""
+    suffix = Path(location).suffix.lower()
+    return suffix[1:] if suffix in (".docx", ".xlsx") else ""
 
 
 FILTERS = {
@@ -72,6 +82,7 @@ FILTERS = {
     "severity": lambda s: SEVERITY.get(s, s),
     "job_state": lambda s: STATE.get(s, s),
     "count": count,
+    "extension": _extension,
 }
 
 
@@ -116,8 +127,27 @@ def association(slug):
     sharing = filer.notices(a.slug)
     return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings or [],
                            stale=snap is not None and meetings is None, members=members,
-                           documents=documents, kinds=KIND_TITLES, audit=ws.audit(a.id, 15), storage=filer.title,
+                           documents=documents, kinds=KIND_TITLES, year_kinds=year_kinds(a.regulation_id),
+                           personal=auth.may_view_personal(a), audit=ws.audit(a.id, 15), storage=filer.title,
                            sharing=sharing, regulation=next((r for r in load_all() if r.id == a.regulation_id), None))
+
+
+def year_kinds(regulation_id: str | None) -> dict[str, list[dict]]:
+    """The documents of the year, for the association's buttons: {"required": those its
+    regulation requires, in its order, with the clause; "other": the rest the service makes}."""
+    try:
+        reg = load_regulation(regulation_id) if regulation_id else None
+    except UnknownRegulation:
+        reg = None
+    required = {}
+    for doc in reg.required_documents if reg else ():
+        required.setdefault(doc.kind, doc)
+
+    def entry(k):
+        return {"kind": k.id, "title": k.title, "formats": k.formats, "personal": "personal" in k.options,
+                "required": required.get(k.id)}
+    return {"required": [entry(CATALOGUE[k]) for k in required if CATALOGUE[k].per_year],
+            "other": [entry(k) for k in CATALOGUE.values() if k.per_year and k.id not in required]}
 
 
 def _documents(versions: list[DocumentVersion], filer) -> list[dict]:
@@ -130,7 +160,7 @@ def _documents(versions: list[DocumentVersion], filer) -> list[dict]:
     for key, vs in by_key.items():
         vs.sort(key=lambda v: v.version, reverse=True)
         out.append({"kind": key[0], "year": key[1], "number": key[2], "current": vs[0], "older": vs[1:],
-                    "name": vs[0].file_name, "link": filer.link(vs[0])})
+                    "name": vs[0].file_name, "link": filer.link(vs[0]), "personal": is_personal(key[2])})
     return sorted(out, key=lambda d: d["current"].created_at, reverse=True)
 
 
@@ -150,11 +180,19 @@ def _version_content(a, version_id: int) -> tuple[DocumentVersion, bytes]:
     """A version of this association's document and its content, read back from wherever
     it is filed (any filer: a folder, WebDAV, Yandex Disk, Drive and its revisions).  404
     when it is not this association's or the storage no longer has it; a storage that
-    fails gets its own sentence and code (502, or 503 when it may pass)."""
+    fails gets its own sentence and code (502, or 503 when it may pass).  A document with
+    personal data only for those allowed to see them (403), and every opening of one is
+    written to the association's journal."""
     ws = workspace()
     v = ws.registry.by_id(version_id)
     if v is None or v.association != a.slug:
         abort(404)
+    if is_personal(v.number):
+        if not auth.may_view_personal(a):
+            raise ApiError(403, "personal.forbidden", "Этот документ содержит личные данные педагогов (дата "
+                                                      "рождения, телефон, e-mail) и вам не доступен.")
+        ws.note(a.id, current_user().display, "document.personal_view", {"location": v.location, "version": v.version,
+                                                                      "url": request.path})
     filer = ws.filer()
     try:
         content = filer.read(v)
@@ -169,17 +207,39 @@ def _version_content(a, version_id: int) -> tuple[DocumentVersion, bytes]:
 def download(slug, version_id):
     v, content = _version_content(find(slug), version_id)
     return send_file(io.BytesIO(content), as_attachment=True, download_name=v.file_name,
-                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                     mimetype=media_type(v.file_name))
 
 
 @bp.get("/a/<slug>/documents/<int:version_id>/preview")
 def preview(slug, version_id):
-    import mammoth
-
     a = find(slug)
     v, content = _version_content(a, version_id)
+    name = v.file_name
+    if name.lower().endswith(".xlsx"):
+        return render_template("preview.html", a=a, v=v, html=None, table=_table_preview(content), name=name)
+    import mammoth
+
     html = mammoth.convert_to_html(io.BytesIO(content)).value          # mammoth escapes the document's text
-    return render_template("preview.html", a=a, v=v, html=html, name=v.file_name)
+    return render_template("preview.html", a=a, v=v, html=html, table=None, name=name)
+
+
+def _table_preview(content: bytes) -> dict:
+    """The first sheet of a table document as rows of text for an HTML table; the template
+    escapes every cell.  mammoth previews only .docx.  Read like any uploaded workbook
+    (guard, parts' scan, budget): the copy in the storage may not be the one we wrote."""
+    from service.sources.workbook_file import WorkbookFileSource
+
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        tmp.write(content)
+        tmp.flush()
+        try:
+            raw = WorkbookFileSource(Path(tmp.name), limits=workspace().limits).read()
+        except SourceError as err:
+            raise ApiError(422, err.code, f"Просмотр недоступен: {err.message}")
+    tab = raw.tabs[0] if raw.tabs else None
+    rows = [["" if v is None else v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else str(v) for v in values]
+            for _number, values in (tab.rows if tab else [])]
+    return {"title": tab.title if tab else "", "rows": rows[:PREVIEW_ROWS], "more": len(rows) > PREVIEW_ROWS}
 
 
 @bp.get("/upload")

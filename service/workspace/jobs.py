@@ -13,7 +13,7 @@ from typing import Callable
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from service.db import iso_utc, utcnow
 from service.workspace.models import Association, Job

@@ -125,7 +125,7 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
     if job.kind == "generate":
         request = Request(kind=p["kind"], meeting=p.get("meeting"), plan_item=p.get("plan_item"),
                           order_number=p.get("number"), force=bool(p.get("force")),
-                          requested_by=job.requested_by,
+                          requested_by=job.requested_by, format=p.get("format"), personal=bool(p.get("personal")),
                           order_date=dt.date.fromisoformat(p["date"]) if p.get("date") else None)
         report = None
         if p.get("sheet"):                    # made from the spreadsheet the add-on sent

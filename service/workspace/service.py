@@ -402,6 +402,7 @@ class Workspace:
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
                 "kind": request.kind, "meeting": request.meeting, "plan_item": request.plan_item,
+                "format": request.format, "personal": request.personal,
                 "location": filed.location, "name": outcome.filename, "version": filed.version,
                 "changed": filed.changed, "forced": bool(outcome.blocking), "source_sha256": a.source_sha256}))
             if getattr(filed, "share_error", None):
@@ -435,6 +436,12 @@ class Workspace:
 
     def documents(self, a: Association) -> list[DocumentVersion]:
         return self.registry.all(a.slug)
+
+    def note(self, association_id: int, actor: str, action: str, details: dict | None = None) -> None:
+        """An event of the audit log that changes nothing else (a document with personal data
+        downloaded or previewed)."""
+        with self.sf() as s, s.begin():
+            s.add(AuditEvent(actor=actor, action=action, association_id=association_id, details=details or {}))
 
     def audit(self, association_id: int | None = None, limit: int = 50) -> list[AuditEvent]:
         with self.sf() as s:

@@ -322,6 +322,20 @@ def test_a_refused_conversion_is_not_retried_and_files_nothing(tmp_path):
     assert info.value.code == "drive.error" and http.left == 0 and filer.versions(KEY) == []
 
 
+def test_a_table_document_is_filed_as_xlsx_and_never_converted(tmp_path):
+    """The data bank is an .xlsx: its own media type, and it stays a spreadsheet even where
+    .docx documents become Google Docs."""
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = "Банк данных педагогов на 2024-2025 учебный год.xlsx"
+    script = first_filing_script()[:-1] + [created(A, name=name, mime=xlsx)]
+    filer, http = make(tmp_path, script, convert_to_docs=True)
+    filer.file(KEY, name, b"v1", "src1")
+    doc = metadata(http, 6)
+    assert doc["mimeType"] == xlsx and doc["name"] == name
+    assert calls(http)[6][2].get("keepRevisionForever") == ["true"]
+    assert xlsx.encode() in http.request_sequence[6][2] and DOCX.encode() not in http.request_sequence[6][2]
+
+
 def test_the_curator_gets_reader_access_without_a_letter(tmp_path):
     filer, http = make(tmp_path, first_filing_script(), share_with=lambda key: "curator@edu.ru")
     http.then(ok(load("drive/permission.json")))

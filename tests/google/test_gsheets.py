@@ -107,7 +107,7 @@ def test_a_read_is_one_spreadsheets_get_and_one_batch_get_with_the_right_paramet
     assert batch_q["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
     assert batch_q["ranges"] == ["'Сведения'!A1:Z1000", "'Состав'!A1:Z1000", "'Заседания'!A1:Z1000",
                                  "'Повестка'!A1:Z1000", "'Посещаемость'!A1:Z1000", "'Достижения'!A1:Z1000",
-                                 "'План работы'!A1:Z1000", "'Мама''s заметки'!A1:Z1000"]
+                                 "'Потребности'!A1:Z1000", "'План работы'!A1:Z1000", "'Мама''s заметки'!A1:Z1000"]
 
 
 def test_rows_keep_their_sheet_numbers_from_the_returned_range():

@@ -107,7 +107,7 @@ def test_request_a_document_through_the_api_and_follow_it(ws, client, contract, 
     assert (record.kind, record.state, record.attempts, record.worker is not None) == ("generate", "done", 1, True)
     assert (record.lease_until, record.dedupe_key, record.error) == (None, None, None)
     assert record.params == {"kind": "protocol", "meeting": 2, "plan_item": None, "force": False, "number": None,
-                             "date": None}
+                             "date": None, "format": None, "personal": False}
     assert record.created_at <= record.started_at <= record.finished_at <= utcnow()
     assert ws.by_id(a.id).lock_owner is None
 

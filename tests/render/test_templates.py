@@ -1,4 +1,4 @@
-"""The five document templates: they compile, use only documented data that the context
+"""The document templates: they compile, use only documented data that the context
 builders really provide, keep every Jinja tag in one run, and follow the page rules.
 The wording of rendered documents is tested elsewhere; here one smoke render each."""
 from __future__ import annotations
@@ -13,13 +13,17 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Mm, Pt
 from lxml import etree
 
 from service.demo_data import write_samples
 from service.pipeline import check
-from service.render.contexts import (annual_report_context, order_context, protocol_context,
-                                     registration_context, work_plan_context)
+from service.render.contexts import (
+    annual_report_context, attestation_context, cyclogram_context, data_bank_context, needs_context, order_context,
+    portfolio_context, practices_context, protocol_context, registration_context, self_assessment_context,
+    work_plan_context, young_specialists_context,
+)
 from service.render.docx import CompiledTemplate, render_with_docxtpl
 from service.render.environment import make_environment
 from service.schema.cells import SchoolYear
@@ -28,8 +32,14 @@ from service.sources.workbook_file import WorkbookFileSource
 TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
 README = TEMPLATES / "README.md"
 AS_OF = dt.date(2025, 9, 1)
-NAMES = ["protocol.docx", "registration_sheet.docx", "order.docx", "work_plan.docx", "annual_report.docx"]
-FAST = NAMES[:4]                                  # the annual report adds images: docxtpl's slow path
+YEAR_DOCUMENTS = {"data_bank.docx": data_bank_context, "attestation_schedule.docx": attestation_context,
+                  "cyclogram.docx": cyclogram_context, "young_specialists_plan.docx": young_specialists_context,
+                  "needs.docx": needs_context, "portfolio.docx": portfolio_context,
+                  "self_assessment.docx": self_assessment_context, "practices.docx": practices_context}
+NAMES = ["protocol.docx", "registration_sheet.docx", "order.docx", "work_plan.docx", "annual_report.docx",
+         *YEAR_DOCUMENTS]
+FAST = [n for n in NAMES if n != "annual_report.docx"]   # the annual report adds images: docxtpl's slow path
+LANDSCAPE = {"data_bank.docx", "attestation_schedule.docx", "cyclogram.docx", "practices.docx"}
 CHARTS = {"chart_categories", "chart_experience", "chart_attendance"}
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -56,6 +66,8 @@ def build_context(report, name: str, warnings=()) -> dict:
         return order_context(report, AS_OF, warnings=warnings)
     if name == "work_plan.docx":
         return work_plan_context(report, AS_OF, warnings)
+    if name in YEAR_DOCUMENTS:
+        return YEAR_DOCUMENTS[name](report, AS_OF, warnings=warnings)
     return {**annual_report_context(report, AS_OF, warnings), **{c: None for c in CHARTS}}
 
 
@@ -166,8 +178,10 @@ def _effective(style, attr):
 
 def test_page_margins_font_and_spacing(name):
     doc = docx.Document(TEMPLATES / name)
+    width, height = (Mm(297), Mm(210)) if name in LANDSCAPE else (Mm(210), Mm(297))
     for section in doc.sections:
-        assert _close(section.page_width, Mm(210)) and _close(section.page_height, Mm(297))
+        assert _close(section.page_width, width) and _close(section.page_height, height)
+        assert section.orientation == (WD_ORIENT.LANDSCAPE if name in LANDSCAPE else WD_ORIENT.PORTRAIT)
         assert _close(section.left_margin, Mm(30)) and _close(section.right_margin, Mm(15))
         assert _close(section.top_margin, Mm(20)) and _close(section.bottom_margin, Mm(20))
     normal = doc.styles["Normal"]

@@ -396,3 +396,28 @@ def test_a_single_item_and_numbers_inside_the_text_stay():
     assert parse_lines("Подготовить 2 участников конкурса в 2025 году.") == [
         "Подготовить 2 участников конкурса в 2025 году."]
     assert parse_lines("  \n  ") == []
+
+
+# ---------------------------------------------------------------- links
+
+@pytest.mark.parametrize("typed, read", [
+    ("https://nsportal.ru/page?x=1#a", "https://nsportal.ru/page?x=1#a"),
+    ("HTTP://Site.ru/Path", "HTTP://Site.ru/Path"),
+    ("www.nsportal.ru/x", "https://www.nsportal.ru/x"),
+    ("сайт.рф/путь", "https://сайт.рф/путь"),
+    ("  nsportal.ru  ", "https://nsportal.ru"),
+])
+def test_links_are_http_and_bare_addresses_get_https(typed, read):
+    from service.schema.cells import parse_url
+
+    assert parse_url(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["javascript:alert(1)", "file:///etc/passwd", "http://localhost", "текст ссылки",
+                                   "https://a.ru/ пробел", "data:text/html,<b>", 12.5, "https://" + "a" * 2000 + ".ru"])
+def test_anything_else_is_not_a_link(typed):
+    from service.schema.cells import CellError, parse_url
+
+    with pytest.raises(CellError) as err:
+        parse_url(typed)
+    assert err.value.code == "cell.bad_url" and "https://" in err.value.message

@@ -64,3 +64,45 @@ def test_a_meeting_with_an_unreadable_date_is_remembered_by_its_number():
     assert (four.cell, four.typed) == ("B5", None)
     # its agenda is not «an unknown meeting»
     assert not [f for f in findings if f.code == "ref.unknown_meeting"]
+
+
+# ---------------------------------------------------------------- tabs and columns of the regulations' documents
+
+def test_the_needs_tab_under_its_synonyms_with_members_resolved():
+    book = association()
+    book.titles["needs"] = "Профессиональные дефициты"
+    book.renamed["Затруднение / потребность"] = "Профессиональный дефицит"
+    wb, findings = read(book)
+    assert wb.sheets["needs"] == "Профессиональные дефициты"
+    assert [(n.member.full_name, n.need, n.help, n.due.text) for n in wb.needs][0] == (
+        "Соколова Светлана Юрьевна", "Подготовка обучающихся к ОГЭ по геометрии", "консультация", "октябрь")
+    assert not [f for f in findings if f.sheet == "Профессиональные дефициты"]
+
+
+def test_a_needs_row_naming_nobody_on_the_composition_is_a_warning_and_kept():
+    book = association()
+    book.needs.append({"ФИО": "Новенькая О.И.", "Затруднение / потребность": "Смысловое чтение", "Срок": "май"})
+    wb, findings = read(book)
+    [f] = [f for f in findings if f.sheet == "Потребности"]
+    assert (f.code, f.severity, f.cell) == ("ref.unknown_member", "warning", "A5")
+    assert "потребность учтена" in f.message and wb.needs[-1].member is None
+
+
+def test_an_open_list_keeps_what_it_does_not_know_and_a_closed_one_does_not():
+    book = association()
+    book.plan[0]["Для кого"] = "Молодые педагоги"                  # a synonym
+    book.plan[1]["Для кого"] = "учителя 5–9 классов"               # its own group: kept as typed
+    book.achievements[1]["Вид"] = "Эффективная педагогическая практика"
+    book.needs[0]["Форма помощи"] = "стажировка"
+    wb, findings = read(book)
+    assert [p.audience for p in wb.plan[:2]] == ["молодые и вновь прибывшие специалисты", "учителя 5–9 классов"]
+    assert wb.achievements[1].kind == "практика" and wb.needs[0].help == "стажировка"
+    assert not [f for f in findings if f.code == "cell.bad_choice"]
+    book.achievements[1]["Вид"] = "диплом"
+    assert [f.cell for f in read(book)[1] if f.code == "cell.bad_choice"] == ["B3"]
+
+
+def test_members_titles_and_authored_works_are_read_as_typed():
+    wb, _ = read(association())
+    assert wb.members[0].titles_awards == "Почётная грамота Министерства просвещения РФ"
+    assert wb.members[1].authored_works == "Рабочая программа курса «Практикум по геометрии»"

@@ -28,6 +28,15 @@ def test_the_approval_of_a_regulation_is_dated():
     ({"order": {"appoints": ["председатель"]}}, "unknown role"),
     ({"approvals": {"work-plan": [{"stamp": "УТВЕРЖДЕНО"}]}}, "a stamp is one of"),
     ({"approvals": {"work-plan": [{"stamp": "УТВЕРЖДАЮ", "signer": "founder"}]}}, "signer must be"),
+    ({"approvals": {"plan": [{"stamp": "УТВЕРЖДАЮ"}]}}, "unknown document kind 'plan'"),
+    ({"required_documents": [{"kind": "databank", "clause": "п. 1", "title": "Банк"}]}, "unknown document kind"),
+    ({"required_documents": [{"kind": "data-bank", "title": "Банк"}]}, "«clause» must be text"),
+    ({"required_documents": [{"kind": "data-bank", "clause": "п. 1", "title": "Банк", "form": "xlsx"}]},
+     "unknown keys"),
+    ({"other_documents": [{"title": "Положение"}]}, "«clause» must be text"),
+    ({"document_settings": {"data-bank": {"fields": ["age"]}}}, "unknown fields"),
+    ({"document_settings": {"needs": {"to": "x"}}}, "no settings for 'needs'"),
+    ({"documents": ["Протоколы"]}, "unknown keys"),              # the old list of titles, replaced
 ])
 def test_mistakes_in_a_regulation_file_are_refused(tmp_path, monkeypatch, raw, message):
     import yaml
@@ -41,3 +50,16 @@ def test_mistakes_in_a_regulation_file_are_refused(tmp_path, monkeypatch, raw, m
             load_regulation("broken")
     finally:
         load_regulation.cache_clear()
+
+
+def test_required_documents_and_their_settings_are_read():
+    kamensk = load_regulation("kamensk-uralsky-cpmss")
+    bank = kamensk.requires("data-bank")
+    assert (bank.clause, bank.title) == ("п. 9.4", "Банк данных о педагогах МО (в электронном виде)")
+    assert bank.as_dict() == {"kind": "data-bank", "clause": "п. 9.4",
+                              "title": "Банк данных о педагогах МО (в электронном виде)"}
+    assert "contacts" in kamensk.settings("data-bank")["fields"] and kamensk.settings("needs") == {}
+    assert [(d.clause, d.title) for d in kamensk.other_documents] == [
+        ("п. 9.6", "Планы и сценарии проведения открытых мероприятий")]
+    assert load_regulation("zalesovo-mmo").settings("portfolio")["to"].startswith("Отдел по образованию")
+    assert load_regulation("zdvinsky-mmo").requires("data-bank") is None

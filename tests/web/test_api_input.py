@@ -91,7 +91,7 @@ def test_a_good_request_still_works_and_numbers_may_come_as_text(queued):
                     data=json.dumps({"kind": "order", "number": 45, "date": "2025-09-02", "force": "true"}))
     assert r.status_code == 202
     assert r.json["job"]["params"] == {"kind": "order", "meeting": None, "plan_item": None, "force": True,
-                                       "number": "45", "date": "2025-09-02"}
+                                       "number": "45", "date": "2025-09-02", "format": None, "personal": False}
     r = client.post(f"/api/v1/associations/{a.slug}/documents", headers=JSON,
                     data=json.dumps({"kind": "protocol", "meeting": "2"}))
     assert r.status_code == 202 and r.json["job"]["params"]["meeting"] == 2

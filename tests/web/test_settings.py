@@ -156,3 +156,12 @@ def test_every_setting_is_in_the_readme_table():
         default = "—" if s.default is None else f"`{s.default}`"
         assert rows[s.name] == default, s.name
         assert s.help in table, s.name
+
+
+def test_the_test_runs_own_switches_are_no_settings():
+    """The guard that keeps the machine's MO_DOCS_* out of tests lets `make images` through;
+    a switch it lets through must never be a setting of the service."""
+    from service.settings import SETTINGS
+    from tests.conftest import TEST_RUN_SWITCHES
+
+    assert not TEST_RUN_SWITCHES & {f"MO_DOCS_{s.name}" for s in SETTINGS}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from service.domain import statistics
+from service.domain import documentation, statistics
 from service.domain.calendar import deadline_in
 from service.pipeline import Report
 from service.render.contexts.common import common_context, reference_day
@@ -23,6 +23,17 @@ from service.russian.sentence import as_sentence
 from service.schema.records import CANCELLED
 
 PEOPLE = ("педагог", "педагога", "педагогов")
+
+
+def documentation_rows(report: Report, today: dt.date) -> list[dict]:
+    """The documents the regulation requires, each with what the workbook holds for it and
+    what it lacks: the analysis accounts for the association's documentation."""
+    if report.regulation is None:
+        return []
+    return [{"number": i, "title": doc.title, "clause": doc.clause, "summary": ev.summary,
+             "gaps": [g.message for g in ev.gaps]}
+            for i, (doc, ev) in enumerate(documentation.evidence(report.regulation, report.data, report.year, today),
+                                          start=1)]
 
 
 def report_date(report: Report) -> dt.date | None:
@@ -43,8 +54,7 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
     quorum = float(Fraction(report.regulation.quorum)) if report.regulation and report.regulation.quorum else None
 
     staff = statistics.staff(members, on)
-    periods = [{**p, "period": p["period"].replace(year.label, year.label.replace("-", "/"))}
-               for p in statistics.meetings_by_period(wb, year, today, rules)]
+    periods = _periods(report, today, rules)
     held = statistics.meetings_held(wb, today)
     attendance = [r for r in held if r["present"] is not None]
     plan = statistics.plan_execution(wb, today)
@@ -54,11 +64,14 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
     achievements = statistics.achievements(wb)
     ahead = statistics.attestation_ahead(members, year, today)
 
+    kept = documentation_rows(report, today)
+
     info = wb.info
     n = Numbering()
     sections = {"aims": n.section(bool(info.theme or info.aim or info.tasks)), "staff": n.section(),
                 "meetings": n.section(), "plan": n.section(), "events": n.section(bool(events)),
                 "young": n.section(), "achievements": n.section(), "attestation": n.section(),
+                "documentation": n.section(bool(kept)),
                 "conclusions": n.section(), "problems": n.section(bool(info.problems or info.next_tasks))}
     tables = {
         "education": n.table("Уровень образования педагогов", staff["education"]),
@@ -78,6 +91,7 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
     tables["levels"] = n.table("Достижения педагогов по уровням", achievements["by_level"])
     tables["achievements"] = n.table("Достижения педагогов", achievements["entries"])
     tables["attestation"] = n.table("Сроки аттестации до конца следующего учебного года", ahead)
+    tables["documentation"] = n.table("Документация, которую требует Положение", kept)
 
     ctx = common_context(report, today, list(warnings))
     ctx.update(aims_context(report))
@@ -104,6 +118,26 @@ def annual_report_context(report: Report, today: dt.date, warnings: list[str] = 
         "next_tasks": [as_sentence(t) for t in info.next_tasks],
     })
     return ctx
+
+
+def _periods(report: Report, today: dt.date, rules: list[dict]) -> list[dict]:
+    """Meetings per period of the regulation, years written «2024/2025»."""
+    label = report.year.label
+    return [{**p, "period": p["period"].replace(label, label.replace("-", "/"))}
+            for p in statistics.meetings_by_period(report.data, report.year, today, rules)]
+
+
+def year_conclusions(report: Report, today: dt.date) -> list[str]:
+    """The analysis's conclusions on their own, for documents that report the year in
+    short (the portfolio, the self-assessment)."""
+    wb, year = report.data, report.year
+    on = reference_day(report, today)
+    members = wb.members_on(on)
+    rules = report.regulation.rule_specs("meeting_frequency") if report.regulation else []
+    return conclusions(statistics.staff(members, on), _periods(report, today, rules),
+                       statistics.attendance(wb, today), statistics.plan_execution(wb, today),
+                       statistics.young_specialists(members), statistics.achievements(wb),
+                       statistics.attestation_ahead(members, year, today))
 
 
 def conclusions(staff, periods, attendance, plan, young, achievements, ahead) -> list[str]:
