@@ -287,3 +287,19 @@ def test_the_order_asks_for_its_number_and_date(page, real):
     expect(page.locator("#result-text")).to_have_text("Хранилище документов недоступно.")
     assert calls(page, "requestDocument") == [[{"kind": "order", "number": "45-ОД", "date": "2025-09-02"}]]
     no_overflow(page)
+
+
+def test_every_kind_the_service_makes_is_offered_required_ones_first(page, real):
+    from playwright.sync_api import expect
+
+    open_sidebar(page, "documents", {"checkSheet": real["check"], "requestDocument": real["accepted"]})
+    kinds = real["check"]["addon"]["kinds"]
+    expect(page.locator("#kinds .kind")).to_have_count(len(kinds))
+    shown = page.locator("#kinds .kind > div:first-child").all_inner_texts()
+    required = [k["title"] for k in kinds if k["required"]]
+    assert sorted(shown) == sorted(k["title"] for k in kinds) and shown[:len(required)] == required
+    bank = next(k for k in kinds if "personal" in k["options"])
+    page.locator("#kinds .kind", has_text=bank["title"]).get_by_role("button", name="С личными данными").click()
+    page.wait_for_function("window.__calls.some(c => c.name === 'requestDocument')")
+    assert calls(page, "requestDocument") == [[{"kind": bank["kind"], "personal": True}]]
+    no_overflow(page)

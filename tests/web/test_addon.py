@@ -333,7 +333,8 @@ def test_too_many_tabs_rows_columns_or_cells_is_413_naming_what_to_remove(make_a
     monkeypatch.setenv("MO_DOCS_LIMIT_MAX_ROWS", "40")
     monkeypatch.setenv("MO_DOCS_LIMIT_MAX_COLUMNS", "30")
     monkeypatch.setenv("MO_DOCS_LIMIT_MAX_CELLS", "3000")
-    app = make_app(**addon_settings(google, ADDON_MAX_TABS=10))
+    tabs_of_a_register = len(association("zdvinsky-mmo").sheet_payload()["sheets"])
+    app = make_app(**addon_settings(google, ADDON_MAX_TABS=tabs_of_a_register + 3))
     make_account(app.extensions["workspace"].sf, "head", email=EMAIL)
     token = token_for(google)
     payload = association("zdvinsky-mmo").sheet_payload()
@@ -341,7 +342,7 @@ def test_too_many_tabs_rows_columns_or_cells_is_413_naming_what_to_remove(make_a
     tabs = json.loads(json.dumps(payload))
     tabs["sheets"] += [{"name": f"Лист{i}", "values": [["x"]], "display_values": [["x"]]} for i in range(5)]
     rows = json.loads(json.dumps(payload))
-    rows["sheets"][1]["values"] += [[""] * 14] * 40 + [["Забытая строка"] + [""] * 13]
+    rows["sheets"][1]["values"] += [[""]] * 40 + [["Забытая строка"]]
     rows["sheets"][1]["display_values"] = None
     wide = json.loads(json.dumps(payload))
     wide["sheets"][1]["values"][0] += [""] * 30 + ["лишнее"]
@@ -349,7 +350,9 @@ def test_too_many_tabs_rows_columns_or_cells_is_413_naming_what_to_remove(make_a
     cells = json.loads(json.dumps(payload))
     cells["sheets"] += [{"name": f"Архив{i}", "values": [["x"] * 30 for _ in range(39)], "display_values": None}
                         for i in range(3)]
-    for body, words in ((tabs, "листов"), (rows, "до строки 54"), (wide, "до столбца AS"), (cells, "ячеек")):
+    from service.sources.base import column_letter
+    last = column_letter(len(wide["sheets"][1]["values"][0]))
+    for body, words in ((tabs, "листов"), (rows, "до строки 54"), (wide, f"до столбца {last}"), (cells, "ячеек")):
         r = post(app, "check", body, token)
         assert (r.status_code, r.json["error"]["code"]) == (413, "addon.too_large"), (words, r.json)
         assert words in r.json["error"]["message"]
