@@ -111,7 +111,9 @@ def validate_in_a_process(path: Path) -> tuple[float, float, int, str]:
 
 
 def page_times(app, slug: str, runs: int = 7) -> list[float]:
-    client = app.test_client()
+    from tests.accounts.factories import signed_in_client
+
+    client = signed_in_client(app, "admin")                        # the page is for signed-in people
     client.get(f"/a/{slug}")                                       # warm: templates compiled
     samples = []
     for _ in range(runs):
