@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench demo docs images clean system-deps
+.PHONY: run test bench bench-region demo docs images clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: $(STAMP) system-deps
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+bench-region: $(STAMP) system-deps
+	$(PY) -m bench.region
 
 demo: $(STAMP)
 	$(PY) -m service.demo_data demo/workbooks

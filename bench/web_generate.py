@@ -124,7 +124,8 @@ def _finished(job: dict) -> float:
     return dt.datetime.fromisoformat(job["finished_at"]).timestamp()
 
 
-def one_request(base: str, slug: str, body: dict, deadline: float, barrier: threading.Barrier | None = None) -> dict:
+def one_request(base: str, slug: str, body: dict, deadline: float, barrier: threading.Barrier | None = None,
+                poll: float = POLL_SECONDS) -> dict:
     """POST, then poll until the job ends; the latencies (s) and whether dedupe answered."""
     if barrier is not None:
         barrier.wait(timeout=30)
@@ -135,7 +136,7 @@ def one_request(base: str, slug: str, body: dict, deadline: float, barrier: thre
     while job["state"] not in ("done", "failed"):
         if time.monotonic() > stop:
             raise TimeoutError(f"job {job['id']} ({slug} {body}) still {job['state']}")
-        time.sleep(POLL_SECONDS)
+        time.sleep(poll)
         job = _call(f"{base}/api/v1/jobs/{job['id']}")
     seen = time.time()
     if job["state"] != "done":

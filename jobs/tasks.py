@@ -31,7 +31,8 @@ def register(huey, ws: Workspace) -> Tasks:
     @huey.task(retries=100, retry_delay=BUSY_RETRY_SECONDS, name="run_job")
     def run_job(job_id: str):
         try:
-            state = run(ws, job_id, wait=0.0 if huey.immediate else float(ws.settings["JOB_WAIT_SECONDS"]))
+            state = run(ws, job_id, wait=0.0 if huey.immediate else float(ws.settings["JOB_WAIT_SECONDS"]),
+                        dispatch=run_job)
         except Busy:
             if huey.immediate:
                 raise RuntimeError("association is busy")      # tests run one job at a time

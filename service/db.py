@@ -8,6 +8,8 @@ run by `make_engine` so every process starts on the newest schema.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import weakref
 
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
@@ -72,6 +74,22 @@ def is_busy(exc: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text or "lock timeout" in text
 
 
+def _fresh_connections_after_fork(engine: Engine) -> None:
+    """gunicorn forks its web processes from one that has already used the database (the
+    schema check at start): each child must open connections of its own.  Two processes
+    on one PostgreSQL connection hang or read each other's answers; SQLite's connections
+    must not cross a fork either.  The child forgets the pooled connections without
+    closing them (they are still the parent's)."""
+    ref = weakref.ref(engine)
+
+    def forget() -> None:
+        alive = ref()
+        if alive is not None:
+            alive.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget)
+
+
 def make_engine(url: str, busy_seconds: float = 10.0) -> Engine:
     """`busy_seconds`: how long a statement waits for another writer's lock before the
     database answers «locked» (the web service turns that into 503 with Retry-After)."""
@@ -79,6 +97,7 @@ def make_engine(url: str, busy_seconds: float = 10.0) -> Engine:
     if url.startswith("postgresql"):
         connect_args["options"] = f"-c lock_timeout={int(busy_seconds * 1000)}"
     engine = create_engine(url, future=True, connect_args=connect_args)
+    _fresh_connections_after_fork(engine)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):

@@ -22,8 +22,8 @@ from service.render.contexts import (
     work_plan_context, young_specialists_context,
 )
 from service.render.data_bank_xlsx import data_bank_xlsx
-from service.render.docx import TemplateCache, render_with_docxtpl
-from service.render.numbering import images
+from service.render.docx import TemplateCache
+from service.render.numbering import pictures
 from service.schema.findings import Finding
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "doc_templates"
@@ -147,9 +147,8 @@ class Generator:
         if fmt == XLSX:
             return data_bank_xlsx(context)
         path = self.templates / CATALOGUE[kind].template
-        if context.get("figures"):
-            return render_with_docxtpl(path, context, self.cache.env, images=images(context["figures"]))
-        return self.cache.get(path).render(context)
+        return self.cache.get(path).render(context, pictures=pictures(context["figures"]) if context.get("figures")
+                                           else None)
 
 
 # Documents of the year that need nothing but the workbook: builder and file name.

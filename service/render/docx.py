@@ -7,8 +7,9 @@ and each document costs one Jinja render of the body (and headers/footers), docx
 table and listing fix-ups, and appending those parts to a zip of the unchanged parts
 compressed once in advance (compression was half the time of a document).
 
-Templates with images (the annual report's charts) need python-docx to add parts;
-they go through `render_with_docxtpl`, the same environment and checks, slower.
+Pictures (the annual report's charts) are placed by the same path: their drawings in
+the text, their media parts and relationships added to the zip
+(service/render/pictures.py).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from service.render.environment import Budget, DocumentEnvironment, make_environment
+from service.render.pictures import Picture, content_types, place, relationships
 from service.render.errors import RenderError
 from service.sources.base import SourceError
 from service.sources.guard import check_zip_entries
@@ -88,29 +90,40 @@ class CompiledTemplate:
         except TemplateSyntaxError as exc:
             raise RenderError("template.syntax", f"Шаблон «{name}»: ошибка разметки Jinja — {exc.message}.")
         self.document_name = document_name
+        # The document's relationships and the content types gain entries for pictures
+        # (service/render/pictures.py): written with each document.
+        folder, _, leaf = document_name.rpartition("/")
+        self._with_pictures = {f"{folder}/_rels/{leaf}.rels": relationships, "[Content_Types].xml": content_types}
         # Parts that never change are compressed once, into a zip each document is appended to.
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zf:
             for info, data in self.entries:
-                if info.filename not in self.parts:
+                if info.filename not in self.parts and info.filename not in self._with_pictures:
                     zf.writestr(info, data)
         self._base = base.getvalue()
         self._rendered_infos = [info for info, _ in self.entries if info.filename in self.parts]
+        self._picture_infos = [(info, data) for info, data in self.entries if info.filename in self._with_pictures]
         self._lock = threading.Lock()
 
     def missing(self, context: dict) -> list[str]:
         """Top-level names the template uses but the data lacks (checked before rendering)."""
         return sorted(v for v in self.variables if v not in context and v not in self.env.globals)
 
-    def render(self, context: dict, seconds: float = RENDER_SECONDS) -> bytes:
+    def render(self, context: dict, seconds: float = RENDER_SECONDS,
+               pictures: dict[str, Picture | None] | None = None) -> bytes:
+        """`pictures`: template variables that stand for pictures (None: left out)."""
+        placed = []
+        if pictures:
+            variables, placed = place(pictures)
+            context = {**context, **variables}
         missing = self.missing(context)
         if missing:
             raise RenderError("template.missing_variables",
                               f"Шаблон «{self.name}» использует данные, которых нет: {', '.join(missing)}.")
         with self._lock:                  # docxtpl's fix-ups keep a counter on the shared template
-            return self._render(context, seconds)
+            return self._render(context, seconds, placed)
 
-    def _render(self, context: dict, seconds: float) -> bytes:
+    def _render(self, context: dict, seconds: float, placed: list) -> bytes:
         rendered: dict[str, bytes] = {}
         budget = Budget(seconds)
         self.env.budget = budget
@@ -138,6 +151,11 @@ class CompiledTemplate:
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
             for info in self._rendered_infos:
                 zf.writestr(info, rendered[info.filename])
+            for info, data in self._picture_infos:
+                zf.writestr(info, self._with_pictures[info.filename](data, placed))
+            for picture in placed:
+                zf.writestr(zipfile.ZipInfo(picture.part, date_time=(1980, 1, 1, 0, 0, 0)), picture.png,
+                            compress_type=zipfile.ZIP_STORED)        # a PNG is compressed already
         return out.getvalue()
 
 
@@ -172,41 +190,3 @@ class TemplateCache:
         with self._lock:
             self._items[path] = (stat.st_mtime, stat.st_size, compiled)
         return compiled
-
-
-def render_with_docxtpl(path: Path, context: dict, env: DocumentEnvironment, images=None,
-                        seconds: float = RENDER_SECONDS) -> bytes:
-    """The slow path for templates that add images: docxtpl with our environment.
-    `images` maps context keys to callables (tpl) -> InlineImage."""
-    data = _read_template(Path(path))
-    tpl = DocxTemplate(io.BytesIO(data))
-    for key, make in (images or {}).items():
-        context = {**context, key: make(tpl)}
-    missing = sorted(tpl.get_undeclared_template_variables(env, context) - set(env.globals))
-    if missing:
-        raise RenderError("template.missing_variables",
-                          f"Шаблон «{Path(path).name}» использует данные, которых нет: {', '.join(missing)}.")
-    env.budget = Budget(seconds)
-    try:
-        tpl.render(context, jinja_env=env, autoescape=True)
-    except SecurityError as exc:
-        raise RenderError("template.unsafe", f"Шаблон «{Path(path).name}» обращается к недопустимым объектам ({exc}).")
-    except UndefinedError as exc:
-        raise RenderError("template.missing_variables", f"Шаблон «{Path(path).name}»: {exc.message}.")
-    finally:
-        env.budget = Budget(3600)
-    out = io.BytesIO()
-    tpl.save(out)
-    return _stable_zip(out.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """python-docx stamps every part with the current time, so the same content would
-    differ byte for byte and be filed as a new version each time: fix the stamps."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            stable = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            stable.compress_type, stable.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            dst.writestr(stable, src.read(info.filename))
-    return out.getvalue()

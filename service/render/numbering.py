@@ -6,15 +6,15 @@ actually has, in the order they appear, and gets their captions (ГОСТ 7.32: 
 1 – Уровень образования» above a table, «Рисунок 1 – …» under a figure).
 
 A figure carries what to draw (`chart`: a function name of `service.render.charts`
-and its arguments); `images()` turns the figures of a context into the pictures the
+and its arguments); `pictures()` turns the figures of a context into the pictures the
 template places, so the context stays plain data that can be hashed.
 """
 from __future__ import annotations
 
-import io
-from typing import Any, Callable
+from typing import Any
 
 from service.render import charts
+from service.render.pictures import Picture
 
 DASH = "–"
 
@@ -51,17 +51,9 @@ class Numbering:
                 "chart": chart, "arguments": {"rows": rows, **options}}
 
 
-def images(figures: dict[str, dict | None], width_mm: float = 150) -> dict[str, Callable]:
-    """Template variables «chart_<name>» for `render_with_docxtpl`: an InlineImage
-    maker per drawn figure, None for a figure that was left out."""
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-
-    out: dict[str, Callable] = {}
-    for name, figure in figures.items():
-        if figure is None:
-            out[f"chart_{name}"] = lambda tpl: None
-            continue
-        png = getattr(charts, figure["chart"])(**figure["arguments"])
-        out[f"chart_{name}"] = lambda tpl, png=png: InlineImage(tpl, io.BytesIO(png), width=Mm(width_mm))
-    return out
+def pictures(figures: dict[str, dict | None], width_mm: float = 150) -> dict[str, Picture | None]:
+    """Template variables «chart_<name>»: the drawn chart of each figure, None for a
+    figure that was left out."""
+    return {f"chart_{name}": None if figure is None else
+            Picture(getattr(charts, figure["chart"])(**figure["arguments"]), width_mm)
+            for name, figure in figures.items()}

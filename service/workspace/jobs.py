@@ -43,6 +43,41 @@ def enqueue(sf: sessionmaker, kind: str, *, association_id: int | None = None, p
         return job, True
 
 
+def enqueue_children(sf: sessionmaker, parent, kind: str, params: dict, association_ids: list[int],
+                     max_attempts: int = 3) -> list[str]:
+    """One job of `kind` per association for a bulk job, in one transaction; those the
+    parent already has (it is being run again after its worker died) are not made twice.
+    Returns the ids of the jobs made now."""
+    with sf() as s, s.begin():
+        have = set(s.scalars(select(Job.association_id).where(Job.parent_id == parent.id)))
+        made = []
+        for association_id in association_ids:
+            if association_id in have:
+                continue
+            job = Job(id=str(uuid.uuid4()), kind=kind, association_id=association_id, params=dict(params),
+                      requested_by=parent.requested_by, parent_id=parent.id, max_attempts=max_attempts,
+                      dedupe_key=f"child:{parent.id}:{association_id}")
+            s.add(job)
+            made.append(job.id)
+        return made
+
+
+def children(sf: sessionmaker, parent_id: str) -> dict[int, Job]:
+    """A bulk job's jobs by association."""
+    with sf() as s:
+        return {j.association_id: j for j in s.scalars(select(Job).where(Job.parent_id == parent_id))}
+
+
+def withdraw(sf: sessionmaker, job_id: str, error: dict) -> bool:
+    """Fail a job nobody has started (a bulk job gives up on it); False when a worker
+    has claimed it meanwhile, or it ended."""
+    with sf() as s, s.begin():
+        r = s.execute(update(Job).where(Job.id == job_id, Job.state == QUEUED)
+                      .values(state=FAILED, finished_at=utcnow(), dedupe_key=None, error=error)
+                      .execution_options(synchronize_session=False))
+        return r.rowcount == 1
+
+
 def claim(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, now: dt.datetime | None = None) -> bool:
     now = now or utcnow()
     with sf() as s, s.begin():

@@ -12,12 +12,13 @@ import socket
 import threading
 import time
 import traceback
+from typing import Callable
 
 from service.documents import BadRequest, DocumentRefused, Request
 from service.filing.base import FilingError
 from service.render.errors import RenderError
 from service.sources.base import SourceError
-from service.workspace import jobs
+from service.workspace import batch, jobs
 from service.workspace.service import Workspace
 
 log = logging.getLogger("mo-docs.jobs")
@@ -33,18 +34,20 @@ class Busy(Exception):
 
 LOCK_POLL_SECONDS = 0.02          # how often a waiting job looks at another process's association lock
 
-def run(ws: Workspace, job_id: str, today: dt.date | None = None, wait: float = 0.0) -> str:
+def run(ws: Workspace, job_id: str, today: dt.date | None = None, wait: float = 0.0,
+        dispatch: Callable[[str], object] | None = None) -> str:
     """Run one job.  A job of an association that is busy waits its turn (at most `wait`
     seconds: behind earlier jobs of this process in arrival order, then for another
     process's lock) and raises Busy if the turn does not come; it is not claimed while
-    it waits, so it stays «queued» and costs no attempt."""
+    it waits, so it stays «queued» and costs no attempt.  `dispatch` puts a job id on
+    the queue (a bulk job's children); without it the bulk job does them all itself."""
     lease = dt.timedelta(seconds=int(ws.settings["JOB_LEASE_SECONDS"]))
     me = worker_id()
     job = jobs.get(ws.sf, job_id)
     if job is None or job.state in (jobs.DONE, jobs.FAILED):
         return "skipped"
     if job.association_id is None:
-        return _work(ws, job, me, lease, today) if jobs.claim(ws.sf, job_id, me, lease) else "skipped"
+        return _work(ws, job, me, lease, today, dispatch) if jobs.claim(ws.sf, job_id, me, lease) else "skipped"
     deadline = time.monotonic() + wait
     with ws.gate.turn(job.association_id, timeout=wait) as came:
         if not came:
@@ -58,14 +61,14 @@ def run(ws: Workspace, job_id: str, today: dt.date | None = None, wait: float = 
             return "skipped"                   # done already, or another worker holds a live lease
         outcome = None
         try:
-            outcome = _work(ws, job, me, lease, today)
+            outcome = _work(ws, job, me, lease, today, dispatch)
             return outcome
         finally:
             if outcome != jobs.DONE:                                   # finish released it already
                 jobs.unlock_association(ws.sf, job.association_id, me)
 
 
-def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | None) -> str:
+def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | None, dispatch=None) -> str:
     """The claimed job (its association, if any, locked by this worker)."""
     job_id = job.id
     keeper = _LeaseKeeper(ws, job_id, job.association_id, me, lease)
@@ -74,7 +77,7 @@ def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | Non
         delay = float(ws.settings.get("FAULT_DELAY_SECONDS") or 0)
         if delay:
             time.sleep(delay)                  # testing aid: a window to kill the worker mid-job
-        result = _do(ws, job, me, lease, today or dt.date.today())
+        result = _do(ws, job, me, lease, today or dt.date.today(), dispatch)
         keeper.stop()
         jobs.finish(ws.sf, job_id, me, result, unlock=job.association_id)
         return jobs.DONE
@@ -116,7 +119,7 @@ class _LeaseKeeper(threading.Thread):
         self._done.set()
 
 
-def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:
+def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date, dispatch=None) -> dict:
     p = job.params or {}
     if job.kind == "check":
         report = ws.check(job.association_id, job.requested_by or "система", today)
@@ -142,52 +145,15 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
                 "share_error": getattr(outcome.filed, "share_error", None),
                 "open": outcome.filed.url or None, "document_id": latest.id if latest else None}
     if job.kind == "annual-all":
-        return _annual_all(ws, job, me, lease, today)
+        return batch.annual_all(ws, job, me, lease, run_child=lambda child_id: _run_child(ws, child_id, today),
+                                dispatch=dispatch)
     raise BadRequest(f"неизвестный вид задания: {job.kind}")
 
 
-BUSY_WAIT_SECONDS = 30.0      # how long the batch waits for an association another job is processing
-
-
-def _annual_all(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:
-    """The annual report of every association, each under its association's lock like
-    any other job: one association is never written by two workers at once (their
-    registry rows would collide).  Associations busy with another job are done last,
-    after a bounded wait; one that stays busy is reported, not skipped silently."""
-    associations = ws.associations_of_job(job)
-    results: dict[int, dict] = {}
-    jobs.heartbeat(ws.sf, job.id, me, lease, done=0, total=len(associations))
-    busy = []
-    for a in associations:
-        if jobs.lock_association(ws.sf, a.id, me, lease):
-            results[a.id] = _annual_one(ws, job, a, me, today)
-            jobs.heartbeat(ws.sf, job.id, me, lease, done=len(results))
-        else:
-            busy.append(a)
-    for a in busy:
-        deadline = time.monotonic() + BUSY_WAIT_SECONDS
-        while not jobs.lock_association(ws.sf, a.id, me, lease):
-            if time.monotonic() > deadline:
-                results[a.id] = {"association": a.name, "error": "объединение было занято другим заданием; "
-                                                                 "анализ не сформирован — запустите ещё раз"}
-                break
-            time.sleep(0.5)
-        else:
-            results[a.id] = _annual_one(ws, job, a, me, today)
-        jobs.heartbeat(ws.sf, job.id, me, lease, done=len(results))
-    return {"documents": [results[a.id] for a in associations]}
-
-
-def _annual_one(ws: Workspace, job, a, me: str, today: dt.date) -> dict:
-    """One association's annual report; its lock (taken by the caller) is released here."""
+def _run_child(ws: Workspace, job_id: str, today: dt.date) -> str:
+    """One child of a bulk job, in the batch's own thread: "busy" when its association
+    is held by another job (the batch tries it again later)."""
     try:
-        outcome = ws.generate(a.id, Request("annual-report", requested_by=job.requested_by),
-                              job.requested_by or "система", today)
-        return {"association": a.name, "location": outcome.filed.location, "name": outcome.filename}
-    except (DocumentRefused, SourceError, RenderError, BadRequest, FilingError) as err:
-        return {"association": a.name, "error": getattr(err, "message", None) or "в книге ошибки, мешающие анализу"}
-    except Exception as exc:              # one broken association must not stop the others
-        log.error("annual report for %s failed: %s", a.slug, traceback.format_exc())
-        return {"association": a.name, "error": f"внутренняя ошибка ({exc.__class__.__name__}); сообщите администратору"}
-    finally:
-        jobs.unlock_association(ws.sf, a.id, me)
+        return run(ws, job_id, today, wait=0.0)
+    except Busy:
+        return "busy"

@@ -84,11 +84,12 @@ class LiveService:
         ws.engine.dispose()
         return token
 
-    def start(self, timeout: float = 40.0, worker: bool = True) -> "LiveService":
+    def start(self, timeout: float = 40.0, worker: bool = True, workers: int = 1) -> "LiveService":
+        """`serve` and `workers` worker processes (none without `worker`)."""
         self.instance.mkdir(parents=True, exist_ok=True)
         commands = {"serve": "serve"}
-        if worker:
-            commands["worker"] = "worker"
+        for n in range(1, (workers if worker else 0) + 1):
+            commands["worker" if n == 1 else f"worker-{n}"] = "worker"
         for name, command in commands.items():
             log = self.instance / f"{name}.log"
             self.logs[name] = log

@@ -108,3 +108,33 @@ def test_two_workers_never_process_one_association_at_once(make_instance):
     assert all(p.poll() is None for p in workers), inst.logs()
     pids = {r.worker.split(":")[1] for r in rows}
     print(f"jobs ran in worker processes {sorted(pids)} of {[p.pid for p in workers]}")
+
+
+def test_the_annual_reports_of_every_association_are_shared_by_the_workers(make_instance):
+    from tests.factories import association
+
+    inst = make_instance(JOB_LEASE_SECONDS=30, FAULT_DELAY_SECONDS=0.4, WORKERS=2)
+    folder = Path(inst.ws.settings["WORKBOOKS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    added = []
+    for n in range(6):
+        book = association("zdvinsky-mmo")
+        book.info["Краткое наименование"] = f"ММО математиков {n + 1}"
+        book.info["Наименование МО"] += f" (округ {n + 1})"
+        added.append(inst.ws.add_association(str(book.save(folder / f"mmo-{n + 1}.xlsx")), "тест"))
+    batch, created = inst.ws.enqueue("annual-all", requested_by="куратор", dedupe_key="annual-all")
+    assert created
+    inst.tasks.dispatch(batch.id)
+    workers = [inst.start_worker(), inst.start_worker()]
+    done = inst.wait_state(batch.id, records.DONE, timeout=60)
+    assert (done.progress_done, done.progress_total) == (6, 6)
+    children = records.children(inst.ws.sf, batch.id)
+    assert sorted(children) == sorted(a.id for a in added)
+    assert {(c.kind, c.state, c.attempts) for c in children.values()} == {("generate", records.DONE, 1)}
+    for a, d in zip(sorted(added, key=lambda a: a.name), done.result["documents"]):
+        assert d == {"association": a.name, "location": children[a.id].result["location"],
+                     "name": children[a.id].result["name"]}
+        assert [(v.kind, v.version) for v in inst.ws.documents(a)] == [("annual-report", 1)]
+    assert len(inst.docx_files()) == 6
+    pids = {c.worker.split(":")[1] for c in children.values()}
+    assert pids == {str(p.pid) for p in workers}, f"every report made by one process: {pids}\n{inst.logs()}"

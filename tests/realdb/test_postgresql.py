@@ -19,7 +19,7 @@ from service.workspace import jobs
 from service.workspace.models import Association, AuditEvent, Job
 from tests.accounts.factories import signed_in_client
 from tests.factories import association
-from tests.realdb.conftest import PG_TIMEZONE
+from tests.support.servers import PG_TIMEZONE
 from tests.web.helpers import Contract, docx_text, upload
 from tests.workspace import aware
 from tests.workspace.test_jobs import LEASE, in_parallel, new_job, row

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.render.numbering import Numbering, images
+from service.render.numbering import Numbering, pictures
+from service.render.pictures import Picture
 
 
 def test_numbers_follow_what_is_there():
@@ -25,10 +26,11 @@ def test_a_figure_names_an_existing_chart():
         Numbering().figure("Нечто", "pie_of_everything", [1])
 
 
-def test_images_for_the_template():
+def test_pictures_for_the_template():
     n = Numbering()
     figures = {"categories": n.figure("Категории", "count_bars", [{"label": "высшая", "count": 2, "percent": 100}],
                                       unit="педагогов"), "attendance": None}
-    made = images(figures)
+    made = pictures(figures)
     assert set(made) == {"chart_categories", "chart_attendance"}
-    assert made["chart_attendance"](None) is None
+    assert made["chart_attendance"] is None
+    assert isinstance(made["chart_categories"], Picture) and made["chart_categories"].png.startswith(b"\x89PNG")

@@ -24,7 +24,7 @@ from service.render.contexts import (
     portfolio_context, practices_context, protocol_context, registration_context, self_assessment_context,
     work_plan_context, young_specialists_context,
 )
-from service.render.docx import CompiledTemplate, render_with_docxtpl
+from service.render.docx import CompiledTemplate
 from service.render.environment import make_environment
 from service.schema.cells import SchoolYear
 from service.sources.workbook_file import WorkbookFileSource
@@ -231,18 +231,34 @@ def test_fast_path_renders_a_document_word_can_open(report, fast):
 
 
 def test_annual_report_renders_with_charts(report):
-    from service.render.numbering import images
+    from service.render.numbering import pictures
 
     context = annual_report_context(report, AS_OF)
-    data = render_with_docxtpl(TEMPLATES / "annual_report.docx", context, make_environment(),
-                               images=images(context["figures"]))
+    compiled = CompiledTemplate(TEMPLATES / "annual_report.docx")
+    charts = pictures(context["figures"])
+    data = compiled.render(context, pictures=charts)
     doc = docx.Document(io.BytesIO(data))
     assert len(doc.inline_shapes) == 3
+    for shape, name in zip(doc.inline_shapes, ("chart_categories", "chart_experience", "chart_attendance")):
+        assert abs(shape.width - Mm(150)) < Mm(0.1)          # the page's text width, the chart's own proportions
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        assert doc.part.related_parts[blip.embed].blob == charts[name].png
     captions = [p.text for p in doc.paragraphs if p.style.name == "МО: подпись рисунка"]
     assert captions == ["Рисунок 1 – Квалификационные категории педагогов", "Рисунок 2 – Педагогический стаж",
                         "Рисунок 3 – Посещаемость заседаний"]
-    # and without charts through the fast path
-    CompiledTemplate(TEMPLATES / "annual_report.docx").render({**context, **{c: None for c in CHARTS}})
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        assert len(names) == len(set(names))                  # no part written twice
+        assert sorted(n for n in names if n.startswith("word/media/")) == [
+            "word/media/mo-picture-1.png", "word/media/mo-picture-2.png", "word/media/mo-picture-3.png"]
+        assert b'Extension="png"' in zf.read("[Content_Types].xml")
+        ids = [e.get("id") for e in etree.fromstring(zf.read("word/document.xml")).iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+        assert len(ids) == len(set(ids)) == 3
+    assert compiled.render(context, pictures=charts) == data  # the same charts: the same bytes, nothing refiled
+    # and a report without charts
+    plain = docx.Document(io.BytesIO(compiled.render(context, pictures={c: None for c in CHARTS})))
+    assert len(plain.inline_shapes) == 0
 
 
 # --- the generator ----------------------------------------------------------------

@@ -70,13 +70,11 @@ class WebDavServer:
         return f"webdav+http://127.0.0.1:{self.port}{MOUNT}{self.collection}"
 
 
-def start_webdav(root: Path):
-    """(server, cheroot server, thread); stop with `cheroot.stop()` and `thread.join()`."""
-    try:
-        from cheroot import wsgi
-        from wsgidav.wsgidav_app import WsgiDAVApp
-    except ImportError:
-        pytest.skip("WsgiDAV and cheroot are not installed (pip install -e '.[test]')")
+def dav_app(root: Path):
+    """WsgiDAV serving `root` at MOUNT with basic authentication (USER, PASSWORD).
+    Raises ImportError when WsgiDAV is not installed."""
+    from wsgidav.wsgidav_app import WsgiDAVApp
+
     root.mkdir(parents=True, exist_ok=True)
     config = {
         "provider_mapping": {MOUNT: str(root)},
@@ -87,12 +85,29 @@ def start_webdav(root: Path):
         "dir_browser": {"enable": False},
         "lock_storage": True,
     }
-    faults, log = Faults(), []
-    app = FaultMiddleware(WsgiDAVApp(config), faults, log)
-    server = wsgi.Server(("127.0.0.1", 0), app, numthreads=8, server_name="webdav-test")
+    return WsgiDAVApp(config)
+
+
+def serve_in_thread(app, threads: int = 8, backlog: int = 5):
+    """A cheroot server for `app` on a free 127.0.0.1 port: (server, thread); stop with
+    `server.stop()` and `thread.join()`."""
+    from cheroot import wsgi
+
+    server = wsgi.Server(("127.0.0.1", 0), app, numthreads=threads, request_queue_size=backlog,
+                         server_name="webdav-test")
     server.prepare()
     thread = threading.Thread(target=server.serve, name="webdav-test", daemon=True)
     thread.start()
+    return server, thread
+
+
+def start_webdav(root: Path):
+    """(server, cheroot server, thread); stop with `cheroot.stop()` and `thread.join()`."""
+    faults, log = Faults(), []
+    try:
+        server, thread = serve_in_thread(FaultMiddleware(dav_app(root), faults, log))
+    except ImportError:
+        pytest.skip("WsgiDAV and cheroot are not installed (pip install -e '.[test]')")
     return WebDavServer(root, server.bind_addr[1], faults, log), server, thread
 
 

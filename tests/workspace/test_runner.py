@@ -12,7 +12,7 @@ import pytest
 
 from service.filing.base import FilingError
 from service.workspace import jobs as records
-from service.workspace import runner
+from service.workspace import batch
 from service.workspace.runner import run
 from tests.factories import association
 
@@ -68,7 +68,7 @@ def test_a_busy_association_is_done_last_once_its_job_ends(ws, two, monkeypatch)
 
 def test_an_association_busy_for_too_long_is_reported_not_skipped_silently(ws, two, monkeypatch):
     first, second = two
-    monkeypatch.setattr(runner, "BUSY_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(batch, "BUSY_WAIT_SECONDS", 0.3)
     assert records.lock_association(ws.sf, first.id, "another-worker", LEASE)
     job_id = annual_job(ws)
     started = time.monotonic()
@@ -76,6 +76,67 @@ def test_an_association_busy_for_too_long_is_reported_not_skipped_silently(ws, t
     assert time.monotonic() - started < 10
     busy, done = records.get(ws.sf, job_id).result["documents"]          # in the associations' order
     assert busy["error"].startswith("объединение было занято другим заданием") and "error" not in done
+    # the child given up on is withdrawn: its queue message, arriving later, makes nothing
+    child = records.children(ws.sf, job_id)[first.id]
+    assert (child.state, child.error["code"], child.attempts) == (records.FAILED, "job.busy", 0)
+    records.unlock_association(ws.sf, first.id, "another-worker")
+    assert run(ws, child.id, TODAY) == "skipped"
+    assert [v.kind for v in ws.documents(first)] == [] and [v.kind for v in ws.documents(second)] == ["annual-report"]
+
+
+def test_the_batch_makes_a_job_per_association_and_puts_each_on_the_queue(ws, two):
+    queue: list[str] = []
+    job_id = annual_job(ws)
+    assert run(ws, job_id, TODAY, dispatch=queue.append) == records.DONE
+    children = records.children(ws.sf, job_id)
+    assert sorted(children) == sorted(a.id for a in two) and sorted(queue) == sorted(c.id for c in children.values())
+    for a in two:
+        child = children[a.id]
+        assert (child.kind, child.params, child.state, child.attempts, child.requested_by) == (
+            "generate", {"kind": "annual-report"}, records.DONE, 1, "куратор")
+        assert child.result["name"] == "Анализ работы за 2024-2025 учебный год.docx"
+        assert [(v.kind, v.version) for v in ws.documents(a)] == [("annual-report", 1)]
+    parent = records.get(ws.sf, job_id)
+    assert (parent.progress_done, parent.progress_total) == (2, 2)
+    assert [d["location"] for d in parent.result["documents"]] == [children[a.id].result["location"] for a in two]
+    for child in children.values():                      # the queue's messages come too late: nothing twice
+        assert run(ws, child.id, TODAY) == "skipped"
+    assert all(len(ws.documents(a)) == 1 for a in two)
+
+
+def test_a_batch_run_again_makes_none_of_its_jobs_twice(ws, two):
+    first, second = two
+    job_id = annual_job(ws)
+    parent = records.get(ws.sf, job_id)
+    # the batch's worker died after making the first child and running it
+    [made] = records.enqueue_children(ws.sf, parent, "generate", {"kind": "annual-report"}, [first.id])
+    assert run(ws, made, TODAY) == records.DONE
+    assert records.enqueue_children(ws.sf, parent, "generate", {"kind": "annual-report"}, [first.id]) == []
+    queue: list[str] = []
+    assert run(ws, job_id, TODAY, dispatch=queue.append) == records.DONE
+    children = records.children(ws.sf, job_id)
+    assert children[first.id].id == made and queue == [children[second.id].id]
+    assert [len(ws.documents(a)) for a in two] == [1, 1]
+    assert "error" not in str(records.get(ws.sf, job_id).result)
+
+
+def test_a_report_the_workbook_refuses_is_named_in_the_batch(ws, two, monkeypatch):
+    from service.documents import DocumentRefused
+
+    first, second = two
+    real = ws.generate
+
+    def generate(association_id, *args, **kwargs):
+        if association_id == first.id:
+            raise DocumentRefused([])
+        return real(association_id, *args, **kwargs)
+
+    monkeypatch.setattr(ws, "generate", generate)
+    job_id = annual_job(ws)
+    assert run(ws, job_id, TODAY) == records.DONE
+    refused, made = records.get(ws.sf, job_id).result["documents"]
+    assert refused == {"association": first.name, "error": "в книге ошибки, мешающие анализу"}
+    assert made["name"] == "Анализ работы за 2024-2025 учебный год.docx"
 
 
 def generate_job(ws, a) -> str:
