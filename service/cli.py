@@ -181,7 +181,7 @@ def cmd_generate(args) -> int:
             raise UsageError(f"--year: {err.message}")
     report = check(_source(args.workbook), regulation_id=args.regulation, as_of=args.as_of)
     if args.year and parse_school_year(args.year) != report.year:
-        raise UsageError(f"в книге {report.year.label} учебный год, а запрошен {args.year}")
+        raise UsageError(f"в книге {report.year.title} учебный год, а запрошен {args.year}")
     request = Request(kind=args.kind, meeting=args.meeting, plan_item=args.plan_item, order_number=args.number,
                       order_date=args.date, force=args.force, requested_by=args.by, format=args.format,
                       personal=args.personal)

@@ -122,7 +122,13 @@ class SchoolYear:
 
     @property
     def label(self) -> str:
+        """«2024-2025»: the key of folders, registers and settings."""
         return f"{self.start}-{self.start + 1}"
+
+    @property
+    def title(self) -> str:
+        """«2024/2025»: as people and documents write it («2024/2025 учебный год»)."""
+        return f"{self.start}/{self.start + 1}"
 
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from service.schema.time_zones import parse as parse_zone
 from service.schema.cells import CellError, SchoolYear, parse_date, parse_email, parse_lines, parse_school_year
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
@@ -34,7 +35,7 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
         if "info" in tabs:
             findings.append(finding(
                 "info.school_year",
-                f"В «Сведениях» не указан учебный год; проверка ведётся за {year.label} учебный год.",
+                f"В «Сведениях» не указан учебный год; проверка ведётся за {year.title} учебный год.",
                 sheet=tabs["info"].title))
     reader = CellReader(layout, year)
     wb = Workbook(name=raw.name, info=info, sheets={k: t.title for k, t in tabs.items()})
@@ -146,6 +147,14 @@ def _read_info(raw: RawTab | None, tab: Tab, findings: list[Finding]) -> Info:
             findings.append(finding(err.code, f"{cell}: {err.message}", sheet=raw.title, cell=cell))
             continue
         setattr(info, column.key, parsed)
+    if info.time_zone is not None:
+        if parse_zone(info.time_zone) is None:
+            cell = info.cells.get("time_zone")
+            findings.append(finding(
+                "info.bad_time_zone",
+                f"{cell}: часовой пояс «{info.time_zone}» не распознан; укажите город («Новосибирск»), «МСК+4» "
+                "или «UTC+7». Пока время показывается по территории объединения.", sheet=raw.title, cell=cell))
+            info.time_zone = None
     if info.place is None:
         cell = info.cells.get("place")
         where = f"{cell}: не заполнено" if cell else "В «Сведениях» нет строки"

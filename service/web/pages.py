@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zoneinfo
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
 from service.documents import is_personal
+from service.domain.compliance_matrix import BY_ID, STATUS_WORDS, codes_of
+from service.domain.obligations import next_due, stored
 from service.filing.base import FilingError
 from service.kinds import CATALOGUE, media_type
 from service.russian.plural import count
 from service.schema.findings import without_cell
+from service.schema.time_zones import label as zone_label
 from service.schema.regulations import UnknownRegulation, available, load_all, load_regulation
 from service.sources.base import SourceError
 from service.sources.guard import EXTENSIONS
@@ -34,18 +38,30 @@ bp = Blueprint("pages", __name__)
 
 KIND_TITLES = {k.id: k.title for k in CATALOGUE.values()}
 PREVIEW_ROWS = 1000               # a table document's preview: the first rows of its first sheet
-SEVERITY = {"error": "ошибка", "warning": "внимание", "info": "справка"}
+SEVERITY = {"error": "ошибка", "warning": "предупреждение", "info": "справка"}
 STATE = {"queued": "в очереди", "running": "выполняется", "done": "готово", "failed": "не выполнено"}
 
 
-def _date(value) -> str:
+def _date(value, zone: str | None = None) -> str:
+    """A date «30.11.2026»; a moment «30.11.2026 10:23 (Новосибирск, UTC+7)» in the
+    association's time zone (`zone`), else the service's (setting TIME_ZONE), named."""
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:                   # SQLite: naive, stored as UTC
             value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone().strftime("%d.%m.%Y %H:%M")
+        zone = zone or current_app.config.get("TIME_ZONE") or "Europe/Moscow"
+        try:
+            local = value.astimezone(zoneinfo.ZoneInfo(zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone, local = "UTC", value.astimezone(dt.timezone.utc)
+        return f"{local:%d.%m.%Y %H:%M} ({zone_label(zone)})"
     return value.strftime("%d.%m.%Y")
+
+
+def school_year(label: str | None) -> str:
+    """«2024-2025» as people write it: «2024/2025»."""
+    return (label or "").replace("-", "/")
 
 
 ACTIONS = {"association.add": "добавлено объединение", "association.replace_source": "заменена книга",
@@ -74,8 +90,13 @@ def _extension(location: str) -> str:
     return suffix[1:] if suffix in (".docx", ".xlsx") else ""
 
 
+GLOBALS = {
+    "next_due": lambda a: next_due(stored(a.obligations), dt.date.today()),
+}
+
 FILTERS = {
     "ru_date": _date,
+    "school_year": school_year,
     "action": _action,
     "finding_message": lambda f: without_cell(f.get("message", ""), f.get("cell")),
     "kind_title": lambda k: KIND_TITLES.get(k, k),
@@ -125,11 +146,38 @@ def association(slug):
     filer = ws.filer()
     documents = _documents(ws.documents(a), filer)
     sharing = filer.notices(a.slug)
+    versions = ws.workbook_versions(a.id)
     return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings or [],
+                           requirement=_requirement(a, snap, request.args.get("requirement")),
+                           obligations=stored(a.obligations), today=dt.date.today(),
+                           uploaded=not a.source.startswith("gsheet:"),
+                           workbook_since=versions[0].created_at if versions else a.created_at,
                            stale=snap is not None and meetings is None, members=members,
                            documents=documents, kinds=KIND_TITLES, year_kinds=year_kinds(a.regulation_id),
                            personal=auth.may_view_personal(a), audit=ws.audit(a.id, 15), storage=filer.title,
                            sharing=sharing, regulation=next((r for r in load_all() if r.id == a.regulation_id), None))
+
+
+def _requirement(a, snap, column_id: str | None) -> dict | None:
+    """One cell of the compliance matrix opened on the association's page: the requirement,
+    its state and the findings behind it (those of its rules' codes)."""
+    if not column_id or column_id not in BY_ID:
+        return None
+    try:
+        rules = list(load_regulation(a.regulation_id).rules) if a.regulation_id else []
+    except UnknownRegulation:
+        rules = []
+    codes = codes_of(column_id, rules)
+    cell = ((a.compliance or {}).get("cells") or {}).get(column_id)
+    findings = [f for f in (snap.findings if snap else []) if f.get("code") in codes]
+    clauses = set(cell.get("clauses") or []) if cell else set()
+    if column_id != "documents" and clauses:
+        findings = [f for f in findings if not f.get("clause") or f.get("clause") in clauses]
+    due = [f"{o.what} — до {o.day:%d.%m.%Y}" for o in stored(a.obligations)
+           if o.kind in ("composition", "databank", "report") and f"{o.kind}_deadline" in
+           {r["kind"] for r in rules if r["kind"] in BY_ID[column_id].kinds}]
+    return {"id": column_id, "title": BY_ID[column_id].title, "cell": cell, "findings": findings,
+            "words": STATUS_WORDS, "due": due}
 
 
 def year_kinds(regulation_id: str | None) -> dict[str, list[dict]]:
