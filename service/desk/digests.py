@@ -165,7 +165,7 @@ def send_all(ws, now: dt.datetime | None = None, force: bool = False) -> dict:
                 out["skipped"] += 1
                 _mark(ws.sf, account.id, week, 0)
                 continue
-            text, html = digest.render(f"{base}/account")
+            text, html = digest.render(f"{base}/me#digest")
             send(ws.settings, account.email, digest.subject, text, html)
         except MailError as err:
             log.warning("digest to %s not sent: %s", account.email, err.message)

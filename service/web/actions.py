@@ -126,12 +126,23 @@ def request_check(a: Association, actor: str):
     return records.get(workspace().sf, job.id), created
 
 
-def request_annual_all(principal):
-    """Annual reports for every current association in the person's scope (the job
-    records whose scope it is: the worker narrows the list the same way)."""
-    job, created = workspace().enqueue("annual-all", requested_by=principal.display,
-                                       params={"account_id": principal.account_id},
-                                       dedupe_key=f"annual-all:{principal.account_id}")
+def bulk_kinds() -> list:
+    """Kinds a person may ask for every association at once: one document per school year
+    each (protocols and registration sheets name a meeting)."""
+    return [k for k in CATALOGUE.values() if k.per_year]
+
+
+def request_annual_all(principal, params: dict | None = None):
+    """One kind of document (the annual report unless `params` names another) for every
+    current association in the person's scope (the job records whose scope it is: the
+    worker narrows the list the same way)."""
+    kinds = [k.id for k in bulk_kinds()]
+    kind = choice(params or {}, "kind", kinds, "Для всех объединений сразу формируются: " + ", ".join(kinds) + ".") \
+        if (params or {}).get("kind") not in (None, "") else "annual-report"
+    job_kind = "annual-all" if kind == "annual-report" else "bulk"
+    job, created = workspace().enqueue(job_kind, requested_by=principal.display,
+                                       params={"account_id": principal.account_id, "kind": kind},
+                                       dedupe_key=f"{job_kind}:{principal.account_id}:{kind}")
     if created:
         dispatch(job.id)
     return records.get(workspace().sf, job.id), created

@@ -25,7 +25,7 @@ from service.sources.base import SourceError
 from service.sources.guard import EXTENSIONS
 from service.web import replacing
 from service.web.actions import (
-    add_google_sheet, already_added, ensure_current, find, request_annual_all, request_check, request_document,
+    add_google_sheet, already_added, bulk_kinds, ensure_current, find, request_annual_all, request_check, request_document,
     workspace,
 )
 from service.web import auth
@@ -112,14 +112,14 @@ def dashboard():
     me = current_user()
     associations = workspace().associations(me)
     recent = _recent_jobs(me)
-    return render_template("dashboard.html", associations=associations, recent=recent,
+    return render_template("dashboard.html", associations=associations, recent=recent, bulk_kinds=bulk_kinds(),
                            regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=False)
 
 
 @bp.get("/archive")
 def archive():
     return render_template("dashboard.html", associations=workspace().associations(current_user(), archived=True),
-                           recent=[], regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=True)
+                           recent=[], bulk_kinds=[], regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=True)
 
 
 def _recent_jobs(me, limit: int = 5):
@@ -127,7 +127,8 @@ def _recent_jobs(me, limit: int = 5):
     from sqlalchemy import select
     from service.workspace.models import Job
     with workspace().sf() as s:
-        jobs = s.scalars(select(Job).where(Job.kind == "annual-all").order_by(Job.created_at.desc()).limit(50))
+        jobs = s.scalars(select(Job).where(Job.kind.in_(("annual-all", "bulk"))).order_by(Job.created_at.desc())
+                         .limit(50))
         return [j for j in jobs if me.role == "admin" or (j.params or {}).get("account_id") == me.account_id][:limit]
 
 
@@ -374,7 +375,7 @@ def _blank(fmt: str):
 
 @bp.post("/reports/annual")
 def annual_all():
-    job, _ = request_annual_all(current_user())
+    job, _ = request_annual_all(current_user(), request.form.to_dict())
     return redirect(url_for("pages.job", job_id=job.id))
 
 
@@ -385,7 +386,71 @@ def job(job_id):
     document = None
     if j.state == "done" and j.result and j.result.get("location") and a is not None:
         document = _document_for(a, j.result["location"], j.result.get("version"))
-    return render_template("job.html", job=j, a=a, document=document)
+    running = j.state in ("queued", "running")
+    return render_template("job.html", job=j, a=a, document=document, bulk=_bulk_rows(j),
+                           refresh=REFRESH_SECONDS if running else None)
+
+
+REFRESH_SECONDS = 3          # a job page reloads itself while the job runs, script or not
+
+
+def _bulk_rows(j) -> list[dict] | None:
+    """A bulk job's associations with their documents (download and preview links) or
+    the reasons they have none; None for other jobs."""
+    if j.kind not in ("annual-all", "bulk"):
+        return None
+    items = (j.result or {}).get("documents") or []
+    versions = _versions_at([d["location"] for d in items if d.get("location")])
+    rows = []
+    for d in items:
+        v = versions.get((d.get("location"), d.get("version")))
+        rows.append({**d, "version_id": v.id if v is not None and v.association == d.get("slug") else None})
+    return rows
+
+
+def _versions_at(locations: list[str]) -> dict:
+    from sqlalchemy import select
+
+    if not locations:
+        return {}
+    with workspace().sf() as s:
+        found = s.scalars(select(DocumentVersion).where(DocumentVersion.location.in_(locations)))
+        return {(v.location, v.version): v for v in found}
+
+
+@bp.get("/jobs/<job_id>/documents.zip")
+def job_zip(job_id):
+    """Every document a bulk job made, in one ZIP (named as filed, one folder per
+    association); the storage is read like for «Скачать»."""
+    import zipfile
+
+    j = g.job
+    rows = [r for r in (_bulk_rows(j) or []) if r.get("version_id")]
+    if j.state != "done" or not rows:
+        raise ApiError(404, "job.no_documents", "У этого задания нет готовых документов.")
+    ws = workspace()
+    filer = ws.filer()
+    me = current_user()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for r in rows:
+            a = ws.association(r["slug"])
+            if a is None or not me.sees(a):
+                continue
+            v = ws.registry.by_id(r["version_id"])
+            if v is None or is_personal(v.number):
+                continue
+            try:
+                content = filer.read(v)
+            except FilingError as err:
+                raise ApiError(503 if err.transient else 502, err.code, err.message)
+            if content is None:
+                continue
+            folder = (a.short_name or a.slug).replace("/", "_").replace("\\", "_")[:80]
+            z.writestr(f"{folder}/{v.file_name}", content)
+    title = KIND_TITLES.get((j.params or {}).get("kind") or "annual-report", "Документы")
+    return send_file(io.BytesIO(buf.getvalue()), as_attachment=True, mimetype="application/zip",
+                     download_name=f"{title} — все МО.zip")
 
 
 def _document_for(a, location: str, version: int | None):

@@ -14,6 +14,7 @@ import time
 import traceback
 
 from service.documents import BadRequest, DocumentRefused, Request
+from service.russian.plural import count
 from service.filing.base import FilingError
 from service.render.errors import RenderError
 from service.sources.base import SourceError
@@ -79,7 +80,8 @@ def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | Non
         jobs.finish(ws.sf, job_id, me, result, unlock=job.association_id)
         return jobs.DONE
     except DocumentRefused as refused:
-        jobs.fail(ws.sf, job_id, me, {"code": "document.refused", "message": "В книге ошибки, которые попали бы в документ.",
+        jobs.fail(ws.sf, job_id, me, {"code": "document.refused", "message": refusal_message(refused),
+                                      "final": refused.final,
                                       "findings": [f.as_dict() for f in refused.findings]}, retry=False)
         return jobs.FAILED
     except (BadRequest, SourceError, RenderError) as err:
@@ -130,54 +132,88 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
         outcome = ws.generate(job.association_id, request, job.requested_by or "система", today)
         return {"location": outcome.filed.location, "name": outcome.filename, "version": outcome.filed.version,
                 "changed": outcome.filed.changed, "forced": [f.message for f in outcome.blocking],
+                "notes": [f.message for f in outcome.notes][:50],
                 "share_error": getattr(outcome.filed, "share_error", None)}
-    if job.kind == "annual-all":
-        return _annual_all(ws, job, me, lease, today)
+    if job.kind in ("annual-all", "bulk"):
+        return _bulk(ws, job, me, lease, today)
     raise BadRequest(f"неизвестный вид задания: {job.kind}")
 
 
 BUSY_WAIT_SECONDS = 30.0      # how long the batch waits for an association another job is processing
 
 
-def _annual_all(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:
-    """The annual report of every association, each under its association's lock like
-    any other job: one association is never written by two workers at once (their
-    registry rows would collide).  Associations busy with another job are done last,
-    after a bounded wait; one that stays busy is reported, not skipped silently."""
+def _bulk(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:
+    """One kind of document (the annual report by default) for every association of the
+    asker's scope, each under its association's lock like any other job: one association
+    is never written by two workers at once (their registry rows would collide).
+    Associations busy with another job are done last, after a bounded wait; one that stays
+    busy is reported, not skipped silently.  While it runs, the job's result names the
+    association it is at and lists those done, with their documents or the reasons."""
+    kind = (job.params or {}).get("kind") or "annual-report"
     associations = ws.associations_of_job(job)
     results: dict[int, dict] = {}
-    jobs.heartbeat(ws.sf, job.id, me, lease, done=0, total=len(associations))
+
+    def progress(current=None):
+        done = [results[a.id] for a in associations if a.id in results]
+        jobs.heartbeat(ws.sf, job.id, me, lease, done=len(results), total=len(associations),
+                       result={"kind": kind, "current": current, "documents": done})
+
+    progress()
     busy = []
     for a in associations:
         if jobs.lock_association(ws.sf, a.id, me, lease):
-            results[a.id] = _annual_one(ws, job, a, me, today)
-            jobs.heartbeat(ws.sf, job.id, me, lease, done=len(results))
+            progress(a.short_name or a.name)
+            results[a.id] = _bulk_one(ws, job, kind, a, me, today)
         else:
             busy.append(a)
     for a in busy:
+        progress(a.short_name or a.name)
         deadline = time.monotonic() + BUSY_WAIT_SECONDS
         while not jobs.lock_association(ws.sf, a.id, me, lease):
             if time.monotonic() > deadline:
-                results[a.id] = {"association": a.name, "error": "объединение было занято другим заданием; "
-                                                                 "анализ не сформирован — запустите ещё раз"}
+                results[a.id] = {**_who(a), "error": "объединение было занято другим заданием; документ не "
+                                                     "сформирован — запустите ещё раз"}
                 break
             time.sleep(0.5)
         else:
-            results[a.id] = _annual_one(ws, job, a, me, today)
-        jobs.heartbeat(ws.sf, job.id, me, lease, done=len(results))
-    return {"documents": [results[a.id] for a in associations]}
+            results[a.id] = _bulk_one(ws, job, kind, a, me, today)
+    progress()
+    return {"kind": kind, "current": None, "documents": [results[a.id] for a in associations]}
 
 
-def _annual_one(ws: Workspace, job, a, me: str, today: dt.date) -> dict:
-    """One association's annual report; its lock (taken by the caller) is released here."""
+def _who(a) -> dict:
+    return {"association": a.short_name or a.name, "full_name": a.name, "slug": a.slug}
+
+
+def _bulk_one(ws: Workspace, job, kind: str, a, me: str, today: dt.date) -> dict:
+    """One association's document; its lock (taken by the caller) is released here.  A
+    refusal lists the findings that stopped it, in the words of the check."""
     try:
-        outcome = ws.generate(a.id, Request("annual-report", requested_by=job.requested_by),
-                              job.requested_by or "система", today)
-        return {"association": a.name, "location": outcome.filed.location, "name": outcome.filename}
-    except (DocumentRefused, SourceError, RenderError, BadRequest, FilingError) as err:
-        return {"association": a.name, "error": getattr(err, "message", None) or "в книге ошибки, мешающие анализу"}
+        outcome = ws.generate(a.id, Request(kind, requested_by=job.requested_by), job.requested_by or "система",
+                              today)
+        return {**_who(a), "location": outcome.filed.location, "name": outcome.filename,
+                "version": outcome.filed.version, "notes": [n.message for n in outcome.notes][:20]}
+    except DocumentRefused as refused:
+        return {**_who(a), "error": refusal_message(refused), "reasons": [f.message for f in refused.findings][:20]}
+    except (SourceError, RenderError, BadRequest, FilingError) as err:
+        return {**_who(a), "error": getattr(err, "message", None) or "документ не сформирован"}
     except Exception as exc:              # one broken association must not stop the others
-        log.error("annual report for %s failed: %s", a.slug, traceback.format_exc())
-        return {"association": a.name, "error": f"внутренняя ошибка ({exc.__class__.__name__}); сообщите администратору"}
+        log.error("%s for %s failed: %s", kind, a.slug, traceback.format_exc())
+        return {**_who(a), "error": f"внутренняя ошибка ({exc.__class__.__name__}); сообщите администратору"}
     finally:
         jobs.unlock_association(ws.sf, a.id, me)
+
+
+def refusal_message(refused: DocumentRefused) -> str:
+    """Why a document was refused, in a sentence: a final refusal (a cancelled meeting, a
+    date that cannot be read) gives its reason; otherwise the errors that would appear in
+    the document are named (the first, and how many)."""
+    found = refused.findings
+    if not found:
+        return "Документ не сформирован: в книге ошибки."
+    if refused.final:
+        return found[0].message
+    if len(found) == 1:
+        return f"В книге ошибка, которая попала бы в документ: {found[0].message}"
+    errors = count(len(found), "ошибка, которая попала", "ошибки, которые попали", "ошибок, которые попали")
+    return f"В книге {errors} бы в документ; первая: {found[0].message}"
