@@ -7,7 +7,9 @@ association, so the matrix of a thousand associations is read, never recomputed.
 
 A cell is
 - `na` (не требуется): the association's regulation has no such requirement;
-- `breach` (нарушение): an error among the findings of that requirement;
+- `breach` (нарушение): an error among the findings of that requirement, or a date of it
+  passed without the workbook showing it met (the analysis not submitted by 15 May is
+  overdue even though its finding is a warning: the approval itself is outside the book);
 - `pending` (ожидается): no error, but warnings (an open period that cannot meet its
   count, a document whose data is missing) or a date of that requirement not yet come
   and not yet met;
@@ -75,9 +77,11 @@ def row(rules: list[dict], required_documents: list, findings: list[Finding], ye
             continue
         errors = sum(1 for f in mine if f.severity == ERROR)
         warnings = sum(1 for f in mine if f.severity == WARNING)
-        waiting = any(r.get("kind") in _DATED and not done.get(r["kind"], False)
-                      and as_of <= deadline_in(year, *(int(p) for p in str(r["by"]).split("-"))) for r in specs)
-        status = BREACH if errors else PENDING if (mine or waiting) else OK
+        undone = [deadline_in(year, *(int(p) for p in str(r["by"]).split("-"))) for r in specs
+                  if r.get("kind") in _DATED and not done.get(r["kind"], False)]
+        late = any(as_of > day for day in undone)           # overdue, whatever the finding's severity
+        waiting = any(as_of <= day for day in undone)
+        status = BREACH if errors or late else PENDING if (mine or waiting) else OK
         clauses = list(dict.fromkeys(s.get("clause") for s in specs if s.get("clause")))
         cells[col.id] = {"status": status, "errors": errors, "warnings": warnings,
                          "codes": sorted({f.code for f in mine}), "clauses": clauses}

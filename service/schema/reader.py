@@ -19,7 +19,7 @@ from service.schema.records import (
 )
 from service.schema.resolve import resolve_references
 from service.schema.table import CellReader, find_header, read_rows
-from service.schema.text import clean, key
+from service.schema.text import clean, key, shown
 from service.sources.base import RawTab, RawWorkbook, a1, column_letter, is_blank
 
 
@@ -57,7 +57,7 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
             if v.get("number") is not None:
                 typed = r.failed.get("date")
                 wb.undated_meetings.setdefault(v["number"], UndatedMeeting(
-                    v["number"], r.cells.get("date", ""), None if typed is None else clean(str(typed))))
+                    v["number"], r.cells.get("date", ""), None if typed is None else shown(typed)))
             continue
         wb.meetings.append(Meeting(
             row=r.number, number=v["number"], date=v["date"], form=v.get("form"), place=v.get("place"),
@@ -198,7 +198,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                 continue          # a column prepared for a future meeting, still empty
             findings.append(finding(
                 "ref.unknown_meeting",
-                f"{cell}: столбец «{clean(str(title))}» не соответствует ни одному заседанию "
+                f"{cell}: столбец «{shown(title)}» не соответствует ни одному заседанию "
                 "(ожидается номер заседания, например «№2», или его дата).",
                 sheet=raw.title, cell=cell))
             continue
@@ -229,7 +229,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                 except CellError:
                     findings.append(finding(
                         "cell.bad_choice",
-                        f"{cell}: «{clean(str(value))}» — непонятная отметка. Присутствие: «+», «да», «1»; "
+                        f"{cell}: «{shown(value)}» — непонятная отметка. Присутствие: «+», «да», «1»; "
                         "отсутствие: «-», «н», пусто; уважительная причина: «у», «б», «уваж».",
                         sheet=raw.title, cell=cell, meeting=meeting))
                     continue

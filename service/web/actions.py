@@ -98,8 +98,9 @@ def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id
     if not is_gsheet_location(location):
         raise ApiError(400, "request.invalid", "Это не ссылка на Google Таблицу и не gsheet:<id>.")
     if workspace().google is None:
-        raise ApiError(400, "google.disabled", "Чтение Google Таблиц не настроено на этом сервере "
-                                               "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом (.xlsx, .ods или .xls).")
+        raise ApiError(400, "google.disabled", "Чтение Google Таблиц на этом сервере не включено (это настраивает "
+                                               "администратор службы). Скачайте таблицу как .xlsx («Файл» → «Скачать» "
+                                               "→ «Microsoft Excel») и загрузите файлом.")
     try:
         return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation,
                                            owner_id=owner_id)

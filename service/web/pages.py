@@ -296,17 +296,39 @@ def upload_form():
     replace = request.args.get("replace")
     if replace:
         require("replace", find(replace))
-    return render_template("upload.html", regulations=load_all(), replace=replace, accept=",".join(EXTENSIONS))
+    return _upload_page(replace)
+
+
+def _upload_page(replace, error: ApiError | None = None, status: int = 200, **kept):
+    """The upload form; after a refusal, with the reason on the form itself (role=alert),
+    the person's choices filled in again, and — when the file was sound but the
+    association already exists — the file kept to replace that association's workbook
+    without uploading it again."""
+    return render_template("upload.html", regulations=load_all(), replace=replace, accept=",".join(EXTENSIONS),
+                           error=error, **kept), status
 
 
 @bp.post("/upload")
 def upload():
+    replace = request.form.get("replace")
+    try:
+        return _upload()
+    except ApiError as err:
+        if err.status in (401, 403, 404) or request.form.get("pending"):
+            raise
+        file = request.files.get("workbook")
+        return _upload_page(replace, err, err.status, filename=file.filename if file is not None else "",
+                            sheet=(request.form.get("sheet") or "")[:2000],
+                            regulation=request.form.get("regulation") or "", kept=getattr(err, "kept", None))
+
+
+def _upload():
     me = current_user()
     file = request.files.get("workbook")
     sheet = (request.form.get("sheet") or "").strip()
     regulation = request.form.get("regulation") or None
     if regulation and regulation not in available():
-        raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
+        raise ApiError(400, "regulation.unknown", "Такого Положения служба не знает: выберите его из списка.")
     ws = workspace()
     replace = request.form.get("replace")
     target = find(replace) if replace else None          # 404 before anything is stored
@@ -328,15 +350,21 @@ def upload():
             stored, report = ws.store_upload(Path(tmp.name), file.filename,
                                              regulation_id=target.regulation_override if target else regulation)
         except SourceError as err:
-            raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code, err.message)
+            raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code,
+                           f"Файл «{file.filename}» не принят. {err.message}")
     if target is not None:
         return replacing.replace(target, stored, file.filename, report)
     try:
         a = ws.add_association(str(stored), me.display, regulation_id=regulation, owner_id=_owner(me),
                                original_name=file.filename, report=report)
     except AlreadyAdded as exists:
-        stored.unlink(missing_ok=True)
-        raise already_added(exists)
+        error = already_added(exists)
+        if me.may("replace", exists.association) and exists.association.archived_at is None:
+            error.kept = {"pending": replacing.keep(stored), "slug": exists.association.slug,
+                          "title": exists.association.short_name or exists.association.name}
+        else:
+            stored.unlink(missing_ok=True)
+        raise error
     except BaseException:
         stored.unlink(missing_ok=True)             # nothing half-added stays behind
         raise

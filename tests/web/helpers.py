@@ -45,7 +45,7 @@ def job_id_of(response) -> str:
 
 def main(body: str) -> str:
     """The page's own part, between <main> and </main>."""
-    return body.split("<main>", 1)[1].split("</main>", 1)[0]
+    return re.split(r"<main[^>]*>", body, maxsplit=1)[1].split("</main>", 1)[0]
 
 
 def visible(fragment: str) -> str:
