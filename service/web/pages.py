@@ -328,7 +328,7 @@ def _upload():
     sheet = (request.form.get("sheet") or "").strip()
     regulation = request.form.get("regulation") or None
     if regulation and regulation not in available():
-        raise ApiError(400, "regulation.unknown", "Такого Положения служба не знает: выберите его из списка.")
+        raise ApiError(400, "regulation.unknown", f"Положение «{regulation[:80]}» неизвестно. Выберите его из списка.")
     ws = workspace()
     replace = request.form.get("replace")
     target = find(replace) if replace else None          # 404 before anything is stored
@@ -350,8 +350,7 @@ def _upload():
             stored, report = ws.store_upload(Path(tmp.name), file.filename,
                                              regulation_id=target.regulation_override if target else regulation)
         except SourceError as err:
-            raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code,
-                           f"Файл «{file.filename}» не принят. {err.message}")
+            raise ApiError(413 if err.code == "workbook.too_large" else 400, err.code, err.message)
     if target is not None:
         return replacing.replace(target, stored, file.filename, report)
     try:

@@ -182,7 +182,7 @@ def _bulk(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> d
 
 
 def _who(a) -> dict:
-    return {"association": a.short_name or a.name, "full_name": a.name, "slug": a.slug}
+    return {"association": a.name, "short_name": a.short_name or a.name, "slug": a.slug}
 
 
 def _bulk_one(ws: Workspace, job, kind: str, a, me: str, today: dt.date) -> dict:

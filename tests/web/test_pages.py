@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from service.db import DocumentVersion
+from service.russian.plural import count
 from service.schema.regulations import load_all
 from service.workspace import jobs as records
 from service.workspace.demo import ensure_demo
@@ -25,9 +26,14 @@ from tests.web.helpers import (XSS, add, csrf_token, docx_text, follow, forms, j
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def shown(value: dt.datetime) -> str:
-    """How a stored UTC time is shown: local time, dd.mm.yyyy hh:mm."""
-    return value.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d.%m.%Y %H:%M")
+def shown(value: dt.datetime, zone: str = "Asia/Novosibirsk") -> str:
+    """How a stored UTC time is shown: in the association's time zone, the zone named."""
+    import zoneinfo
+
+    from service.schema.time_zones import label
+
+    local = value.replace(tzinfo=dt.timezone.utc).astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{local:%d.%m.%Y %H:%M} ({label(zone)})"
 
 
 def protocol_book():
@@ -77,8 +83,8 @@ def test_dashboard_lists_every_association_with_its_state(client, ws, tmp_path):
         text = visible(row)
         assert f'href="/a/{a.slug}"' in row
         assert a.name in text
-        assert titles[a.regulation_id] in text and a.regulation_id in text   # «Здвинский район … · zdvinsky-mmo»
-        assert shown(a.checked_at) in text                          # last check
+        assert titles[a.regulation_id] in text and a.regulation_id not in text   # titles, never ids
+        assert shown(a.checked_at, a.time_zone) in text             # last check, in its own time zone
         if a.unreadable:
             assert "книга не читается" in text and "в порядке" not in text
             continue
@@ -105,15 +111,17 @@ def test_findings_are_grouped_by_sheet_with_the_cell_to_fix(client, ws):
     assert len({f["sheet"] for f in findings}) >= 2
     body = main(client.get(f"/a/{a.slug}").get_data(as_text=True))
     section = body.split("<h2>Замечания", 1)[1].split("</section>", 1)[0]
-    assert f"({a.errors} ош., {a.warnings} пред." in visible(section)
+    assert f"({count(a.errors, 'ошибка', 'ошибки', 'ошибок')}, " \
+           f"{count(a.warnings, 'предупреждение', 'предупреждения', 'предупреждений')}" in visible(section)
     groups = dict(re.findall(r"<h3>(.*?)</h3>(.*?)</table>", section, flags=re.S))
     assert set(groups) == {f["sheet"] or "Книга в целом" for f in findings}
     for f in findings:
         rows = [visible(r) for r in re.findall(r"<tr[^>]*>.*?</tr>", groups[f["sheet"] or "Книга в целом"], re.S)]
-        label = {"error": "ошибка", "warning": "внимание", "info": "справка"}[f["severity"]]
+        label = {"error": "ошибка", "warning": "предупреждение", "info": "справка"}[f["severity"]]
         message = f["message"].removeprefix(f"{f['cell']}: ") if f["cell"] else f["message"]
-        expected = " ".join(p for p in (f["cell"], label, message, f["code"]) if p)
+        expected = " ".join(p for p in (f["cell"], label, message) if p)
         assert expected in rows, (expected, rows)
+        assert f'title="код: {f["code"]}"' in groups[f["sheet"] or "Книга в целом"]     # the code only on hover
     assert any(f["cell"] for f in findings)
 
 
@@ -127,7 +135,12 @@ def test_meetings_table_and_document_buttons(client, ws, tmp_path):
         assert f"Тема заседания {n}" in visible(row)
         assert ("проведено" if held else "запланировано") in visible(row)
         buttons = {f["button"]: f for f in forms(row)}
-        assert set(buttons) == {"Сформировать протокол", "Лист регистрации"}
+        said = f" заседания №{n} от {day}"              # each button names its meeting to a screen reader
+        assert set(buttons) == {"Сформировать протокол" + said, "Лист регистрации" + said}
+        buttons = {k.removesuffix(said): v for k, v in buttons.items()}
+        assert f'<span class="visually-hidden">{said}</span>' in row
+        if not held:
+            assert "протокол — после заседания 20.05.2025" in visible(row)      # the reason, in text
         assert buttons["Сформировать протокол"]["fields"] | {"csrf_token": ""} == {
             "csrf_token": "", "kind": "protocol", "meeting": str(n)}
         assert buttons["Сформировать протокол"]["disabled"] is (not held)
@@ -144,7 +157,8 @@ def test_a_protocol_for_a_meeting_not_held_is_refused_even_if_posted(client, ws,
     a = add(ws, tmp_path, protocol_book())
     r = submit(client, f"/a/{a.slug}/documents", {"kind": "protocol", "meeting": "4"}, page=f"/a/{a.slug}")
     text = visible(main(follow(client, r).get_data(as_text=True)))
-    assert "не выполнено" in text and "document.not_held" in text
+    assert "не выполнено" in text and "протокол составляется после заседания" in text
+    assert "document.not_held" not in text          # the code only on hover
     assert ws.documents(a) == []
 
 
@@ -170,8 +184,9 @@ def test_protocol_from_button_to_download(client, ws, tmp_path):
 
     page = main(client.get(f"/a/{a.slug}").get_data(as_text=True))
     row = row_of(page.split('id="documents"', 1)[1], "Протокол №2 от 10.12.2024.docx")
-    assert f'href="/a/{a.slug}/documents/{version.id}">Скачать</a>' in row
-    assert f'href="/a/{a.slug}/documents/{version.id}/preview">Просмотр</a>' in row
+    assert f'href="/a/{a.slug}/documents/{version.id}">Скачать<span class="visually-hidden"> «Протокол №2 от ' \
+           '10.12.2024.docx»</span></a>' in row
+    assert f'href="/a/{a.slug}/documents/{version.id}/preview">Просмотр<span' in row
     assert "прежние версии" not in row
 
     journal = visible(page.split("<h2>Журнал</h2>", 1)[1])
@@ -216,7 +231,7 @@ def test_regenerating_with_changed_data_keeps_the_earlier_version(client, ws, tm
     row = row_of(page.split('id="documents"', 1)[1], "Протокол №2 от 10.12.2024.docx")
     assert "<td>2</td>" in row and "прежние версии" in row
     assert f'href="/a/{a.slug}/documents/{first.id}">версия 1 от' in row
-    assert f'/documents/{second.id}">Скачать</a>' in row
+    assert f'/documents/{second.id}">Скачать<span' in row
 
     old, new = (docx_text(client.get(f"/a/{a.slug}/documents/{v.id}").data) for v in (first, second))
     assert "Решение по вопросу 1" in old and "Провести открытые уроки в марте" not in old
@@ -354,7 +369,7 @@ def test_a_refused_protocol_shows_why_and_can_be_forced(client, ws, tmp_path):
     refused = follow(client, r).get_data(as_text=True)
     text = visible(main(refused))
     assert "Состояние: не выполнено" in text
-    assert "В книге ошибки, которые попали бы в документ." in text
+    assert "В книге ошибка, которая попала бы в документ:" in text
     assert "не указан секретарь — протокол некому подписать" in text
     assert ws.documents(a) == []                                          # nothing half-right was filed
     [force] = [f for f in forms(main(refused)) if f["button"].startswith("Всё равно сформировать")]
@@ -462,8 +477,12 @@ def test_annual_reports_for_all_show_progress_and_file_one_each(client, ws, tmp_
     for _ in range(2):                                                   # leave and come back
         text = visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True)))
         assert "Анализ работы для всех МО" in text and "Состояние: готово 3 из 3" in text
-        for a in made:
-            assert f"{a.name}: готово" in text
+        page = main(client.get(f"/jobs/{job_id}").get_data(as_text=True))
+        for a in made:                 # each association's document, linked, and all of them in one ZIP
+            [v] = ws.documents(a)
+            row = row_of(page, f'href="/a/{a.slug}"')
+            assert a.short_name in visible(row) and f'href="/a/{a.slug}/documents/{v.id}"' in row
+        assert f'href="/jobs/{job_id}/documents.zip"' in page
     job = records.get(ws.sf, job_id)
     assert (job.kind, job.state, job.progress_done, job.progress_total) == ("annual-all", "done", 3, 3)
     for a in made:
@@ -471,7 +490,7 @@ def test_annual_reports_for_all_show_progress_and_file_one_each(client, ws, tmp_
         assert [(v.kind, v.version) for v in versions] == [("annual-report", 1)]
         assert "АНАЛИЗ РАБОТЫ" in docx_text(client.get(f"/a/{a.slug}/documents/{versions[0].id}").data)
     dashboard = visible(main(client.get("/").get_data(as_text=True)))
-    assert "Пакетные задания:" in dashboard and "готово (3/3)" in dashboard
+    assert "Документы для всех МО: Анализ работы" in dashboard and "готово (3 из 3)" in dashboard
 
 
 def test_annual_reports_progress_while_running_and_after_revisiting(queued_app, tmp_path, monkeypatch):
@@ -518,8 +537,8 @@ def test_one_unreadable_workbook_does_not_stop_the_annual_reports(client, ws, tm
     Path(physics.source).write_text("это уже не таблица", encoding="utf-8")
     text = visible(main(follow(client, submit(client, "/reports/annual")).get_data(as_text=True)))
     assert "Состояние: готово 3 из 3" in text
-    assert f"{maths.name}: готово" in text and f"{chemistry.name}: готово" in text
-    assert f"{physics.name}: Это не книга электронной таблицы." in text
+    assert "Готово: 2 из 3; не сформировано: 1." in text
+    assert f"{physics.short_name} не сформирован: Это не книга электронной таблицы." in text
     assert [v.kind for v in ws.documents(maths)] == ["annual-report"] == [v.kind for v in ws.documents(chemistry)]
     assert ws.documents(physics) == []
 
