@@ -161,9 +161,9 @@ def spravka(matrix: Matrix, query: Query, today: dt.date, signer: str, name: str
     d.add_paragraph("3. Просроченные сроки").runs[0].bold = True
     if not overdue:
         d.add_paragraph("Просроченных сроков нет.")
-    for name, o in overdue:
+    for association, o in overdue:
         days = o.overdue_days(today)
-        d.add_paragraph(f"{name}: {o.what} — срок {o.day:%d.%m.%Y}, просрочено на "
+        d.add_paragraph(f"{association}: {o.what} — срок {o.day:%d.%m.%Y}, просрочено на "
                         f"{count(days, 'день', 'дня', 'дней')}.", style="List Bullet")
     d.add_paragraph()
     signature = initials_before(name) if len(name.split()) >= 2 else name
