@@ -193,7 +193,7 @@ def test_generate_an_order_says_what_else_to_fix_without_refusing(tmp_path, caps
 
 @pytest.mark.parametrize("extra, fragment", [
     (["--meeting", "9"], "заседания №9 нет"),
-    (["--year", "2023-2024", "--meeting", "1"], "в книге 2024-2025 учебный год"),
+    (["--year", "2023-2024", "--meeting", "1"], "в книге 2024/2025 учебный год"),
     (["--year", "2024", "--meeting", "1"], "не учебный год"),
     ([], "--meeting N"),
 ])

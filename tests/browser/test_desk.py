@@ -65,7 +65,10 @@ def test_the_matrix_filtered_sorted_and_exported(browser_context, live_service, 
     expect(page.locator("#requirement h2")).to_contain_text("нарушение")
 
     # export with the filter of the page
-    page.goto(live_service.url + "/svod?territory=" + "г. Новокузнецк")
+    page.goto(live_service.url + "/svod")
+    territory = page.get_by_label("Территория")
+    territory.select_option(label=territory.locator("option", has_text="Новокузнецк").inner_text())
+    page.get_by_role("button", name="Показать").click()
     with page.expect_download() as info:
         page.locator("#export-xlsx").click()
     sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
@@ -90,5 +93,7 @@ def test_phone_width_pages_do_not_scroll_sideways(browser_context, live_service,
     page.goto(live_service.url + "/")
     page.screenshot(path=str(img_dir / "phone.png"), full_page=True, animations="disabled")
     # the dashboard's rows are cards: every fact is labelled
-    first = page.locator("#associations tbody tr").first
-    assert "Положение:" in first.inner_text() or "Положение" in first.inner_text()
+    label = page.evaluate("getComputedStyle(document.querySelector('#associations td[data-label]'), '::before')"
+                          ".content")
+    assert label == '"Положение: "'
+    assert page.evaluate("getComputedStyle(document.querySelector('#associations thead')).position") == "absolute"

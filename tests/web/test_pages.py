@@ -88,8 +88,10 @@ def test_dashboard_lists_every_association_with_its_state(client, ws, tmp_path):
         if a.unreadable:
             assert "книга не читается" in text and "в порядке" not in text
             continue
-        assert (f"{a.errors} ош." in text) == bool(a.errors)
-        assert (f"{a.warnings} пред." in text) == bool(a.warnings)
+        assert (count(a.errors or 0, "ошибка", "ошибки", "ошибок") in text) == bool(a.errors)
+        assert (count(a.warnings or 0, "предупреждение", "предупреждения", "предупреждений") in text) == \
+            bool(a.warnings)
+        assert " ош." not in text and " пред." not in text                # words, not abbreviations
         assert ("в порядке" in text) == (not a.errors and not a.warnings)
     states = {short: (bool(a.errors), bool(a.warnings)) for short, a in rows.items() if not a.unreadable}
     assert states["ГПМО историков"] == (True, True) and states["ММО начальных классов"] == (True, False)
@@ -99,7 +101,9 @@ def test_dashboard_lists_every_association_with_its_state(client, ws, tmp_path):
     physics = ws.by_id(physics.id)
     assert physics.next_deadline == dt.date(2025, 5, 20)
     assert "20.05.2025 — заседание №4" in visible(row_of(body, ">ММО физиков</a>"))
-    assert visible(row_of(body, ">ГПМО историков</a>")).endswith("—")   # nothing due: a finished year
+    history = row_of(body, ">ГПМО историков</a>")     # a finished year: what was missed, in red, with its days
+    assert re.search(r'<span class="overdue-text">\d\d\.\d\d\.\d{4} — [^<]+: просрочено на \d+ (день|дня|дней)</span>',
+                     history), history
 
 
 # ---------------------------------------------------------------- association page
