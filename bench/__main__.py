@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from bench import (
-    huge_workbook, render_kinds, render_protocols, validate_process, validate_workbook, web_dashboard, web_generate,
+    desk_matrix, huge_workbook, render_kinds, render_protocols, validate_process, validate_workbook, web_dashboard,
+    web_generate,
 )
 
 BENCHMARKS = [validate_process, validate_workbook, huge_workbook, render_protocols, render_kinds, web_generate,
-              web_dashboard]
+              web_dashboard, desk_matrix]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 

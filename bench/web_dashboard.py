@@ -110,7 +110,7 @@ def run() -> Result:
         assert page.status_code == 200, page.status_code
         html = page.get_data(as_text=True)
         assert html.count('<tr>') == N + 1, html.count('<tr>')        # the header row and one per association
-        assert "ош.</span>" in html and "книга не читается" in html and "не проверено" in html
+        assert "ошиб" in html and "книга не читается" in html and "не проверено" in html
 
         table = Association.__table__
         query = select(table).order_by(table.c.name)

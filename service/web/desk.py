@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup, escape
 
 from service.accounts.models import ROLE_TITLES
 from service.desk import calendar_feed
@@ -34,7 +36,43 @@ def matrix():
     query = Query.from_args(request.args)
     m = load(workspace(), current_user(), query)
     return render_template("svod.html", m=m, query=query, columns=COLUMNS, words=STATUS_WORDS,
-                           row_words=ROW_STATUS_WORDS, cell_text=cell_text)
+                           row_words=ROW_STATUS_WORDS, body=_rows_html(m))
+
+
+@lru_cache(maxsize=4096)
+def _cell_html(column: str, status: str, errors: int, warnings: int, codes: tuple, clauses: tuple) -> str:
+    """One cell of the matrix («LINK» stands for its association's page): cells repeat a
+    lot across a thousand rows, so each distinct one is built once."""
+    text = cell_text({"status": status, "errors": errors, "warnings": warnings})
+    if status in ("breach", "pending"):
+        hint = escape(", ".join(clauses) + (" · " if clauses and codes else "") + ", ".join(codes))
+        text = f'<a href="LINK?requirement={column}#requirement" title="{hint}">{text}</a>'
+    return f'<td class="cell-{status}" data-status="{status}">{text}</td>'
+
+
+def _rows_html(m) -> Markup:
+    """The matrix's rows, built here rather than in the template: a thousand rows of a dozen
+    cells through Jinja's macros and url_for cost ten times the page's budget.  Every value
+    from the database is escaped."""
+    page = url_for("pages.association", slug="SLUG")
+    out = []
+    for r in m.rows:
+        link = page.replace("SLUG", str(escape(r.slug)))
+        name = escape(r.short_name or r.name)
+        where = escape(r.territory) + (f", {r.school_year.replace('-', '/')}" if r.school_year else "")
+        out.append(f'<tr data-slug="{escape(r.slug)}"><th scope="row"><a href="{link}">{name}</a>'
+                   f'<div class="muted small">{where}</div></th><td>{escape(r.regulation or "—")}</td>'
+                   f'<td class="status-{r.status}">{ROW_STATUS_WORDS.get(r.status, r.status)}</td>')
+        for c in COLUMNS:
+            cell = r.cells.get(c.id)
+            if not cell:
+                out.append('<td class="cell-none">—</td>')
+                continue
+            out.append(_cell_html(c.id, cell["status"], cell.get("errors", 0), cell.get("warnings", 0),
+                                  tuple(cell.get("codes") or ()), tuple(cell.get("clauses") or ())).replace(
+                "LINK", link))
+        out.append("</tr>\n")
+    return Markup("".join(out))
 
 
 @bp.get("/svod.xlsx")
