@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import tempfile
-from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from bench.harness import Result, measure
+from bench.harness import Result, admin_client, measure
 from bench.web_dashboard import N, rows
-from service.domain.compliance_matrix import BREACH, COLUMNS, NA, OK, PENDING, overall
+from service.domain.compliance_matrix import BREACH, COLUMNS, NA, OK, PENDING, overall, pack
 from service.domain.obligations import Obligation
 from service.schema.regulations import load_regulation
 
@@ -37,35 +35,24 @@ def desk_rows(n: int, seed: int = 20252) -> list[dict]:
             applies = bool(reg.required_documents) if c.id == "documents" else bool(kinds & c.kinds)
             status = NA if not applies else rnd.choices([OK, BREACH, PENDING], [6, 2, 2])[0]
             cells[c.id] = {"status": status, "errors": rnd.randint(1, 4) if status == BREACH else 0,
-                           "warnings": rnd.randint(0, 3) if status != NA else 0, "codes": [], "clauses": ["п. 4.2"]}
+                           "warnings": rnd.randint(0, 3) if status != NA else 0,
+                           "codes": ["meeting.no_quorum"] if status == BREACH and c.id == "quorum" else []}
         start = int(r["school_year"][:4])
         duties = [Obligation(dt.date(start, 10, 1), "актуализация банка данных", "databank", "п. 4.6", rnd.random() < .7),
                   Obligation(dt.date(start + 1, 5, 15), "анализ работы за учебный год", "report", "п. 4.7", False)]
         duties += [Obligation(dt.date(start, 9, 20) + dt.timedelta(days=70 * k), f"заседание №{k + 1}", "meeting",
                               None, None, k + 1) for k in range(4)]
         out.append({**r, "compliance": None if r["checked_at"] is None or r["unreadable"] else
-                    {"cells": cells, "status": overall(cells), "as_of": "2025-11-20"},
+                    pack({"cells": cells, "status": overall(cells)}, dt.date(2025, 11, 20)),
                     "obligations": [o.as_dict() for o in duties], "time_zone": "Asia/Novosibirsk",
                     "territory": r["name"].rsplit(" учителей ", 1)[-1].split()[-2:][0]})
     return out
 
 
 def run() -> list[Result]:
-    from service import create_app
-    from service.accounts import directory, sessions
     from service.workspace.models import Association
 
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"INSTANCE": tmp, "SECRET_KEY": "bench", "QUEUE_URL": "memory://",
-                          "DATABASE_URL": f"sqlite:///{Path(tmp) / 'mo-docs.sqlite'}"})
-        ws = app.extensions["workspace"]
-        with ws.engine.begin() as conn:
-            conn.execute(insert(Association.__table__), desk_rows(N))
-        client = app.test_client()
-        admin = directory.create(ws.sf, "bench@mo.example", "admin")
-        with client.session_transaction() as session:
-            session["sid"] = sessions.open_session(ws.sf, admin.id, dt.timedelta(hours=1))
-
+    with admin_client(desk_rows(N)) as (ws, client):
         page = client.get("/svod")
         assert page.status_code == 200, page.status_code
         html = page.get_data(as_text=True)

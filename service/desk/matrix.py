@@ -6,11 +6,12 @@ per view (1,000 associations well under 150 ms, see bench/desk_matrix.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import select
 
-from service.domain.compliance_matrix import BREACH, COLUMNS, NA, OK, PENDING, STATUS_WORDS
-from service.schema.regulations import load_all
+from service.domain.compliance_matrix import BREACH, COLUMNS, NA, OK, PENDING, STATUS_WORDS, clauses_of, unpack
+from service.schema.regulations import UnknownRegulation, load_all, load_regulation
 from service.schema.text import key
 
 UNREADABLE, UNCHECKED = "unreadable", "unchecked"
@@ -117,12 +118,23 @@ def load(ws, principal, query: Query) -> Matrix:
 
 
 def _row(r, titles: dict) -> Row:
-    comp = r.compliance or {}
+    comp = unpack(r.compliance, regulation_clauses(r.regulation_id))
     status = UNREADABLE if r.unreadable else comp.get("status") or UNCHECKED
     return Row(slug=r.slug, name=r.name, short_name=r.short_name or "", territory=r.territory or "",
                regulation_id=r.regulation_id, regulation=titles.get(r.regulation_id, r.regulation_id or ""),
                school_year=r.school_year, status=status, cells=comp.get("cells") or {} if not r.unreadable else {},
                errors=r.errors, warnings=r.warnings, as_of=comp.get("as_of"))
+
+
+@lru_cache(maxsize=64)
+def regulation_clauses(regulation_id: str | None) -> dict[str, list[str]]:
+    """The clauses behind each column of one regulation (its files do not change while the
+    service runs)."""
+    try:
+        reg = load_regulation(regulation_id) if regulation_id else None
+    except UnknownRegulation:
+        reg = None
+    return clauses_of(list(reg.rules), list(reg.required_documents)) if reg else {}
 
 
 def _matches(r: Row, q: Query) -> bool:

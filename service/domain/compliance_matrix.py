@@ -102,3 +102,39 @@ def codes_of(column_id: str, rules: list[dict]) -> set[str]:
         return {DOCUMENTS_CODE}
     col = BY_ID[column_id]
     return {c for r in rules if r["kind"] in col.kinds for c in rule_codes(r)}
+
+
+# ---------------------------------------------------------------- as kept with the association
+# A thousand rows are read for one view of the matrix, so the stored form is small: one list
+# per column in COLUMNS order — [state letter, errors, warnings, codes…] — and no clauses
+# (they are the regulation's own, see clauses_of).
+_LETTER = {OK: "o", BREACH: "b", PENDING: "p", NA: "n"}
+_STATE = {v: k for k, v in _LETTER.items()}
+
+
+def pack(r: dict, as_of: dt.date) -> dict:
+    return {"v": 1, "status": r["status"], "as_of": as_of.isoformat(),
+            "cells": [[_LETTER[c["status"]], c["errors"], c["warnings"], *c["codes"]]
+                      for c in (r["cells"][col.id] for col in COLUMNS)]}
+
+
+def unpack(stored: dict | None, clauses: dict[str, list[str]]) -> dict:
+    """{"status", "as_of", "cells": {column id: cell}} from the stored form; `clauses`: the
+    regulation's clauses per column (clauses_of).  An empty dict for nothing stored."""
+    if not stored or stored.get("v") != 1:
+        return {}
+    cells = {}
+    for col, packed in zip(COLUMNS, stored["cells"]):
+        cells[col.id] = {"status": _STATE[packed[0]], "errors": packed[1], "warnings": packed[2],
+                         "codes": list(packed[3:]), "clauses": clauses.get(col.id, [])}
+    return {"status": stored["status"], "as_of": stored.get("as_of"), "cells": cells}
+
+
+def clauses_of(rules: list[dict], required_documents: list) -> dict[str, list[str]]:
+    """The clauses behind each column under one regulation."""
+    out = {}
+    for col in COLUMNS:
+        specs = [{"clause": d.clause} for d in required_documents] if col.id == "documents" else \
+            [r for r in rules if r["kind"] in col.kinds]
+        out[col.id] = list(dict.fromkeys(x.get("clause") for x in specs if x.get("clause")))
+    return out

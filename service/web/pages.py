@@ -13,7 +13,8 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
 from service.documents import is_personal
-from service.domain.compliance_matrix import BY_ID, STATUS_WORDS, codes_of
+from service.desk.matrix import regulation_clauses
+from service.domain.compliance_matrix import BY_ID, STATUS_WORDS, codes_of, unpack
 from service.domain.obligations import next_due, stored
 from service.filing.base import FilingError
 from service.kinds import CATALOGUE, media_type
@@ -169,7 +170,7 @@ def _requirement(a, snap, column_id: str | None) -> dict | None:
     except UnknownRegulation:
         rules = []
     codes = codes_of(column_id, rules)
-    cell = ((a.compliance or {}).get("cells") or {}).get(column_id)
+    cell = (unpack(a.compliance, regulation_clauses(a.regulation_id)).get("cells") or {}).get(column_id)
     findings = [f for f in (snap.findings if snap else []) if f.get("code") in codes]
     clauses = set(cell.get("clauses") or []) if cell else set()
     if column_id != "documents" and clauses:

@@ -315,7 +315,7 @@ class Workspace:
         done = {f"{o.kind}_deadline": bool(o.done) for o in duties if o.kind in ("composition", "databank", "report")}
         matrix_row = compliance_matrix.row(rules, list(report.regulation.required_documents) if report.regulation
                                            else [], report.findings, report.year, report.as_of, done)
-        matrix_row["as_of"] = report.as_of.isoformat()
+        matrix_row = compliance_matrix.pack(matrix_row, report.as_of)
         zone = time_zones.choose(report.data.info.time_zone, report.data.info.territory,
                                  self.settings.get("TIME_ZONE") or "Europe/Moscow")
         with self.sf() as s, s.begin():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_ARGS, sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.system("chromium"), pytest.mark.system("axe-core"), pytest.mark.slow,
               pytest.mark.timeout(300)]
@@ -33,25 +33,9 @@ def axe_source() -> str:
 
 
 @pytest.fixture
-def pages(chromium_path):
-    """new_page(viewport) -> a page in a context of its own that lets axe be injected."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
-        contexts = []
-
-        def new_page(viewport=None):
-            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, locale="ru-RU",
-                                          bypass_csp=True)
-            context.set_default_timeout(20_000)
-            contexts.append(context)
-            return context.new_page()
-        try:
-            yield new_page
-        finally:
-            for c in contexts:
-                c.close()
-            browser.close()
+def pages(browser_context):
+    """new_page(viewport) -> a page of its own person, in a context that lets axe be injected."""
+    return lambda viewport=None: browser_context(viewport, bypass_csp=True)
 
 
 def _check(page, url: str, axe_source: str, failures: list[str]) -> None:

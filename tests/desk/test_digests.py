@@ -12,7 +12,7 @@ from service.desk.digests import send_all, week_of
 from service.russian.plural import count
 from tests.accounts.factories import make_account
 from tests.factories import association
-from tests.mail.test_mail import Inbox, certs, smtp_server  # noqa: F401 — the real SMTP server's fixtures
+from tests.mail.test_mail import certs, smtp_server  # noqa: F401 — the real SMTP server and its certificates
 from tests.web.helpers import add, submit
 
 D = dt.date

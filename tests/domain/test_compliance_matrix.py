@@ -59,3 +59,20 @@ def test_missing_data_of_a_required_document_is_pending():
     book.omit.add("needs")                     # Здвинский разд. 6 requires «Потребности»
     cell = _row(book)["cells"]["documents"]
     assert cell["status"] == PENDING and cell["codes"] == ["documentation.no_data"] and cell["warnings"] >= 1
+
+
+def test_the_stored_form_is_small_and_reads_back_with_the_regulations_clauses():
+    import json
+
+    from service.domain.compliance_matrix import clauses_of, pack, unpack
+    from service.schema.regulations import load_regulation
+
+    book = compliant(ZDVINSKY)
+    book.mark(2, present=3)
+    r = _row(book)
+    stored = pack(r, year_end())
+    assert len(json.dumps(stored)) < 400                     # a thousand are read for one view
+    reg = load_regulation(ZDVINSKY)
+    assert unpack(json.loads(json.dumps(stored)), clauses_of(list(reg.rules), list(reg.required_documents))) == \
+        {**r, "as_of": year_end().isoformat()}
+    assert unpack(None, {}) == {} and unpack({"v": 99}, {}) == {}

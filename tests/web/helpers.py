@@ -74,6 +74,20 @@ def forms(body: str) -> list[dict]:
     return out
 
 
+def pages_while_generating(monkeypatch, ws, client, job_id: str) -> list[str]:
+    """The job's page as a person sees it each time the job starts a document (filled in as
+    the job runs)."""
+    seen: list[str] = []
+    original = ws.generate
+
+    def generate(*args, **kwargs):
+        seen.append(visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True))))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ws, "generate", generate)
+    return seen
+
+
 # ---------------------------------------------------------------- data
 
 def add(ws, folder: Path, book, name: str = "book.xlsx", today: dt.date | None = None):

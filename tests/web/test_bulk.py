@@ -12,7 +12,7 @@ from service.workspace import jobs as records
 from service.workspace.runner import run
 from tests.accounts.factories import signed_in_client
 from tests.factories import association
-from tests.web.helpers import add, follow, job_id_of, main, row_of, submit, visible
+from tests.web.helpers import add, follow, job_id_of, main, pages_while_generating, row_of, submit, visible
 
 
 def _three(ws, tmp_path):
@@ -67,14 +67,7 @@ def test_progress_names_the_association_and_the_page_refreshes_itself(queued_app
     job_id = job_id_of(submit(client, "/reports/annual"))
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="3">' in page                # no script needed to follow it
-    seen = []
-    original = ws.generate
-
-    def generate(*args, **kwargs):
-        seen.append(visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True))))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(ws, "generate", generate)
+    seen = pages_while_generating(monkeypatch, ws, client, job_id)
     assert run(ws, job_id) == records.DONE
     assert [re.search(r"сейчас: (ММО \w+)", p).group(1) for p in seen] == [a.short_name for a in made]
     assert "ММО математиков" in visible(seen[1])              # the one done is listed while the rest run

@@ -20,8 +20,8 @@ from service.workspace.models import Job
 from service.workspace.runner import run
 from tests.accounts.factories import signed_in_client
 from tests.factories import association
-from tests.web.helpers import (XSS, add, csrf_token, docx_text, follow, forms, job_id_of, main, row_of, submit,
-                               visible)
+from tests.web.helpers import (XSS, add, csrf_token, docx_text, follow, forms, job_id_of, main,
+                               pages_while_generating, row_of, submit, visible)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -505,14 +505,7 @@ def test_annual_reports_progress_while_running_and_after_revisiting(queued_app, 
     text = visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True)))
     assert "Состояние: в очереди" in text and "Страницу можно закрыть" in text
 
-    seen = []
-    original = ws.generate
-
-    def generate(*args, **kwargs):
-        seen.append(visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True))))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(ws, "generate", generate)
+    seen = pages_while_generating(monkeypatch, ws, client, job_id)
     assert run(ws, job_id) == records.DONE
     states = [re.search(r"Состояние: (\S+) (\d+ из \d+)", page).groups() for page in seen]
     assert states == [("выполняется", "0 из 3"), ("выполняется", "1 из 3"), ("выполняется", "2 из 3")]
