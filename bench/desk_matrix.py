@@ -38,7 +38,8 @@ def desk_rows(n: int, seed: int = 20252) -> list[dict]:
                            "warnings": rnd.randint(0, 3) if status != NA else 0,
                            "codes": ["meeting.no_quorum"] if status == BREACH and c.id == "quorum" else []}
         start = int(r["school_year"][:4])
-        duties = [Obligation(dt.date(start, 10, 1), "актуализация банка данных", "databank", "п. 4.6", rnd.random() < .7),
+        duties = [Obligation(dt.date(start, 10, 1), "актуализация банка данных", "databank", "п. 4.6",
+                             rnd.random() < .7),
                   Obligation(dt.date(start + 1, 5, 15), "анализ работы за учебный год", "report", "п. 4.7", False)]
         duties += [Obligation(dt.date(start, 9, 20) + dt.timedelta(days=70 * k), f"заседание №{k + 1}", "meeting",
                               None, None, k + 1) for k in range(4)]

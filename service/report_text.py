@@ -21,7 +21,7 @@ def render_text(report: Report) -> str:
     lines = [
         f"Книга: {report.workbook}",
         f"Положение: {' '.join(reg.title.split())}" if reg else "Положение: не определено",
-        f"Учебный год: {report.year.label.replace('-', '/') if report.year else '—'}; дата проверки: {report.as_of:%d.%m.%Y}",
+        f"Учебный год: {report.year.title if report.year else '—'}; дата проверки: {report.as_of:%d.%m.%Y}",
         "",
     ]
     groups: dict[str, list] = {}

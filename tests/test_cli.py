@@ -23,6 +23,7 @@ def test_clean_workbook_exits_0_and_says_so(tmp_path, capsys):
     code, out, err = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
     assert code == 0, out
     assert "Замечаний нет." in out
+    assert "Учебный год: 2024/2025; дата проверки: 01.09.2025" in out      # as people write it
     assert "Итого: 0 ошибок, 0 предупреждений, 0 справок." in out
     assert err == ""
 

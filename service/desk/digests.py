@@ -53,8 +53,8 @@ class Digest:
     role: str
     week: str
     associations: int = 0
-    new_errors: list[Item] = field(default_factory=list)
-    findings: list[Item] = field(default_factory=list)
+    new_errors: list[Item] = field(default_factory=list)      # a curator's: errors not there a week ago
+    findings: list[Item] = field(default_factory=list)        # a head's: every error of their workbook
     overdue: list[Item] = field(default_factory=list)
     upcoming: list[Item] = field(default_factory=list)
     meetings: list[Item] = field(default_factory=list)
@@ -64,6 +64,8 @@ class Digest:
     @property
     def subject(self) -> str:
         parts = []
+        if self.role == "head" and self.findings:
+            parts.append(count(len(self.findings), "ошибка в книге", "ошибки в книге", "ошибок в книге"))
         if self.new_errors:
             parts.append(count(len(self.new_errors), "новая ошибка", "новые ошибки", "новых ошибок"))
         if self.overdue:
@@ -98,7 +100,7 @@ def build(ws, account, today: dt.date, base_url: str) -> Digest | None:
             d.findings += [Item(name, f.get("message", ""), page) for f in errors]
         before = snapshot_before(ws, a.id, week_ago)
         known = {(f.get("code"), f.get("message")) for f in (before.findings if before else [])}
-        if snap is not None and (before is None or snap.id != before.id):
+        if account.role != "head" and snap is not None and (before is None or snap.id != before.id):
             d.new_errors += [Item(name, f.get("message", ""), page) for f in errors
                              if (f.get("code"), f.get("message")) not in known]
         for o in stored(a.obligations):

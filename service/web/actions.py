@@ -113,7 +113,8 @@ def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id
 def already_added(exists) -> ApiError:
     a = exists.association
     return ApiError(409, "association.exists",
-                    f"«{a.short_name or a.name}» за {(a.school_year or '').replace('-', '/')} учебный год уже есть. Чтобы обновить его книгу, "
+                    f"«{a.short_name or a.name}» за {(a.school_year or '').replace('-', '/')} учебный год уже есть. "
+                    "Чтобы обновить его книгу, "
                     "откройте объединение и нажмите «Заменить книгу».",
                     {"slug": a.slug, "page": url_for("pages.association", slug=a.slug)})
 

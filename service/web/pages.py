@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zoneinfo
 import tempfile
+import zoneinfo
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
@@ -20,14 +20,14 @@ from service.filing.base import FilingError
 from service.kinds import CATALOGUE, media_type
 from service.russian.plural import count
 from service.schema.findings import without_cell
-from service.schema.time_zones import label as zone_label
 from service.schema.regulations import UnknownRegulation, available, load_all, load_regulation
+from service.schema.time_zones import label as zone_label
 from service.sources.base import SourceError
 from service.sources.guard import EXTENSIONS
 from service.web import replacing
 from service.web.actions import (
-    add_google_sheet, already_added, bulk_kinds, ensure_current, find, request_annual_all, request_check, request_document,
-    workspace,
+    add_google_sheet, already_added, bulk_kinds, ensure_current, find, request_annual_all, request_check,
+    request_document, workspace,
 )
 from service.web import auth
 from service.web.auth import current_user, require
@@ -120,7 +120,8 @@ def dashboard():
 @bp.get("/archive")
 def archive():
     return render_template("dashboard.html", associations=workspace().associations(current_user(), archived=True),
-                           recent=[], bulk_kinds=[], regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=True)
+                           recent=[], bulk_kinds=[], regulations={r.id: r for r in load_all()}, today=dt.date.today(),
+                           archive=True)
 
 
 def _recent_jobs(me, limit: int = 5):

@@ -44,7 +44,8 @@ def _check(page, url: str, axe_source: str, failures: list[str]) -> None:
     page.add_script_tag(content=axe_source)
     for v in page.evaluate(RUN):
         if v["impact"] in BAD:
-            failures.append(f"{url}: {v['impact']} {v['id']} — {v['help']} at {json.dumps(v['nodes'], ensure_ascii=False)}")
+            where = json.dumps(v["nodes"], ensure_ascii=False)
+            failures.append(f"{url}: {v['impact']} {v['id']} — {v['help']} at {where}")
 
 
 def test_no_serious_or_critical_violations_on_any_page(pages, live_service, axe_source):

@@ -50,8 +50,8 @@ def test_one_row_per_association_one_column_per_requirement(client, four):
     body = main(client.get("/svod").get_data(as_text=True))
     assert [r.split(" ")[0] for r in _rows(body)] == ["ГПМО", "ММО", "ММО", "ММО"]
     headers = [visible(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', body, flags=re.S)]
-    assert [h.split(",")[0].rstrip(" ▲▼") for h in headers][:5] == ["Объединение", "Положение", "Итог", "Заседания за период",
-                                                       "Кворум"]
+    assert [h.split(",")[0].rstrip(" ▲▼") for h in headers][:5] == [
+        "Объединение", "Положение", "Итог", "Заседания за период", "Кворум"]
     physics = row_of(body, 'data-slug="' + four["physics"].slug + '"')
     quorum = re.search(r'<td class="cell-breach" data-status="breach">(.*?)</td>', physics, flags=re.S).group(1)
     assert "нарушение (1 ошибка)" in visible(quorum)

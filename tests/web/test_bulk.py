@@ -45,7 +45,8 @@ def test_any_kind_for_all_with_links_reasons_and_one_zip(client, ws, tmp_path):
         names = sorted(archive.namelist())
         assert names == sorted(f"{a.short_name}/{ws.documents(a)[0].file_name}" for a in (maths, chemistry))
         import docx
-        assert "ПЛАН РАБОТЫ" in "\n".join(p.text for p in docx.Document(io.BytesIO(archive.read(names[0]))).paragraphs).upper()
+        first = docx.Document(io.BytesIO(archive.read(names[0])))
+        assert "ПЛАН РАБОТЫ" in "\n".join(p.text for p in first.paragraphs).upper()
     dashboard = visible(main(client.get("/").get_data(as_text=True)))
     assert "Документы для всех МО: План работы" in dashboard
 
