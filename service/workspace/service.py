@@ -144,15 +144,18 @@ class Workspace:
     # ---------------------------------------------------------------- associations
 
     def associations(self, principal=None, archived: bool = False) -> list[Association]:
-        """Associations `principal` sees (everyone's when None: jobs and the CLI), current or archived."""
+        """Associations `principal` sees (everyone's when None: jobs and the CLI), current or archived,
+        in the order of the names people see: the short ones («ММО математиков»); sorted by the full
+        names («Муниципальное методическое объединение…») they would look random."""
         from service.accounts.principal import visible
 
         q = select(Association).where(Association.archived_at.is_not(None) if archived
-                                      else Association.archived_at.is_(None)).order_by(Association.name)
+                                      else Association.archived_at.is_(None))
         if principal is not None:
             q = visible(principal, q)
         with self.sf() as s:
-            return list(s.scalars(q))
+            found = list(s.scalars(q))
+        return sorted(found, key=lambda a: ((a.short_name or a.name).casefold(), a.name.casefold(), a.id))
 
     def associations_of_job(self, job) -> list[Association]:
         """A bulk job's associations: the scope of the account that asked (none if it is gone)."""

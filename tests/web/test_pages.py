@@ -108,6 +108,18 @@ def test_dashboard_lists_every_association_with_its_state(client, ws, tmp_path):
 
 # ---------------------------------------------------------------- association page
 
+def test_dashboard_is_in_the_order_of_the_short_names_people_see(client, ws, tmp_path):
+    for short, full in [("ММО физиков", "Городское объединение учителей физики"),
+                        ("ГПМО историков", "Муниципальное объединение учителей истории"),
+                        ("ММО биологов", "Районное объединение учителей биологии")]:
+        book = association("zdvinsky-mmo")
+        book.info["Краткое наименование"], book.info["Наименование МО"] = short, full
+        add(ws, tmp_path, book, f"{short}.xlsx")
+    body = client.get("/").get_data(as_text=True).split("<tbody>", 1)[1]
+    shown_order = re.findall(r'<th scope="row"><a href="/a/[^"]+">([^<]+)</a>', body)
+    assert shown_order == ["ГПМО историков", "ММО биологов", "ММО физиков"]     # not by «Городское…», «Муниципальное…»
+
+
 def test_findings_are_grouped_by_sheet_with_the_cell_to_fix(client, ws):
     ensure_demo(ws)
     a = ws.association("gpmo-istorikov")

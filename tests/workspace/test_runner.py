@@ -74,7 +74,7 @@ def test_an_association_busy_for_too_long_is_reported_not_skipped_silently(ws, t
     started = time.monotonic()
     assert run(ws, job_id, TODAY) == records.DONE
     assert time.monotonic() - started < 10
-    busy, done = records.get(ws.sf, job_id).result["documents"]          # in the associations' order
+    done, busy = records.get(ws.sf, job_id).result["documents"]   # in the order of short names: ГПМО…, ММО…
     assert busy["error"].startswith("объединение было занято другим заданием") and "error" not in done
 
 
