@@ -10,6 +10,8 @@ from pathlib import Path
 
 import docx
 
+from tests.factories import association
+
 XSS = "<script>alert(1)</script>"
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -143,3 +145,14 @@ class Contract:
 
     def schema(self, name: str, body) -> None:
         self._validate(f"/components/schemas/{name}", body)
+
+
+def three_associations(ws, tmp_path):
+    """ММО математиков, физиков и химиков: three clean associations for work on all of them."""
+    made = []
+    for short, subject in (("ММО математиков", "математики"), ("ММО физиков", "физики"), ("ММО химиков", "химии")):
+        book = association("zdvinsky-mmo")
+        book.info["Краткое наименование"] = short
+        book.info["Наименование МО"] = f"Муниципальное методическое объединение учителей {subject}"
+        made.append(add(ws, tmp_path, book, f"{subject}.xlsx"))
+    return made

@@ -11,22 +11,12 @@ from pathlib import Path
 from service.workspace import jobs as records
 from service.workspace.runner import run
 from tests.accounts.factories import signed_in_client
-from tests.factories import association
-from tests.web.helpers import add, follow, job_id_of, main, pages_while_generating, row_of, submit, visible
-
-
-def _three(ws, tmp_path):
-    made = []
-    for short in ("ММО математиков", "ММО физиков", "ММО химиков"):
-        book = association("zdvinsky-mmo")
-        book.info["Краткое наименование"] = short
-        book.info["Наименование МО"] = f"Методическое объединение «{short}»"
-        made.append(add(ws, tmp_path, book, f"{short}.xlsx"))
-    return made
+from tests.web.helpers import (follow, job_id_of, main, pages_while_generating, row_of, submit, three_associations,
+                               visible)
 
 
 def test_any_kind_for_all_with_links_reasons_and_one_zip(client, ws, tmp_path):
-    maths, physics, chemistry = _three(ws, tmp_path)
+    maths, physics, chemistry = three_associations(ws, tmp_path)
     Path(physics.source).write_text("это уже не таблица", encoding="utf-8")
     r = submit(client, "/reports/annual", {"kind": "work-plan"})
     job_id = job_id_of(r)
@@ -52,7 +42,7 @@ def test_any_kind_for_all_with_links_reasons_and_one_zip(client, ws, tmp_path):
 
 
 def test_bulk_kinds_are_those_made_once_a_year(client, ws, tmp_path):
-    _three(ws, tmp_path)
+    three_associations(ws, tmp_path)
     r = submit(client, "/reports/annual", {"kind": "protocol"})
     assert r.status_code == 400 and "Для всех объединений сразу формируются" in r.get_data(as_text=True)
     api = client.post("/api/v1/reports/annual", json={"kind": "data-bank"})
@@ -64,7 +54,7 @@ def test_bulk_kinds_are_those_made_once_a_year(client, ws, tmp_path):
 
 def test_progress_names_the_association_and_the_page_refreshes_itself(queued_app, tmp_path, monkeypatch):
     client, ws = signed_in_client(queued_app), queued_app.extensions["workspace"]
-    made = _three(ws, tmp_path)
+    made = three_associations(ws, tmp_path)
     job_id = job_id_of(submit(client, "/reports/annual"))
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="3">' in page                # no script needed to follow it
@@ -77,7 +67,7 @@ def test_progress_names_the_association_and_the_page_refreshes_itself(queued_app
 
 
 def test_zip_of_a_job_that_made_nothing_is_404(client, ws, tmp_path):
-    for a in _three(ws, tmp_path):
+    for a in three_associations(ws, tmp_path):
         Path(a.source).write_text("не таблица", encoding="utf-8")
     job = client.post("/api/v1/reports/annual", json={"kind": "cyclogram"}).get_json()["job"]
     assert job["state"] == "done" and all(d["error"] for d in job["result"]["documents"])

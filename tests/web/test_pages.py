@@ -21,7 +21,7 @@ from service.workspace.runner import run
 from tests.accounts.factories import signed_in_client
 from tests.factories import association
 from tests.web.helpers import (XSS, add, csrf_token, docx_text, follow, forms, job_id_of, main,
-                               pages_while_generating, row_of, submit, visible)
+                               pages_while_generating, row_of, submit, three_associations, visible)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -475,16 +475,6 @@ def test_blank_workbook_for_an_unknown_regulation_is_a_bad_request(client):
 
 
 # ---------------------------------------------------------------- long work: every annual report
-
-def three_associations(ws, tmp_path):
-    made = []
-    for short, subject in (("ММО математиков", "математики"), ("ММО физиков", "физики"), ("ММО химиков", "химии")):
-        book = association("zdvinsky-mmo")
-        book.info["Краткое наименование"] = short
-        book.info["Наименование МО"] = f"Муниципальное методическое объединение учителей {subject}"
-        made.append(add(ws, tmp_path, book, f"{subject}.xlsx"))
-    return made
-
 
 def test_annual_reports_for_all_show_progress_and_file_one_each(client, ws, tmp_path):
     made = three_associations(ws, tmp_path)
