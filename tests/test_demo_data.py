@@ -61,3 +61,9 @@ def test_demo_command_summarises_every_sample(tmp_path, capsys):
     for name in ("ММО математиков (zdvinsky-mmo): 0 ошибок", "ГПМО историков", "ММО начальных классов"):
         assert name in out
     assert len(list((tmp_path / "workbooks").glob("*.xlsx"))) == 3
+
+
+def test_the_samples_write_the_school_year_as_people_do():
+    from service.demo_data import zdvinsky_math
+
+    assert zdvinsky_math(SchoolYear(2024))["Состав"][1] == ["на 2024/2025 учебный год"]
