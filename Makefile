@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench bench-region demo docs images clean system-deps
+.PHONY: run test bench bench-region demo docs images clean system-deps npm-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,10 @@ run: $(STAMP)
 system-deps:
 	@scripts/system-deps.sh
 
-test: $(STAMP) system-deps
+npm-deps:
+	@scripts/npm-deps.sh
+
+test: $(STAMP) system-deps npm-deps
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -38,6 +41,6 @@ clean:
 docs: $(STAMP)
 	$(PY) -m service.readme_tables
 
-images: $(STAMP) system-deps
+images: $(STAMP) system-deps npm-deps
 	$(PY) scripts/readme_images.py
 	MO_DOCS_UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser tests/addon/test_sidebar.py

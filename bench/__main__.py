@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from bench import (
-    addon_check, huge_workbook, render_kinds, render_protocols, validate_process, validate_workbook, web_dashboard,
-    web_generate,
+    addon_check, desk_matrix, huge_workbook, render_kinds, render_protocols, validate_process, validate_workbook,
+    web_dashboard, web_generate,
 )
 from bench.region.report import section_of
 
 BENCHMARKS = [validate_process, validate_workbook, huge_workbook, render_protocols, render_kinds, web_generate,
-              web_dashboard, addon_check]
+              web_dashboard, addon_check, desk_matrix]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 

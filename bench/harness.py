@@ -1,10 +1,14 @@
 """Timing helpers: best of several runs, after a warm-up, in this process."""
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import gc
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 
@@ -58,3 +62,27 @@ class Result:
     @property
     def baseline_by(self) -> float:
         return getattr(self.baseline, self.by)
+
+
+@contextlib.contextmanager
+def admin_client(rows: list[dict]):
+    """(workspace, test client signed in as an admin) over a fresh SQLite workspace holding
+    `rows` of the associations table, written straight into the database."""
+    from sqlalchemy import insert
+
+    from service import create_app
+    from service.accounts import directory, sessions
+    from service.workspace.models import Association
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"INSTANCE": tmp, "SECRET_KEY": "bench", "QUEUE_URL": "memory://",
+                          "DATABASE_URL": f"sqlite:///{Path(tmp) / 'mo-docs.sqlite'}"})
+        ws = app.extensions["workspace"]
+        with ws.engine.begin() as conn:
+            conn.execute(insert(Association.__table__), rows)
+        client = app.test_client()
+        admin = directory.create(ws.sf, "bench@mo.example", "admin")
+        with client.session_transaction() as session:
+            session["sid"] = sessions.open_session(ws.sf, admin.id, dt.timedelta(hours=1))
+        yield ws, client
+        ws.engine.dispose()

@@ -8,7 +8,7 @@ from typing import Callable
 
 from huey.exceptions import RetryTask
 
-from jobs.schedule import RENEW_CHANNELS, SWEEP, watch_schedule
+from jobs.schedule import DIGESTS, RENEW_CHANNELS, SWEEP, watch_schedule
 from service.workspace import jobs as records
 from service.workspace.runner import Busy, run
 from service.workspace.service import Workspace
@@ -52,6 +52,10 @@ def register(huey, ws: Workspace) -> Tasks:
     @huey.periodic_task(RENEW_CHANNELS, name="renew_channels")
     def renew():
         return renew_channels_once(ws)
+
+    @huey.periodic_task(DIGESTS, name="digests")
+    def digests():
+        return digests_once(ws)
 
     return Tasks(run_job=run_job, watch=watch, sweep=sweep)
 
@@ -104,3 +108,10 @@ def renew_channels_once(ws: Workspace) -> int:
         return 1
     renewed = renew_channels(feed, store, address=google.settings.webhook_address)
     return len(renewed or [])
+
+
+def digests_once(ws: Workspace) -> dict:
+    """This week's e-mail digests that are due and not sent yet (service/desk/digests.py)."""
+    from service.desk.digests import send_all
+
+    return send_all(ws)

@@ -46,8 +46,11 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from service.cli_words import install
+
+    install()
     p = _Parser(prog="mo-docs", description="Документы методических объединений из их таблиц.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, title="команды", metavar="КОМАНДА")
 
     v = sub.add_parser("validate", help="проверить книгу и её соответствие Положению")
     v.add_argument("workbook", help=WORKBOOK_HELP + " (или gsheet:<id>, ссылка на Google Таблицу)")
@@ -100,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.set_defaults(func=cmd_sweep)
 
     db = sub.add_parser("db", help="база данных службы: обновить схему до текущей версии")
-    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser, metavar="ДЕЙСТВИЕ")
     up = db_sub.add_parser("upgrade", help="применить миграции (то же делается при каждом запуске)")
     up.set_defaults(func=cmd_db_upgrade)
     cur = db_sub.add_parser("current", help="показать версию схемы базы")
@@ -119,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--as-of", type=_date, help="дата проверки ГГГГ-ММ-ДД (по умолчанию сегодня)")
     d.add_argument("--dir", default="instance/demo", help="куда положить примерные книги (в папку workbooks/)")
     d.set_defaults(func=cmd_demo)
+
+    dg = sub.add_parser("digests", help="еженедельные сводки по почте кураторам и руководителям МО")
+    dg_sub = dg.add_subparsers(dest="digests_command", required=True, parser_class=_Parser, metavar="ДЕЙСТВИЕ")
+    ds = dg_sub.add_parser("send", help="отправить сводки этой недели, которые ещё не отправлены (обычно это делает "
+                                        "фоновый обработчик раз в неделю)")
+    ds.set_defaults(func=cmd_digests_send)
     return p
 
 
@@ -181,7 +190,7 @@ def cmd_generate(args) -> int:
             raise UsageError(f"--year: {err.message}")
     report = check(_source(args.workbook), regulation_id=args.regulation, as_of=args.as_of)
     if args.year and parse_school_year(args.year) != report.year:
-        raise UsageError(f"в книге {report.year.label} учебный год, а запрошен {args.year}")
+        raise UsageError(f"в книге {report.year.title} учебный год, а запрошен {args.year}")
     request = Request(kind=args.kind, meeting=args.meeting, plan_item=args.plan_item, order_number=args.number,
                       order_date=args.date, force=args.force, requested_by=args.by, format=args.format,
                       personal=args.personal)
@@ -277,6 +286,18 @@ def cmd_sweep(args) -> int:
     if again:
         print(f"Снова в очереди: {len(again)} заданий.")
     return EXIT_OK
+
+
+def cmd_digests_send(args) -> int:
+    from service.desk.digests import send_all
+
+    out = send_all(_app().extensions["workspace"], force=True)
+    for email in out["sent"]:
+        print(f"Отправлена: {email}")
+    for failed in out["failed"]:
+        print(f"mo-docs: не отправлена {failed['email']}: {failed['message']} [{failed['code']}]", file=sys.stderr)
+    print(f"Отправлено сводок: {len(out['sent'])}; уже были на этой неделе или нечего отправлять: {out['skipped']}.")
+    return EXIT_OK if not out["failed"] else EXIT_STORAGE
 
 
 def _settings() -> dict:

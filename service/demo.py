@@ -21,7 +21,7 @@ def run_demo(folder: Path, as_of: dt.date | None = None, out: TextIO | None = No
     as_of = as_of or dt.date.today()
     year = SchoolYear(SchoolYear.of(as_of).start - 1)
     paths = write_samples(folder / "workbooks", year)
-    print(f"Примерные книги за {year.label} учебный год записаны в {folder / 'workbooks'}.\n", file=out)
+    print(f"Примерные книги за {year.title} учебный год записаны в {folder / 'workbooks'}.\n", file=out)
     for path in paths:
         report = check(WorkbookFileSource(path), as_of=as_of)
         c = report.counts

@@ -11,7 +11,7 @@ from service.accounts.models import ROLE_TITLES, ROLES
 
 def add_account_commands(sub, parser_class) -> None:
     u = sub.add_parser("users", help="учётные записи: добавить, список, отключить")
-    us = u.add_subparsers(dest="users_command", required=True, parser_class=parser_class)
+    us = u.add_subparsers(dest="users_command", required=True, parser_class=parser_class, metavar="ДЕЙСТВИЕ")
     add = us.add_parser("add", help="добавить учётную запись и напечатать ссылку-приглашение")
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=ROLES, help="admin, curator, head или member")
@@ -36,7 +36,7 @@ def add_account_commands(sub, parser_class) -> None:
     pw.set_defaults(func=cmd_users_password)
 
     t = sub.add_parser("tokens", help="личные API-токены (Authorization: Bearer …)")
-    ts = t.add_subparsers(dest="tokens_command", required=True, parser_class=parser_class)
+    ts = t.add_subparsers(dest="tokens_command", required=True, parser_class=parser_class, metavar="ДЕЙСТВИЕ")
     create = ts.add_parser("create", help="выпустить токен и напечатать его (один раз)")
     create.add_argument("email")
     create.add_argument("--name", default="", help="для чего токен, например «сценарий отчётов»")

@@ -7,7 +7,7 @@ from service.russian.plural import count
 from service.schema.findings import without_cell
 from service.schema.layout import load_layout
 
-_MARK = {"error": "ОШИБКА", "warning": "внимание", "info": "справка"}
+_MARK = {"error": "ошибка", "warning": "предупреждение", "info": "справка"}   # one word per severity everywhere
 WHOLE_BOOK = "Книга в целом"
 
 
@@ -20,8 +20,8 @@ def render_text(report: Report) -> str:
     reg = report.regulation
     lines = [
         f"Книга: {report.workbook}",
-        f"Положение: {reg.id} — {' '.join(reg.title.split())}" if reg else "Положение: не определено",
-        f"Учебный год: {report.year.label if report.year else '—'}; дата проверки: {report.as_of:%d.%m.%Y}",
+        f"Положение: {' '.join(reg.title.split())}" if reg else "Положение: не определено",
+        f"Учебный год: {report.year.title if report.year else '—'}; дата проверки: {report.as_of:%d.%m.%Y}",
         "",
     ]
     groups: dict[str, list] = {}
@@ -34,7 +34,7 @@ def render_text(report: Report) -> str:
         width = max(len(f.cell or "") for f in items)
         for f in items:
             message = without_cell(f.message, f.cell)      # the cell is already in its own column
-            lines.append(f"  {(f.cell or '').ljust(width)}  {_MARK[f.severity]:<8}  {message}  [{f.code}]")
+            lines.append(f"  {(f.cell or '').ljust(width)}  {_MARK[f.severity]:<14}  {message}  [{f.code}]")
         lines.append("")
     c = report.counts
     if not report.findings:

@@ -115,6 +115,10 @@ SETTINGS: list[Setting] = [
             "worker is alive.", _int),
     Setting("DEMO", False, "Create the demo workspace (three sample associations and their accounts) on first "
             "start.", _bool),
+    Setting("TIME_ZONE", "Europe/Moscow", "Time zone of times shown for an association whose «Сведения» give no "
+            "«Часовой пояс» and whose territory names no known region (an IANA name)."),
+    Setting("DIGEST_WEEKDAY", 1, "Day of the week the weekly digests go out (1 = Monday … 7 = Sunday).", _int),
+    Setting("DIGEST_HOUR", 7, "Hour (in TIME_ZONE) the weekly digests go out.", _int),
     Setting("AUTO_REGISTRATION_DAYS", 7, "Registration sheets are prepared this many days before a planned "
             "meeting.", _int),
     Setting("GOOGLE_ENABLED", False, "Read `gsheet:<id>` sources and Google Sheets links through the Google APIs "

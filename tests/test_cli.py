@@ -23,6 +23,7 @@ def test_clean_workbook_exits_0_and_says_so(tmp_path, capsys):
     code, out, err = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
     assert code == 0, out
     assert "Замечаний нет." in out
+    assert "Учебный год: 2024/2025; дата проверки: 01.09.2025" in out      # as people write it
     assert "Итого: 0 ошибок, 0 предупреждений, 0 справок." in out
     assert err == ""
 
@@ -193,7 +194,7 @@ def test_generate_an_order_says_what_else_to_fix_without_refusing(tmp_path, caps
 
 @pytest.mark.parametrize("extra, fragment", [
     (["--meeting", "9"], "заседания №9 нет"),
-    (["--year", "2023-2024", "--meeting", "1"], "в книге 2024-2025 учебный год"),
+    (["--year", "2023-2024", "--meeting", "1"], "в книге 2024/2025 учебный год"),
     (["--year", "2024", "--meeting", "1"], "не учебный год"),
     ([], "--meeting N"),
 ])

@@ -57,7 +57,13 @@ def test_breaches_of_the_regulation(reports):
 def test_demo_command_summarises_every_sample(tmp_path, capsys):
     assert run_demo(tmp_path, as_of=dt.date(2026, 11, 22)) == 0
     out = capsys.readouterr().out
-    assert "за 2025-2026 учебный год" in out
+    assert "за 2025/2026 учебный год" in out
     for name in ("ММО математиков (zdvinsky-mmo): 0 ошибок", "ГПМО историков", "ММО начальных классов"):
         assert name in out
     assert len(list((tmp_path / "workbooks").glob("*.xlsx"))) == 3
+
+
+def test_the_samples_write_the_school_year_as_people_do():
+    from service.demo_data import zdvinsky_math
+
+    assert zdvinsky_math(SchoolYear(2024))["Состав"][1] == ["на 2024/2025 учебный год"]

@@ -26,6 +26,8 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)   # None: invited, no password yet
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the weekly digest by e-mail (service/desk/digests.py); the person can turn it off
+    digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class AccountTerritory(Base):

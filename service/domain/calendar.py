@@ -56,7 +56,7 @@ def periods(year: SchoolYear, per: str) -> list[Period]:
     if per not in spans:
         raise ValueError(f"unknown period kind {per!r}")
     if per == "school_year":
-        return [Period(a, b, f"{year.label} учебный год") for a, b in spans[per]]
+        return [Period(a, b, f"{year.title} учебный год") for a, b in spans[per]]
     return [Period(a, b, _label(a, b)) for a, b in spans[per]]
 
 

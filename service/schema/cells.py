@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from service.schema.text import clean, key
+from service.schema.text import clean, key, shown as as_typed
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)      # serial 1 = 1900-01-01 (with Excel's 1900 leap bug)
 MIN_DATE, MAX_DATE = dt.date(1920, 1, 1), dt.date(2100, 12, 31)
@@ -33,9 +33,7 @@ class CellError(ValueError):
 
 def shown(value: object) -> str:
     """A value as the person sees it, for messages: «главная»."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"«{clean(str(value))[:60]}»"
+    return f"«{as_typed(value)[:60]}»"
 
 
 # ---------------------------------------------------------------- dates
@@ -122,7 +120,13 @@ class SchoolYear:
 
     @property
     def label(self) -> str:
+        """«2024-2025»: the key of folders, registers and settings."""
         return f"{self.start}-{self.start + 1}"
+
+    @property
+    def title(self) -> str:
+        """«2024/2025»: as people and documents write it («2024/2025 учебный год»)."""
+        return f"{self.start}/{self.start + 1}"
 
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day

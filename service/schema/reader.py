@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from service.schema.time_zones import parse as parse_zone
 from service.schema.cells import CellError, SchoolYear, parse_date, parse_email, parse_lines, parse_school_year
 from service.schema.findings import Finding, finding
 from service.schema.layout import Layout, Tab, load_layout
@@ -18,7 +19,7 @@ from service.schema.records import (
 )
 from service.schema.resolve import resolve_references
 from service.schema.table import CellReader, find_header, read_rows
-from service.schema.text import clean, key
+from service.schema.text import clean, key, shown
 from service.sources.base import RawTab, RawWorkbook, a1, column_letter, is_blank
 
 
@@ -34,7 +35,7 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
         if "info" in tabs:
             findings.append(finding(
                 "info.school_year",
-                f"В «Сведениях» не указан учебный год; проверка ведётся за {year.label} учебный год.",
+                f"В «Сведениях» не указан учебный год; проверка ведётся за {year.title} учебный год.",
                 sheet=tabs["info"].title))
     reader = CellReader(layout, year)
     wb = Workbook(name=raw.name, info=info, sheets={k: t.title for k, t in tabs.items()})
@@ -56,7 +57,7 @@ def read_workbook(raw: RawWorkbook, as_of: dt.date, layout: Layout | None = None
             if v.get("number") is not None:
                 typed = r.failed.get("date")
                 wb.undated_meetings.setdefault(v["number"], UndatedMeeting(
-                    v["number"], r.cells.get("date", ""), None if typed is None else clean(str(typed))))
+                    v["number"], r.cells.get("date", ""), None if typed is None else shown(typed)))
             continue
         wb.meetings.append(Meeting(
             row=r.number, number=v["number"], date=v["date"], form=v.get("form"), place=v.get("place"),
@@ -146,6 +147,14 @@ def _read_info(raw: RawTab | None, tab: Tab, findings: list[Finding]) -> Info:
             findings.append(finding(err.code, f"{cell}: {err.message}", sheet=raw.title, cell=cell))
             continue
         setattr(info, column.key, parsed)
+    if info.time_zone is not None:
+        if parse_zone(info.time_zone) is None:
+            cell = info.cells.get("time_zone")
+            findings.append(finding(
+                "info.bad_time_zone",
+                f"{cell}: часовой пояс «{info.time_zone}» не распознан; укажите город («Новосибирск»), «МСК+4» "
+                "или «UTC+7». Пока время показывается по территории объединения.", sheet=raw.title, cell=cell))
+            info.time_zone = None
     if info.place is None:
         cell = info.cells.get("place")
         where = f"{cell}: не заполнено" if cell else "В «Сведениях» нет строки"
@@ -189,7 +198,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                 continue          # a column prepared for a future meeting, still empty
             findings.append(finding(
                 "ref.unknown_meeting",
-                f"{cell}: столбец «{clean(str(title))}» не соответствует ни одному заседанию "
+                f"{cell}: столбец «{shown(title)}» не соответствует ни одному заседанию "
                 "(ожидается номер заседания, например «№2», или его дата).",
                 sheet=raw.title, cell=cell))
             continue
@@ -220,7 +229,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
                 except CellError:
                     findings.append(finding(
                         "cell.bad_choice",
-                        f"{cell}: «{clean(str(value))}» — непонятная отметка. Присутствие: «+», «да», «1»; "
+                        f"{cell}: «{shown(value)}» — непонятная отметка. Присутствие: «+», «да», «1»; "
                         "отсутствие: «-», «н», пусто; уважительная причина: «у», «б», «уваж».",
                         sheet=raw.title, cell=cell, meeting=meeting))
                     continue

@@ -163,6 +163,7 @@ class Info:
     founder_head_position: str | None = None
     databank_updated: dt.date | None = None
     analysis_submitted: dt.date | None = None
+    time_zone: str | None = None             # «Часовой пояс» as typed (service/schema/time_zones.py)
     place: str | None = None                 # «с. Здвинск»: the place of compilation (ГОСТ Р 7.0.97)
     control: str | None = None               # whom an order puts in charge of its execution
     theme: str | None = None                 # the methodological theme of the year

@@ -44,7 +44,7 @@ def resolve_references(wb: Workbook, year: SchoolYear, broken_meetings: set[int]
         if not year.contains(m.date):
             findings.append(finding(
                 "meeting.outside_year",
-                f"{m.cells['date']}: заседание №{m.number} ({m.date:%d.%m.%Y}) вне {year.label} учебного года.",
+                f"{m.cells['date']}: заседание №{m.number} ({m.date:%d.%m.%Y}) вне {year.title} учебного года.",
                 sheet=sheets["meetings"], cell=m.cells["date"], meeting=m.number))
         if m.chair_name:
             m.chair = person(m.chair_name, sheets["meetings"], m.cells.get("chair"), "председатель", meeting=m.number)

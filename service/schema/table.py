@@ -15,7 +15,7 @@ from service.schema.cells import (
 )
 from service.schema.findings import Finding, finding
 from service.schema.layout import Column, Layout, Tab
-from service.schema.text import clean, key
+from service.schema.text import clean, key, shown
 from service.sources.base import RawTab, a1, column_letter, is_blank
 
 HEADER_SCAN_ROWS = 20
@@ -164,5 +164,5 @@ def parse_meeting_ref(value: Any) -> int:
         return parse_int(value)
     m = re.fullmatch(r"(?:заседание)?\s*№?\s*(\d{1,3})", clean(str(value)).lower())
     if not m:
-        raise CellError("cell.bad_number", f"«{clean(str(value))}» — не номер заседания.")
+        raise CellError("cell.bad_number", f"«{shown(value)}» — не номер заседания.")
     return int(m.group(1))

@@ -5,6 +5,7 @@ name.  One key function serves headers, tab titles and enumeration values.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
@@ -34,3 +35,16 @@ def key(text: object) -> str:
         return ""
     s = clean(str(text)).casefold().replace("ё", "е").replace("–", "-").replace("—", "-")
     return _NON_WORD.sub("", s)
+
+
+def shown(value: object) -> str:
+    """A cell's value as the person sees it in their table: a date «27.05.2026» (not
+    «2026-05-27 00:00:00»), a time-of-day kept only when there is one, a whole number
+    «5» (not «5.0»); text cleaned of stray spaces."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y}" if value.time() == dt.time() else f"{value:%d.%m.%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean(str(value))

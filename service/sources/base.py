@@ -105,7 +105,8 @@ def open_source(location: str | Path, limits=None, google=None) -> Source:
     if is_gsheet_location(text):
         if google is None:
             raise SourceError("workbook.unreadable",
-                              "Чтение Google Таблиц не настроено (MO_DOCS_GOOGLE_ENABLED): укажите файл книги "
-                              "(.xlsx, .ods или .xls).")
+                              "Чтение Google Таблиц на этом сервере не включено (это настраивает администратор "
+                              "службы). Скачайте таблицу как .xlsx («Файл» → «Скачать» → «Microsoft Excel») "
+                              "и загрузите файлом.")
         return google.source(text, limits=limits)
     return WorkbookFileSource(Path(text), limits=limits)

@@ -90,7 +90,21 @@ def zip_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
                                                  "(.xlsx)» и загрузите снова.")
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return XLSX
-    raise SourceError("workbook.unreadable", "Это архив, но не книга Excel (.xlsx) и не таблица LibreOffice (.ods).")
+    if any(n.startswith("word/") for n in names):
+        raise SourceError("workbook.unreadable", "Это документ Word (.docx), а не книга. Загрузите книгу МО: файл "
+                                                 ".xlsx, .ods или .xls.")
+    if any(n.startswith("ppt/") for n in names):
+        raise SourceError("workbook.unreadable", "Это презентация PowerPoint, а не книга. Загрузите книгу МО: файл "
+                                                 ".xlsx, .ods или .xls.")
+    if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names):
+        raise SourceError("workbook.unreadable", "Книга Excel повреждена: в ней не хватает частей, без которых её не "
+                                                 "прочитать. Откройте её в Excel или LibreOffice и сохраните заново "
+                                                 "(«Сохранить как» → «Книга Excel (.xlsx)»), затем загрузите снова.")
+    if "content.xml" in names or "mimetype" in names:
+        raise SourceError("workbook.unreadable", "Файл OpenDocument повреждён или это не таблица. Откройте его в "
+                                                 "LibreOffice и сохраните заново как «Электронная таблица ODF (.ods)».")
+    raise SourceError("workbook.unreadable", "Это zip-архив, а не книга. Если книга внутри архива — распакуйте его и "
+                                             "загрузите саму книгу (.xlsx, .ods или .xls).")
 
 
 def check_ods_encryption(zf: zipfile.ZipFile) -> None:

@@ -89,6 +89,18 @@ RULES: dict[str, Rule] = {
     "admin.accounts": Global("admin"),
     "admin.add_account": Global("admin"),
     "admin.change_account": Global("admin"),
+    # the curator's desk (service/web/desk.py): the matrix in the person's scope, deadlines,
+    # the calendar feed (its secret address is the key) and the digest's opt-out
+    "desk.matrix": Global("view"),
+    "desk.matrix_xlsx": Global("view"),
+    "desk.matrix_spravka": Global("view"),
+    "desk.api_compliance": Global("view"),
+    "desk.deadlines": Global("view"),
+    "desk.calendar_issue": Global("view"),
+    "desk.calendar_revoke": Global("view"),
+    "desk.calendar": PUBLIC,
+    "desk.digest_toggle": Global("view"),
+    "pages.job_zip": OnJob("view"),
     # the JSON API
     "api.openapi": PUBLIC,
     "api.associations": Global("view"),

@@ -216,4 +216,11 @@ def reset(token):
 def profile():
     me = current_user()
     ws = current_app.extensions["workspace"]
-    return render_template("profile.html", me=me, associations=ws.associations(me), via=g.get("auth_via"))
+    from service.accounts.models import Account
+    from service.desk.calendar_feed import has_feed
+
+    with ws.sf() as s:
+        account = s.get(Account, me.account_id)
+        digest = bool(account.digest) if account is not None else False
+    return render_template("profile.html", me=me, associations=ws.associations(me), via=g.get("auth_via"),
+                           has_feed=has_feed(ws.sf, me.account_id), digest=digest)

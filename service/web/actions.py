@@ -104,8 +104,9 @@ def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id
     if not is_gsheet_location(location):
         raise ApiError(400, "request.invalid", "Это не ссылка на Google Таблицу и не gsheet:<id>.")
     if workspace().google is None:
-        raise ApiError(400, "google.disabled", "Чтение Google Таблиц не настроено на этом сервере "
-                                               "(MO_DOCS_GOOGLE_ENABLED); загрузите книгу файлом (.xlsx, .ods или .xls).")
+        raise ApiError(400, "google.disabled", "Чтение Google Таблиц на этом сервере не включено (это настраивает "
+                                               "администратор службы). Скачайте таблицу как .xlsx («Файл» → «Скачать» "
+                                               "→ «Microsoft Excel») и загрузите файлом.")
     try:
         return workspace().add_association(f"gsheet:{parse_spreadsheet_id(location)}", actor, regulation_id=regulation,
                                            owner_id=owner_id)
@@ -118,7 +119,8 @@ def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id
 def already_added(exists) -> ApiError:
     a = exists.association
     return ApiError(409, "association.exists",
-                    f"«{a.short_name or a.name}» за {a.school_year} учебный год уже есть. Чтобы обновить его книгу, "
+                    f"«{a.short_name or a.name}» за {(a.school_year or '').replace('-', '/')} учебный год уже есть. "
+                    "Чтобы обновить его книгу, "
                     "откройте объединение и нажмите «Заменить книгу».",
                     {"slug": a.slug, "page": url_for("pages.association", slug=a.slug)})
 
@@ -132,12 +134,23 @@ def request_check(a: Association, actor: str):
     return records.get(workspace().sf, job.id), created
 
 
-def request_annual_all(principal):
-    """Annual reports for every current association in the person's scope (the job
-    records whose scope it is: the worker narrows the list the same way)."""
-    job, created = workspace().enqueue("annual-all", requested_by=principal.display,
-                                       params={"account_id": principal.account_id},
-                                       dedupe_key=f"annual-all:{principal.account_id}")
+def bulk_kinds() -> list:
+    """Kinds a person may ask for every association at once: one document per school year
+    each (protocols and registration sheets name a meeting)."""
+    return [k for k in CATALOGUE.values() if k.per_year]
+
+
+def request_annual_all(principal, params: dict | None = None):
+    """One kind of document (the annual report unless `params` names another) for every
+    current association in the person's scope (the job records whose scope it is: the
+    worker narrows the list the same way)."""
+    kinds = [k.id for k in bulk_kinds()]
+    kind = choice(params or {}, "kind", kinds, "Для всех объединений сразу формируются: " + ", ".join(kinds) + ".") \
+        if (params or {}).get("kind") not in (None, "") else "annual-report"
+    job_kind = "annual-all" if kind == "annual-report" else "bulk"
+    job, created = workspace().enqueue(job_kind, requested_by=principal.display,
+                                       params={"account_id": principal.account_id, "kind": kind},
+                                       dedupe_key=f"{job_kind}:{principal.account_id}:{kind}")
     if created:
         dispatch(job.id)
     return records.get(workspace().sf, job.id), created

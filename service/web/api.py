@@ -88,8 +88,22 @@ def findings(slug):
     snap = workspace().latest_snapshot(a.id)
     if snap is None:
         return jsonify({"association": a.slug, "checked_at": None, "findings": [], "counts": None})
+    items, requirement = snap.findings, request.args.get("requirement")
+    if requirement:
+        from service.domain.compliance_matrix import BY_ID, codes_of
+
+        if requirement not in BY_ID:
+            raise ApiError(400, "request.invalid", "Неизвестное требование; известны: " + ", ".join(BY_ID) + ".",
+                           {"field": "requirement"})
+        try:
+            rules = list(load_regulation(a.regulation_id).rules) if a.regulation_id else []
+        except UnknownRegulation:
+            rules = []
+        codes = codes_of(requirement, rules)
+        items = [f for f in items if f.get("code") in codes]
     return jsonify({"association": a.slug, "checked_at": iso_utc(snap.created_at), "as_of": snap.as_of.isoformat(),
-                    "regulation": snap.regulation_id, "counts": snap.counts, "findings": snap.findings})
+                    "regulation": snap.regulation_id, "counts": snap.counts, "findings": items,
+                    "requirement": requirement or None})
 
 
 @bp.get("/associations/<slug>/members")
@@ -152,7 +166,7 @@ def kinds_of(regulation=None) -> list[dict]:
 
 @bp.post("/reports/annual")
 def annual_all():
-    job, created = request_annual_all(current_user())
+    job, created = request_annual_all(current_user(), json_object(required=False))
     return jsonify({"job": job_body(job), "created": created}), 202
 
 

@@ -36,8 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["huey"] = huey
     app.extensions["tasks"] = register(huey, workspace)
 
-    from service.web import (account_pages, addon, admin, api, auth, csrf, errors, google_signin, hooks, pages,
-                             registers, security)
+    from service.web import (account_pages, addon, admin, api, auth, csrf, desk, errors, google_signin, hooks,
+                             pages, registers, security)
     security.init_app(app)                      # the Host check runs before anything else
     auth.init_app(app)                          # who is asking, and may they (service/web/access.py)
     csrf.init_app(app)
@@ -50,5 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(addon.bp, url_prefix="/api/v1/addon")
     app.register_blueprint(hooks.bp)
+    app.register_blueprint(desk.bp)
     app.jinja_env.filters.update(pages.FILTERS)
+    app.jinja_env.globals.update(pages.GLOBALS)
     return app

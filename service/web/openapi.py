@@ -4,6 +4,7 @@ its schemas."""
 from __future__ import annotations
 
 from service.kinds import KINDS
+from service.domain.compliance_matrix import COLUMNS
 
 
 def _ref(name: str) -> dict:
@@ -75,8 +76,23 @@ def _spec() -> dict:
                                              "parameters": [SLUG],
                                              "responses": {**_ok(_ref("Association")), **_error_responses(404)}}},
             "/associations/{slug}/findings": {"get": {
-                "summary": "Замечания последней проверки", "operationId": "getFindings", "parameters": [SLUG],
-                "responses": {**_ok(_ref("FindingsReport")), **_error_responses(404)}}},
+                "summary": "Замечания последней проверки; с ?requirement= — только те, что стоят за ячейкой свода",
+                "operationId": "getFindings",
+                "parameters": [SLUG, {"name": "requirement", "in": "query", "required": False,
+                                      "schema": {"enum": [c.id for c in COLUMNS]}}],
+                "responses": {**_ok(_ref("FindingsReport")), **_error_responses(400, 404)}}},
+            "/compliance": {"get": {
+                "summary": "Свод: по строке на объединение в вашей зоне, по ячейке на требование Положения "
+                           "(ok — выполнено, breach — нарушение, pending — ожидается, na — не требуется)",
+                "operationId": "getCompliance",
+                "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string"},
+                                "description": d} for n, d in (
+                    ("territory", "территория"), ("regulation", "идентификатор Положения"),
+                    ("status", "итог строки: breach, pending, ok, unreadable, unchecked"),
+                    ("year", "учебный год, 2025-2026"), ("q", "часть названия"),
+                    ("sort", "name, territory, regulation, status или идентификатор требования"),
+                    ("dir", "desc — по убыванию"))],
+                "responses": {**_ok(_ref("Compliance"))}}},
             "/associations/{slug}/members": {"get": {
                 "summary": "Состав; даты рождения, телефоны и адреса — только руководителю, куратору и "
                            "администратору (просмотр записывается в журнал)",
@@ -157,10 +173,30 @@ def _spec() -> dict:
                 "code": {"type": "string"}, "severity": {"enum": ["error", "warning", "info"]},
                 "message": {"type": "string"}, "sheet": nullable_str, "cell": nullable_str, "clause": nullable_str,
                 "meeting": nullable_int, "member": nullable_str, "period": nullable_str}},
+            "Compliance": {"type": "object", "required": ["columns", "associations", "totals"], "properties": {
+                "columns": {"type": "array", "items": {"type": "object", "required": ["id", "title"], "properties": {
+                    "id": {"type": "string"}, "title": {"type": "string"}}}},
+                "statuses": {"type": "object"}, "filters": {"type": "object"}, "total": {"type": "integer"},
+                "totals": {"type": "object", "description": "по требованию: сколько объединений в каждом состоянии"},
+                "associations": {"type": "array", "items": {"type": "object", "required": ["slug", "status", "cells"],
+                    "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
+                                   "short_name": {"type": "string"}, "territory": {"type": "string"},
+                                   "regulation": nullable_str, "regulation_title": {"type": "string"},
+                                   "school_year": nullable_str, "as_of": nullable_str,
+                                   "status": {"enum": ["breach", "pending", "ok", "na", "unreadable", "unchecked"]},
+                                   "counts": {"type": "object"},
+                                   "cells": {"type": "object", "additionalProperties": _ref("ComplianceCell")}}}},
+                "links": {"type": "object"}}},
+            "ComplianceCell": {"type": "object", "required": ["status", "errors", "warnings", "codes"], "properties": {
+                "status": {"enum": ["ok", "breach", "pending", "na"]}, "errors": {"type": "integer"},
+                "warnings": {"type": "integer"}, "codes": {"type": "array", "items": {"type": "string"}},
+                "clauses": {"type": "array", "items": {"type": "string"}},
+                "findings": {"type": "string", "description": "замечания за этой ячейкой (API)"},
+                "page": {"type": "string", "description": "они же на странице объединения"}}},
             "FindingsReport": {"type": "object", "required": ["association", "findings"], "properties": {
                 "association": {"type": "string"}, "checked_at": nullable_str, "as_of": {"type": "string"},
                 "regulation": nullable_str, "counts": {"type": ["object", "null"]},
-                "findings": {"type": "array", "items": _ref("Finding")}}},
+                "findings": {"type": "array", "items": _ref("Finding")}, "requirement": nullable_str}},
             "DocumentRequest": {"type": "object", "required": ["kind"], "properties": {
                 "kind": {"enum": list(KINDS)}, "meeting": {"type": "integer", "minimum": 1},
                 "plan_item": {"type": "integer", "minimum": 1}, "force": {"type": "boolean"},

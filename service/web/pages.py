@@ -5,24 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
+import zoneinfo
 from pathlib import Path
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from service.blank_workbook import write_blank_workbook
 from service.db import DocumentVersion
 from service.documents import is_personal
+from service.desk.matrix import regulation_clauses
+from service.domain.compliance_matrix import BY_ID, STATUS_WORDS, codes_of, unpack
+from service.domain.obligations import next_due, stored
 from service.filing.base import FilingError
 from service.kinds import CATALOGUE, media_type
 from service.russian.plural import count
 from service.schema.findings import without_cell
 from service.schema.regulations import UnknownRegulation, available, load_all, load_regulation
+from service.schema.time_zones import label as zone_label
 from service.sources.base import SourceError
 from service.sources.guard import EXTENSIONS
 from service.web import replacing
 from service.web.actions import (
-    add_google_sheet, already_added, ensure_current, find, request_annual_all, request_check, request_document,
-    workspace,
+    add_google_sheet, already_added, bulk_kinds, ensure_current, find, request_annual_all, request_check,
+    request_document, workspace,
 )
 from service.web import auth
 from service.web.auth import current_user, require
@@ -34,18 +39,30 @@ bp = Blueprint("pages", __name__)
 
 KIND_TITLES = {k.id: k.title for k in CATALOGUE.values()}
 PREVIEW_ROWS = 1000               # a table document's preview: the first rows of its first sheet
-SEVERITY = {"error": "ошибка", "warning": "внимание", "info": "справка"}
+SEVERITY = {"error": "ошибка", "warning": "предупреждение", "info": "справка"}
 STATE = {"queued": "в очереди", "running": "выполняется", "done": "готово", "failed": "не выполнено"}
 
 
-def _date(value) -> str:
+def _date(value, zone: str | None = None) -> str:
+    """A date «30.11.2026»; a moment «30.11.2026 10:23 (Новосибирск, UTC+7)» in the
+    association's time zone (`zone`), else the service's (setting TIME_ZONE), named."""
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:                   # SQLite: naive, stored as UTC
             value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone().strftime("%d.%m.%Y %H:%M")
+        zone = zone or current_app.config.get("TIME_ZONE") or "Europe/Moscow"
+        try:
+            local = value.astimezone(zoneinfo.ZoneInfo(zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone, local = "UTC", value.astimezone(dt.timezone.utc)
+        return f"{local:%d.%m.%Y %H:%M} ({zone_label(zone)})"
     return value.strftime("%d.%m.%Y")
+
+
+def school_year(label: str | None) -> str:
+    """«2024-2025» as people write it: «2024/2025»."""
+    return (label or "").replace("-", "/")
 
 
 ACTIONS = {"association.add": "добавлено объединение", "association.replace_source": "заменена книга",
@@ -74,8 +91,13 @@ def _extension(location: str) -> str:
     return suffix[1:] if suffix in (".docx", ".xlsx") else ""
 
 
+GLOBALS = {
+    "next_due": lambda a: next_due(stored(a.obligations), dt.date.today()),
+}
+
 FILTERS = {
     "ru_date": _date,
+    "school_year": school_year,
     "action": _action,
     "finding_message": lambda f: without_cell(f.get("message", ""), f.get("cell")),
     "kind_title": lambda k: KIND_TITLES.get(k, k),
@@ -91,14 +113,15 @@ def dashboard():
     me = current_user()
     associations = workspace().associations(me)
     recent = _recent_jobs(me)
-    return render_template("dashboard.html", associations=associations, recent=recent,
+    return render_template("dashboard.html", associations=associations, recent=recent, bulk_kinds=bulk_kinds(),
                            regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=False)
 
 
 @bp.get("/archive")
 def archive():
     return render_template("dashboard.html", associations=workspace().associations(current_user(), archived=True),
-                           recent=[], regulations={r.id: r for r in load_all()}, today=dt.date.today(), archive=True)
+                           recent=[], bulk_kinds=[], regulations={r.id: r for r in load_all()}, today=dt.date.today(),
+                           archive=True)
 
 
 def _recent_jobs(me, limit: int = 5):
@@ -106,7 +129,8 @@ def _recent_jobs(me, limit: int = 5):
     from sqlalchemy import select
     from service.workspace.models import Job
     with workspace().sf() as s:
-        jobs = s.scalars(select(Job).where(Job.kind == "annual-all").order_by(Job.created_at.desc()).limit(50))
+        jobs = s.scalars(select(Job).where(Job.kind.in_(("annual-all", "bulk"))).order_by(Job.created_at.desc())
+                         .limit(50))
         return [j for j in jobs if me.role == "admin" or (j.params or {}).get("account_id") == me.account_id][:limit]
 
 
@@ -125,11 +149,38 @@ def association(slug):
     filer = ws.filer()
     documents = _documents(ws.documents(a), filer)
     sharing = filer.notices(a.slug)
+    versions = ws.workbook_versions(a.id)
     return render_template("association.html", a=a, snap=snap, groups=groups, meetings=meetings or [],
+                           requirement=_requirement(a, snap, request.args.get("requirement")),
+                           obligations=stored(a.obligations), today=dt.date.today(),
+                           uploaded=not a.source.startswith("gsheet:"),
+                           workbook_since=versions[0].created_at if versions else a.created_at,
                            stale=snap is not None and meetings is None, members=members,
                            documents=documents, kinds=KIND_TITLES, year_kinds=year_kinds(a.regulation_id),
                            personal=auth.may_view_personal(a), audit=ws.audit(a.id, 15), storage=filer.title,
                            sharing=sharing, regulation=next((r for r in load_all() if r.id == a.regulation_id), None))
+
+
+def _requirement(a, snap, column_id: str | None) -> dict | None:
+    """One cell of the compliance matrix opened on the association's page: the requirement,
+    its state and the findings behind it (those of its rules' codes)."""
+    if not column_id or column_id not in BY_ID:
+        return None
+    try:
+        rules = list(load_regulation(a.regulation_id).rules) if a.regulation_id else []
+    except UnknownRegulation:
+        rules = []
+    codes = codes_of(column_id, rules)
+    cell = (unpack(a.compliance, regulation_clauses(a.regulation_id)).get("cells") or {}).get(column_id)
+    findings = [f for f in (snap.findings if snap else []) if f.get("code") in codes]
+    clauses = set(cell.get("clauses") or []) if cell else set()
+    if column_id != "documents" and clauses:
+        findings = [f for f in findings if not f.get("clause") or f.get("clause") in clauses]
+    due = [f"{o.what} — до {o.day:%d.%m.%Y}" for o in stored(a.obligations)
+           if o.kind in ("composition", "databank", "report") and f"{o.kind}_deadline" in
+           {r["kind"] for r in rules if r["kind"] in BY_ID[column_id].kinds}]
+    return {"id": column_id, "title": BY_ID[column_id].title, "cell": cell, "findings": findings,
+            "words": STATUS_WORDS, "due": due}
 
 
 def year_kinds(regulation_id: str | None) -> dict[str, list[dict]]:
@@ -247,17 +298,39 @@ def upload_form():
     replace = request.args.get("replace")
     if replace:
         require("replace", find(replace))
-    return render_template("upload.html", regulations=load_all(), replace=replace, accept=",".join(EXTENSIONS))
+    return _upload_page(replace)
+
+
+def _upload_page(replace, error: ApiError | None = None, status: int = 200, **kept):
+    """The upload form; after a refusal, with the reason on the form itself (role=alert),
+    the person's choices filled in again, and — when the file was sound but the
+    association already exists — the file kept to replace that association's workbook
+    without uploading it again."""
+    return render_template("upload.html", regulations=load_all(), replace=replace, accept=",".join(EXTENSIONS),
+                           error=error, **kept), status
 
 
 @bp.post("/upload")
 def upload():
+    replace = request.form.get("replace")
+    try:
+        return _upload()
+    except ApiError as err:
+        if err.status in (401, 403, 404) or request.form.get("pending"):
+            raise
+        file = request.files.get("workbook")
+        return _upload_page(replace, err, err.status, filename=file.filename if file is not None else "",
+                            sheet=(request.form.get("sheet") or "")[:2000],
+                            regulation=request.form.get("regulation") or "", kept=getattr(err, "kept", None))
+
+
+def _upload():
     me = current_user()
     file = request.files.get("workbook")
     sheet = (request.form.get("sheet") or "").strip()
     regulation = request.form.get("regulation") or None
     if regulation and regulation not in available():
-        raise ApiError(400, "regulation.unknown", f"Положение «{regulation}» неизвестно.")
+        raise ApiError(400, "regulation.unknown", f"Положение «{regulation[:80]}» неизвестно. Выберите его из списка.")
     ws = workspace()
     replace = request.form.get("replace")
     target = find(replace) if replace else None          # 404 before anything is stored
@@ -286,8 +359,13 @@ def upload():
         a = ws.add_association(str(stored), me.display, regulation_id=regulation, owner_id=_owner(me),
                                original_name=file.filename, report=report)
     except AlreadyAdded as exists:
-        stored.unlink(missing_ok=True)
-        raise already_added(exists)
+        error = already_added(exists)
+        if me.may("replace", exists.association) and exists.association.archived_at is None:
+            error.kept = {"pending": replacing.keep(stored), "slug": exists.association.slug,
+                          "title": exists.association.short_name or exists.association.name}
+        else:
+            stored.unlink(missing_ok=True)
+        raise error
     except BaseException:
         stored.unlink(missing_ok=True)             # nothing half-added stays behind
         raise
@@ -326,7 +404,7 @@ def _blank(fmt: str):
 
 @bp.post("/reports/annual")
 def annual_all():
-    job, _ = request_annual_all(current_user())
+    job, _ = request_annual_all(current_user(), request.form.to_dict())
     return redirect(url_for("pages.job", job_id=job.id))
 
 
@@ -337,7 +415,71 @@ def job(job_id):
     document = None
     if j.state == "done" and j.result and j.result.get("location") and a is not None:
         document = _document_for(a, j.result["location"], j.result.get("version"))
-    return render_template("job.html", job=j, a=a, document=document)
+    running = j.state in ("queued", "running")
+    return render_template("job.html", job=j, a=a, document=document, bulk=_bulk_rows(j),
+                           refresh=REFRESH_SECONDS if running else None)
+
+
+REFRESH_SECONDS = 3          # a job page reloads itself while the job runs, script or not
+
+
+def _bulk_rows(j) -> list[dict] | None:
+    """A bulk job's associations with their documents (download and preview links) or
+    the reasons they have none; None for other jobs."""
+    if j.kind not in ("annual-all", "bulk"):
+        return None
+    items = (j.result or {}).get("documents") or []
+    versions = _versions_at([d["location"] for d in items if d.get("location")])
+    rows = []
+    for d in items:
+        v = versions.get((d.get("location"), d.get("version")))
+        rows.append({**d, "version_id": v.id if v is not None and v.association == d.get("slug") else None})
+    return rows
+
+
+def _versions_at(locations: list[str]) -> dict:
+    from sqlalchemy import select
+
+    if not locations:
+        return {}
+    with workspace().sf() as s:
+        found = s.scalars(select(DocumentVersion).where(DocumentVersion.location.in_(locations)))
+        return {(v.location, v.version): v for v in found}
+
+
+@bp.get("/jobs/<job_id>/documents.zip")
+def job_zip(job_id):
+    """Every document a bulk job made, in one ZIP (named as filed, one folder per
+    association); the storage is read like for «Скачать»."""
+    import zipfile
+
+    j = g.job
+    rows = [r for r in (_bulk_rows(j) or []) if r.get("version_id")]
+    if j.state != "done" or not rows:
+        raise ApiError(404, "job.no_documents", "У этого задания нет готовых документов.")
+    ws = workspace()
+    filer = ws.filer()
+    me = current_user()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for r in rows:
+            a = ws.association(r["slug"])
+            if a is None or not me.sees(a):
+                continue
+            v = ws.registry.by_id(r["version_id"])
+            if v is None or is_personal(v.number):
+                continue
+            try:
+                content = filer.read(v)
+            except FilingError as err:
+                raise ApiError(503 if err.transient else 502, err.code, err.message)
+            if content is None:
+                continue
+            folder = (a.short_name or a.slug).replace("/", "_").replace("\\", "_")[:80]
+            z.writestr(f"{folder}/{v.file_name}", content)
+    title = KIND_TITLES.get((j.params or {}).get("kind") or "annual-report", "Документы")
+    return send_file(io.BytesIO(buf.getvalue()), as_attachment=True, mimetype="application/zip",
+                     download_name=f"{title} — все МО.zip")
 
 
 def _document_for(a, location: str, version: int | None):

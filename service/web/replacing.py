@@ -60,12 +60,19 @@ def replace(a, stored: Path, original_name: str, report):
     differences = old.differences(new)
     if not differences:
         return _done(a, stored, original_name, report)
+    return render_template("replace_confirm.html", a=a, old=old, new=new, differences=differences,
+                           pending=keep(stored), filename=original_name), 409
+
+
+def keep(stored: Path) -> str:
+    """Put a checked upload aside until the person confirms what to do with it (a day at
+    most); returns the name a form sends back."""
+    _sweep_pending()
     folder = _pending_dir()
     folder.mkdir(mode=0o700, exist_ok=True)
     pending = folder / stored.name
     stored.replace(pending)
-    return render_template("replace_confirm.html", a=a, old=old, new=new, differences=differences,
-                           pending=pending.name, filename=original_name), 409
+    return pending.name
 
 
 def confirmed(a, form):

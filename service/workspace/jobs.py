@@ -118,8 +118,12 @@ def claim_locked(sf: sessionmaker, job_id: str, association_id: int, worker: str
 
 
 def heartbeat(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, done: int | None = None,
-              total: int | None = None) -> bool:
+              total: int | None = None, result: dict | None = None) -> bool:
+    """Renew the lease; with `done`/`total`/`result`, the progress so far (a bulk job names
+    the association it is at and lists those done, so its page shows names, not counts)."""
     values = {"lease_until": utcnow() + lease}
+    if result is not None:
+        values["result"] = result
     if done is not None:
         values["progress_done"] = done
     if total is not None:

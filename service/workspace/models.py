@@ -43,6 +43,12 @@ class Association(Base):
     unreadable: Mapped[str | None] = mapped_column(Text, nullable=True)   # why the source could not be read
     next_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     next_deadline_what: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # the curator's desk, computed when a check is recorded (service/domain/compliance_matrix.py,
+    # obligations.py): read by the matrix, the calendar feed and the digests, never recomputed per view
+    compliance: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    obligations: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # IANA name of the association's time zone («Часовой пояс» in «Сведения», else its territory's)
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # one association is processed by one worker at a time
     lock_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lock_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -15,6 +15,7 @@ import traceback
 from typing import Callable
 
 from service.documents import BadRequest, DocumentRefused, Request
+from service.russian.plural import count
 from service.filing.base import FilingError
 from service.render.errors import RenderError
 from service.sources.base import SourceError
@@ -82,7 +83,8 @@ def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | Non
         jobs.finish(ws.sf, job_id, me, result, unlock=job.association_id)
         return jobs.DONE
     except DocumentRefused as refused:
-        jobs.fail(ws.sf, job_id, me, {"code": "document.refused", "message": "В книге ошибки, которые попали бы в документ.",
+        jobs.fail(ws.sf, job_id, me, {"code": "document.refused", "message": refusal_message(refused),
+                                      "final": refused.final,
                                       "findings": [f.as_dict() for f in refused.findings]}, retry=False)
         return jobs.FAILED
     except (BadRequest, SourceError, RenderError) as err:
@@ -142,11 +144,12 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date, dispat
         latest = ws.registry.latest(outcome.filed.key)
         return {"location": outcome.filed.location, "name": outcome.filename, "version": outcome.filed.version,
                 "changed": outcome.filed.changed, "forced": [f.message for f in outcome.blocking],
+                "notes": [f.message for f in outcome.notes][:50],
                 "share_error": getattr(outcome.filed, "share_error", None),
                 "open": outcome.filed.url or None, "document_id": latest.id if latest else None}
-    if job.kind == "annual-all":
-        return batch.annual_all(ws, job, me, lease, run_child=lambda child_id: _run_child(ws, child_id, today),
-                                dispatch=dispatch)
+    if job.kind in ("annual-all", "bulk"):
+        return batch.bulk(ws, job, me, lease, run_child=lambda child_id: _run_child(ws, child_id, today),
+                          dispatch=dispatch)
     raise BadRequest(f"неизвестный вид задания: {job.kind}")
 
 
@@ -157,3 +160,18 @@ def _run_child(ws: Workspace, job_id: str, today: dt.date) -> str:
         return run(ws, job_id, today, wait=0.0)
     except Busy:
         return "busy"
+
+
+def refusal_message(refused: DocumentRefused) -> str:
+    """Why a document was refused, in a sentence: a final refusal (a cancelled meeting, a
+    date that cannot be read) gives its reason; otherwise the errors that would appear in
+    the document are named (the first, and how many)."""
+    found = refused.findings
+    if not found:
+        return "Документ не сформирован: в книге ошибки."
+    if refused.final:
+        return found[0].message
+    if len(found) == 1:
+        return f"В книге ошибка, которая попала бы в документ: {found[0].message}"
+    errors = count(len(found), "ошибка, которая попала", "ошибки, которые попали", "ошибок, которые попали")
+    return f"В книге {errors} бы в документ; первая: {found[0].message}"

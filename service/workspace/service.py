@@ -22,10 +22,11 @@ from service.accounts.roster import offer_from_members
 
 from service.db import DocumentVersion, make_engine, utcnow
 from service.documents import Generator, Outcome, Request
-from service.domain.deadlines import upcoming
+from service.domain import compliance_matrix, obligations as obligations_of
 from service.filing.registry import Registry
 from service.filing.target import FilingTarget, open_filer
 from service.pipeline import Report, check
+from service.schema import time_zones
 from service.schema.records import HELD, PLANNED
 from service.sources.base import SourceError, open_source
 from service.sources.guard import EXTENSIONS, SUFFIX
@@ -143,15 +144,18 @@ class Workspace:
     # ---------------------------------------------------------------- associations
 
     def associations(self, principal=None, archived: bool = False) -> list[Association]:
-        """Associations `principal` sees (everyone's when None: jobs and the CLI), current or archived."""
+        """Associations `principal` sees (everyone's when None: jobs and the CLI), current or archived,
+        in the order of the names people see: the short ones («ММО математиков»); sorted by the full
+        names («Муниципальное методическое объединение…») they would look random."""
         from service.accounts.principal import visible
 
         q = select(Association).where(Association.archived_at.is_not(None) if archived
-                                      else Association.archived_at.is_(None)).order_by(Association.name)
+                                      else Association.archived_at.is_(None))
         if principal is not None:
             q = visible(principal, q)
         with self.sf() as s:
-            return list(s.scalars(q))
+            found = list(s.scalars(q))
+        return sorted(found, key=lambda a: ((a.short_name or a.name).casefold(), a.name.casefold(), a.id))
 
     def associations_of_job(self, job) -> list[Association]:
         """A bulk job's associations: the scope of the account that asked (none if it is gone)."""
@@ -309,7 +313,14 @@ class Workspace:
                      seen: tuple[float | None, str | None] = (None, None)) -> None:
         mtime, sha = seen
         rules = list(report.regulation.rules) if report.regulation else []
-        due = upcoming(report.data, rules, report.year, report.as_of)
+        duties = obligations_of.of_year(report.data, rules, report.year)
+        due = obligations_of.next_due(duties, report.as_of)
+        done = {f"{o.kind}_deadline": bool(o.done) for o in duties if o.kind in ("composition", "databank", "report")}
+        matrix_row = compliance_matrix.row(rules, list(report.regulation.required_documents) if report.regulation
+                                           else [], report.findings, report.year, report.as_of, done)
+        matrix_row = compliance_matrix.pack(matrix_row, report.as_of)
+        zone = time_zones.choose(report.data.info.time_zone, report.data.info.territory,
+                                 self.settings.get("TIME_ZONE") or "Europe/Moscow")
         with self.sf() as s, s.begin():
             row = s.get(Association, association_id)
             info = report.data.info
@@ -328,8 +339,9 @@ class Workspace:
             row.checked_at, row.unreadable = utcnow(), None
             row.errors, row.warnings = report.counts["error"], report.counts["warning"]
             row.source_mtime, row.source_sha256 = mtime, sha
-            row.next_deadline = due[0].day if due else None
-            row.next_deadline_what = due[0].what if due else None
+            row.next_deadline = due.day if due else None
+            row.next_deadline_what = due.what[:300] if due else None
+            row.compliance, row.obligations, row.time_zone = matrix_row, [o.as_dict() for o in duties], zone
             row.regulation_id = report.regulation.id if report.regulation else None
             s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
                            regulation_id=report.regulation.id if report.regulation else None,

@@ -59,14 +59,16 @@ def sign_in(page, service: LiveService, email: str, password: str | None = None)
 
 @pytest.fixture
 def browser_context(chromium_path):
-    """new_page() -> a page in a browser context of its own (its own cookies: one person)."""
+    """new_page(viewport=None, **options) -> a page in a browser context of its own (its own
+    cookies: one person); `options` go to Playwright's new_context (e.g. bypass_csp)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
         contexts = []
 
-        def new_page():
-            context = browser.new_context(viewport=VIEWPORT, locale="ru-RU", accept_downloads=True)
+        def new_page(viewport=None, **options):
+            context = browser.new_context(viewport=viewport or VIEWPORT, locale="ru-RU", accept_downloads=True,
+                                          **options)
             context.set_default_timeout(20_000)
             contexts.append(context)
             return context.new_page()

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.system("chromium"), pytest.mark.slow, pytest.mark.time
 
 
 def _names(page) -> set[str]:
-    return set(page.locator("#associations tbody tr td:first-child > a").all_inner_texts())
+    return set(page.locator("#associations tbody tr th[scope=row] > a").all_inner_texts())
 
 
 def test_head_curator_and_member_each_see_their_own(browser_context, live_service):

@@ -28,7 +28,8 @@ def test_gsheet_locations_go_to_google():
 def test_without_google_a_sheet_is_a_clear_russian_error():
     with pytest.raises(SourceError) as err:
         open_source("gsheet:1AbC")
-    assert err.value.code == "workbook.unreadable" and "Google Таблиц не настроено" in err.value.message
+    assert err.value.code == "workbook.unreadable" and "Google Таблиц на этом сервере не включено" in err.value.message
+    assert "MO_DOCS" not in err.value.message and "Скачайте таблицу как .xlsx" in err.value.message  # a teacher reads it
 
 
 @pytest.fixture

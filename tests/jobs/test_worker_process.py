@@ -132,8 +132,9 @@ def test_the_annual_reports_of_every_association_are_shared_by_the_workers(make_
     assert sorted(children) == sorted(a.id for a in added)
     assert {(c.kind, c.state, c.attempts) for c in children.values()} == {("generate", records.DONE, 1)}
     for a, d in zip(sorted(added, key=lambda a: a.name), done.result["documents"]):
-        assert d == {"association": a.name, "location": children[a.id].result["location"],
-                     "name": children[a.id].result["name"]}
+        assert d == {"association": a.name, "short_name": a.short_name, "slug": a.slug, "notes": [],
+                     "location": children[a.id].result["location"], "name": children[a.id].result["name"],
+                     "version": 1}
         assert [(v.kind, v.version) for v in inst.ws.documents(a)] == [("annual-report", 1)]
     assert len(inst.docx_files()) == 6
     pids = {c.worker.split(":")[1] for c in children.values()}

@@ -28,6 +28,7 @@ def all_models() -> None:
     import service.filing.drive  # noqa: F401
     import service.google.changes  # noqa: F401
     import service.google.push  # noqa: F401
+    import service.desk.models  # noqa: F401
     import service.workspace.models  # noqa: F401
 
 
@@ -203,3 +204,27 @@ def test_snapshots_of_an_older_database_keep_their_findings_and_gain_an_empty_su
         after = conn.execute(text("SELECT id, findings, counts, summary FROM snapshots ORDER BY id")).all()
     assert [tuple(r[:3]) for r in after] == [tuple(r) for r in before]
     assert all(r[3] is None for r in after)
+
+
+def test_an_older_database_gains_the_desk_and_its_associations_wait_for_their_next_check(tmp_path):
+    """0007 adds each association's compliance row, obligations and time zone (empty until
+    its next check: the matrix says «не проверено») and each account's digest (on)."""
+    from service import create_app
+    from service.accounts import directory
+    from service.desk.matrix import Query, load
+
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(LEGACY, db)
+    app = create_app({"INSTANCE": str(tmp_path / "instance"), "TESTING": True, "QUEUE_URL": "memory://",
+                      "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{db}"})
+    ws = app.extensions["workspace"]
+    assert current(ws.engine) == head()
+    rows = load(ws, None, Query()).rows
+    assert rows and {r.status for r in rows} <= {"unchecked", "unreadable"}
+    account = directory.create(ws.sf, "curator@old.example", "curator", name="Куратор")
+    with ws.engine.connect() as conn:
+        assert conn.execute(text("SELECT digest FROM accounts WHERE id = :i"), {"i": account.id}).scalar() in (1, True)
+    a = ws.associations()[0]
+    if not a.unreadable and Path(a.source).is_file():
+        ws.check(a.id)
+        assert ws.by_id(a.id).compliance is not None

@@ -229,12 +229,15 @@ def test_the_api_gives_times_in_utc(ws, client, contract, tmp_path):
     assert {name: value for name, value in stamps.items() if not UTC_OFFSET.search(value)} == {}
 
 
-def test_the_pages_show_the_moment_in_local_time(ws, client, tmp_path):
+def test_the_pages_show_the_moment_in_the_associations_time_zone(ws, client, tmp_path):
+    import zoneinfo
+
     a = add(ws, tmp_path)
-    checked = ws.by_id(a.id).checked_at
-    expected = aware(checked).astimezone().strftime("%d.%m.%Y %H:%M")   # the server process's local time
+    row = ws.by_id(a.id)
+    assert row.time_zone == "Asia/Novosibirsk"                          # «Здвинский район»
+    expected = aware(row.checked_at).astimezone(zoneinfo.ZoneInfo(row.time_zone)).strftime("%d.%m.%Y %H:%M")
     body = client.get(f"/a/{a.slug}").get_data(as_text=True)
-    shown = re.search(r"проверено (\d\d\.\d\d\.\d{4} \d\d:\d\d)", body).group(1)
+    shown = re.search(r"проверено (\d\d\.\d\d\.\d{4} \d\d:\d\d) \(Новосибирск, UTC\+7\)", body).group(1)
     assert shown == expected
 
 

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import docx
 
+from service.workspace import batch
+
+from tests.factories import association
+
 XSS = "<script>alert(1)</script>"
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -45,7 +49,7 @@ def job_id_of(response) -> str:
 
 def main(body: str) -> str:
     """The page's own part, between <main> and </main>."""
-    return body.split("<main>", 1)[1].split("</main>", 1)[0]
+    return re.split(r"<main[^>]*>", body, maxsplit=1)[1].split("</main>", 1)[0]
 
 
 def visible(fragment: str) -> str:
@@ -72,6 +76,21 @@ def forms(body: str) -> list[dict]:
                     "button": visible(button.group(2)) if button else None,
                     "disabled": bool(button and "disabled" in button.group(1))})
     return out
+
+
+def pages_while_generating(monkeypatch, ws, client, job_id: str) -> list[str]:
+    """The job's page as a person sees it each time the job starts a document (filled in as
+    the job runs)."""
+    seen: list[str] = []
+    original = ws.generate
+
+    def generate(*args, **kwargs):
+        seen.append(visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True))))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ws, "generate", generate)
+    monkeypatch.setattr(batch, "PROGRESS_SECONDS", 0.0)    # a bulk job's progress recorded at each document
+    return seen
 
 
 # ---------------------------------------------------------------- data
@@ -129,3 +148,14 @@ class Contract:
 
     def schema(self, name: str, body) -> None:
         self._validate(f"/components/schemas/{name}", body)
+
+
+def three_associations(ws, tmp_path):
+    """ММО математиков, физиков и химиков: three clean associations for work on all of them."""
+    made = []
+    for short, subject in (("ММО математиков", "математики"), ("ММО физиков", "физики"), ("ММО химиков", "химии")):
+        book = association("zdvinsky-mmo")
+        book.info["Краткое наименование"] = short
+        book.info["Наименование МО"] = f"Муниципальное методическое объединение учителей {subject}"
+        made.append(add(ws, tmp_path, book, f"{subject}.xlsx"))
+    return made

@@ -86,7 +86,7 @@ def test_list_and_one_association(client, ws, contract):
 def test_next_deadline_and_an_unreadable_book(client, ws, contract, tmp_path):
     a = add(ws, tmp_path, book(), today=dt.date(2025, 3, 1))
     one = get(client, contract, f"/associations/{a.slug}", "/associations/{slug}")
-    assert one["next_deadline"] == {"date": "2025-05-20", "what": "заседание №4"}
+    assert one["next_deadline"] == {"date": "2025-05-20", "what": "заседание №4: Тема заседания 4"}
     (tmp_path / "book.xlsx").write_bytes(b"")
     ws.check(a.id)
     one = get(client, contract, f"/associations/{a.slug}", "/associations/{slug}")

@@ -116,6 +116,9 @@ def env(client, ws, tmp_path, monkeypatch, make_app):
     return Env(client, ws, a.slug, monkeypatch, make_app)
 
 
+UPLOAD_FORM = {"page 400 no file", "page 400 not a workbook"}
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_every_failure_has_one_shape(env, case):
     status, provoke = CASES[case]
@@ -133,6 +136,11 @@ def test_every_failure_has_one_shape(env, case):
         assert isinstance(error["code"], str) and error["code"]
         assert isinstance(error["message"], str) and CYRILLIC.search(error["message"])
         Contract(env.client.get(f"{API}/openapi.json").get_json()).schema("Error", body)
+    elif case in UPLOAD_FORM:                  # an upload's refusal is said on the upload form itself
+        assert r.mimetype == "text/html" and text.startswith("<!doctype html>")
+        alert = text.split('role="alert"', 1)[1].split("</div>", 1)[0]
+        assert CYRILLIC.search(visible(alert)) and "е загружен" in visible(alert)
+        assert 'name="workbook"' in text                                   # the form, to try again
     else:
         assert r.mimetype == "text/html"
         assert text.startswith("<!doctype html>") and '<html lang="ru">' in text

@@ -12,23 +12,28 @@ import pytest
 from sqlalchemy import func, select, update
 
 from service.db import DocumentVersion
+from service.russian.plural import count
 from service.schema.regulations import load_all
-from service.workspace import batch
 from service.workspace import jobs as records
 from service.workspace.demo import ensure_demo
 from service.workspace.models import Job
 from service.workspace.runner import run
 from tests.accounts.factories import signed_in_client
 from tests.factories import association
-from tests.web.helpers import (XSS, add, csrf_token, docx_text, follow, forms, job_id_of, main, row_of, submit,
-                               visible)
+from tests.web.helpers import (XSS, add, csrf_token, docx_text, follow, forms, job_id_of, main,
+                               pages_while_generating, row_of, submit, three_associations, visible)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def shown(value: dt.datetime) -> str:
-    """How a stored UTC time is shown: local time, dd.mm.yyyy hh:mm."""
-    return value.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d.%m.%Y %H:%M")
+def shown(value: dt.datetime, zone: str = "Asia/Novosibirsk") -> str:
+    """How a stored UTC time is shown: in the association's time zone, the zone named."""
+    import zoneinfo
+
+    from service.schema.time_zones import label
+
+    local = value.replace(tzinfo=dt.timezone.utc).astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{local:%d.%m.%Y %H:%M} ({label(zone)})"
 
 
 def protocol_book():
@@ -78,13 +83,15 @@ def test_dashboard_lists_every_association_with_its_state(client, ws, tmp_path):
         text = visible(row)
         assert f'href="/a/{a.slug}"' in row
         assert a.name in text
-        assert titles[a.regulation_id] in text and a.regulation_id in text   # «Здвинский район … · zdvinsky-mmo»
-        assert shown(a.checked_at) in text                          # last check
+        assert titles[a.regulation_id] in text and a.regulation_id not in text   # titles, never ids
+        assert shown(a.checked_at, a.time_zone) in text             # last check, in its own time zone
         if a.unreadable:
             assert "книга не читается" in text and "в порядке" not in text
             continue
-        assert (f"{a.errors} ош." in text) == bool(a.errors)
-        assert (f"{a.warnings} пред." in text) == bool(a.warnings)
+        assert (count(a.errors or 0, "ошибка", "ошибки", "ошибок") in text) == bool(a.errors)
+        assert (count(a.warnings or 0, "предупреждение", "предупреждения", "предупреждений") in text) == \
+            bool(a.warnings)
+        assert " ош." not in text and " пред." not in text                # words, not abbreviations
         assert ("в порядке" in text) == (not a.errors and not a.warnings)
     states = {short: (bool(a.errors), bool(a.warnings)) for short, a in rows.items() if not a.unreadable}
     assert states["ГПМО историков"] == (True, True) and states["ММО начальных классов"] == (True, False)
@@ -94,10 +101,24 @@ def test_dashboard_lists_every_association_with_its_state(client, ws, tmp_path):
     physics = ws.by_id(physics.id)
     assert physics.next_deadline == dt.date(2025, 5, 20)
     assert "20.05.2025 — заседание №4" in visible(row_of(body, ">ММО физиков</a>"))
-    assert visible(row_of(body, ">ГПМО историков</a>")).endswith("—")   # nothing due: a finished year
+    history = row_of(body, ">ГПМО историков</a>")     # a finished year: what was missed, in red, with its days
+    assert re.search(r'<span class="overdue-text">\d\d\.\d\d\.\d{4} — [^<]+: просрочено на \d+ (день|дня|дней)</span>',
+                     history), history
 
 
 # ---------------------------------------------------------------- association page
+
+def test_dashboard_is_in_the_order_of_the_short_names_people_see(client, ws, tmp_path):
+    for short, full in [("ММО физиков", "Городское объединение учителей физики"),
+                        ("ГПМО историков", "Муниципальное объединение учителей истории"),
+                        ("ММО биологов", "Районное объединение учителей биологии")]:
+        book = association("zdvinsky-mmo")
+        book.info["Краткое наименование"], book.info["Наименование МО"] = short, full
+        add(ws, tmp_path, book, f"{short}.xlsx")
+    body = client.get("/").get_data(as_text=True).split("<tbody>", 1)[1]
+    shown_order = re.findall(r'<th scope="row"><a href="/a/[^"]+">([^<]+)</a>', body)
+    assert shown_order == ["ГПМО историков", "ММО биологов", "ММО физиков"]     # not by «Городское…», «Муниципальное…»
+
 
 def test_findings_are_grouped_by_sheet_with_the_cell_to_fix(client, ws):
     ensure_demo(ws)
@@ -106,15 +127,17 @@ def test_findings_are_grouped_by_sheet_with_the_cell_to_fix(client, ws):
     assert len({f["sheet"] for f in findings}) >= 2
     body = main(client.get(f"/a/{a.slug}").get_data(as_text=True))
     section = body.split("<h2>Замечания", 1)[1].split("</section>", 1)[0]
-    assert f"({a.errors} ош., {a.warnings} пред." in visible(section)
+    assert f"({count(a.errors, 'ошибка', 'ошибки', 'ошибок')}, " \
+           f"{count(a.warnings, 'предупреждение', 'предупреждения', 'предупреждений')}" in visible(section)
     groups = dict(re.findall(r"<h3>(.*?)</h3>(.*?)</table>", section, flags=re.S))
     assert set(groups) == {f["sheet"] or "Книга в целом" for f in findings}
     for f in findings:
         rows = [visible(r) for r in re.findall(r"<tr[^>]*>.*?</tr>", groups[f["sheet"] or "Книга в целом"], re.S)]
-        label = {"error": "ошибка", "warning": "внимание", "info": "справка"}[f["severity"]]
+        label = {"error": "ошибка", "warning": "предупреждение", "info": "справка"}[f["severity"]]
         message = f["message"].removeprefix(f"{f['cell']}: ") if f["cell"] else f["message"]
-        expected = " ".join(p for p in (f["cell"], label, message, f["code"]) if p)
+        expected = " ".join(p for p in (f["cell"], label, message) if p)
         assert expected in rows, (expected, rows)
+        assert f'title="код: {f["code"]}"' in groups[f["sheet"] or "Книга в целом"]     # the code only on hover
     assert any(f["cell"] for f in findings)
 
 
@@ -128,7 +151,12 @@ def test_meetings_table_and_document_buttons(client, ws, tmp_path):
         assert f"Тема заседания {n}" in visible(row)
         assert ("проведено" if held else "запланировано") in visible(row)
         buttons = {f["button"]: f for f in forms(row)}
-        assert set(buttons) == {"Сформировать протокол", "Лист регистрации"}
+        said = f" заседания №{n} от {day}"              # each button names its meeting to a screen reader
+        assert set(buttons) == {"Сформировать протокол" + said, "Лист регистрации" + said}
+        buttons = {k.removesuffix(said): v for k, v in buttons.items()}
+        assert f'<span class="visually-hidden">{said}</span>' in row
+        if not held:
+            assert "протокол — после заседания 20.05.2025" in visible(row)      # the reason, in text
         assert buttons["Сформировать протокол"]["fields"] | {"csrf_token": ""} == {
             "csrf_token": "", "kind": "protocol", "meeting": str(n)}
         assert buttons["Сформировать протокол"]["disabled"] is (not held)
@@ -145,7 +173,8 @@ def test_a_protocol_for_a_meeting_not_held_is_refused_even_if_posted(client, ws,
     a = add(ws, tmp_path, protocol_book())
     r = submit(client, f"/a/{a.slug}/documents", {"kind": "protocol", "meeting": "4"}, page=f"/a/{a.slug}")
     text = visible(main(follow(client, r).get_data(as_text=True)))
-    assert "не выполнено" in text and "document.not_held" in text
+    assert "не выполнено" in text and "протокол составляется после заседания" in text
+    assert "document.not_held" not in text          # the code only on hover
     assert ws.documents(a) == []
 
 
@@ -171,8 +200,9 @@ def test_protocol_from_button_to_download(client, ws, tmp_path):
 
     page = main(client.get(f"/a/{a.slug}").get_data(as_text=True))
     row = row_of(page.split('id="documents"', 1)[1], "Протокол №2 от 10.12.2024.docx")
-    assert f'href="/a/{a.slug}/documents/{version.id}">Скачать</a>' in row
-    assert f'href="/a/{a.slug}/documents/{version.id}/preview">Просмотр</a>' in row
+    assert f'href="/a/{a.slug}/documents/{version.id}">Скачать<span class="visually-hidden"> «Протокол №2 от ' \
+           '10.12.2024.docx»</span></a>' in row
+    assert f'href="/a/{a.slug}/documents/{version.id}/preview">Просмотр<span' in row
     assert "прежние версии" not in row
 
     journal = visible(page.split("<h2>Журнал</h2>", 1)[1])
@@ -217,7 +247,7 @@ def test_regenerating_with_changed_data_keeps_the_earlier_version(client, ws, tm
     row = row_of(page.split('id="documents"', 1)[1], "Протокол №2 от 10.12.2024.docx")
     assert "<td>2</td>" in row and "прежние версии" in row
     assert f'href="/a/{a.slug}/documents/{first.id}">версия 1 от' in row
-    assert f'/documents/{second.id}">Скачать</a>' in row
+    assert f'/documents/{second.id}">Скачать<span' in row
 
     old, new = (docx_text(client.get(f"/a/{a.slug}/documents/{v.id}").data) for v in (first, second))
     assert "Решение по вопросу 1" in old and "Провести открытые уроки в марте" not in old
@@ -355,7 +385,7 @@ def test_a_refused_protocol_shows_why_and_can_be_forced(client, ws, tmp_path):
     refused = follow(client, r).get_data(as_text=True)
     text = visible(main(refused))
     assert "Состояние: не выполнено" in text
-    assert "В книге ошибки, которые попали бы в документ." in text
+    assert "В книге ошибка, которая попала бы в документ:" in text
     assert "не указан секретарь — протокол некому подписать" in text
     assert ws.documents(a) == []                                          # nothing half-right was filed
     [force] = [f for f in forms(main(refused)) if f["button"].startswith("Всё равно сформировать")]
@@ -446,16 +476,6 @@ def test_blank_workbook_for_an_unknown_regulation_is_a_bad_request(client):
 
 # ---------------------------------------------------------------- long work: every annual report
 
-def three_associations(ws, tmp_path):
-    made = []
-    for short, subject in (("ММО математиков", "математики"), ("ММО физиков", "физики"), ("ММО химиков", "химии")):
-        book = association("zdvinsky-mmo")
-        book.info["Краткое наименование"] = short
-        book.info["Наименование МО"] = f"Муниципальное методическое объединение учителей {subject}"
-        made.append(add(ws, tmp_path, book, f"{subject}.xlsx"))
-    return made
-
-
 def test_annual_reports_for_all_show_progress_and_file_one_each(client, ws, tmp_path):
     made = three_associations(ws, tmp_path)
     r = submit(client, "/reports/annual")
@@ -463,8 +483,12 @@ def test_annual_reports_for_all_show_progress_and_file_one_each(client, ws, tmp_
     for _ in range(2):                                                   # leave and come back
         text = visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True)))
         assert "Анализ работы для всех МО" in text and "Состояние: готово 3 из 3" in text
-        for a in made:
-            assert f"{a.name}: готово" in text
+        page = main(client.get(f"/jobs/{job_id}").get_data(as_text=True))
+        for a in made:                 # each association's document, linked, and all of them in one ZIP
+            [v] = ws.documents(a)
+            row = row_of(page, f'href="/a/{a.slug}"')
+            assert a.short_name in visible(row) and f'href="/a/{a.slug}/documents/{v.id}"' in row
+        assert f'href="/jobs/{job_id}/documents.zip"' in page
     job = records.get(ws.sf, job_id)
     assert (job.kind, job.state, job.progress_done, job.progress_total) == ("annual-all", "done", 3, 3)
     for a in made:
@@ -472,7 +496,7 @@ def test_annual_reports_for_all_show_progress_and_file_one_each(client, ws, tmp_
         assert [(v.kind, v.version) for v in versions] == [("annual-report", 1)]
         assert "АНАЛИЗ РАБОТЫ" in docx_text(client.get(f"/a/{a.slug}/documents/{versions[0].id}").data)
     dashboard = visible(main(client.get("/").get_data(as_text=True)))
-    assert "Пакетные задания:" in dashboard and "готово (3/3)" in dashboard
+    assert "Документы для всех МО: Анализ работы" in dashboard and "готово (3 из 3)" in dashboard
 
 
 def test_annual_reports_progress_while_running_and_after_revisiting(queued_app, tmp_path, monkeypatch):
@@ -483,15 +507,7 @@ def test_annual_reports_progress_while_running_and_after_revisiting(queued_app, 
     text = visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True)))
     assert "Состояние: в очереди" in text and "Страницу можно закрыть" in text
 
-    seen = []
-    original = ws.generate
-
-    def generate(*args, **kwargs):
-        seen.append(visible(main(client.get(f"/jobs/{job_id}").get_data(as_text=True))))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(ws, "generate", generate)
-    monkeypatch.setattr(batch, "PROGRESS_SECONDS", 0.0)      # recorded after every report, not once a second
+    seen = pages_while_generating(monkeypatch, ws, client, job_id)
     assert run(ws, job_id) == records.DONE
     states = [re.search(r"Состояние: (\S+) (\d+ из \d+)", page).groups() for page in seen]
     assert states == [("выполняется", "0 из 3"), ("выполняется", "1 из 3"), ("выполняется", "2 из 3")]
@@ -520,8 +536,8 @@ def test_one_unreadable_workbook_does_not_stop_the_annual_reports(client, ws, tm
     Path(physics.source).write_text("это уже не таблица", encoding="utf-8")
     text = visible(main(follow(client, submit(client, "/reports/annual")).get_data(as_text=True)))
     assert "Состояние: готово 3 из 3" in text
-    assert f"{maths.name}: готово" in text and f"{chemistry.name}: готово" in text
-    assert f"{physics.name}: Это не книга электронной таблицы." in text
+    assert "Готово: 2 из 3; не сформировано: 1." in text
+    assert f"{physics.short_name} не сформирован: Это не книга электронной таблицы." in text
     assert [v.kind for v in ws.documents(maths)] == ["annual-report"] == [v.kind for v in ws.documents(chemistry)]
     assert ws.documents(physics) == []
 

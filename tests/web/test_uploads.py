@@ -164,7 +164,7 @@ HOSTILE = {
     "password-protected": (_password, 400, "Файл защищён паролем."),
     "damaged .xls": (_legacy_xls, 400, "Файл повреждён"),
     "empty file": (_empty, 400, "Файл пуст."),
-    "zip of photos": (_zip_of_photos, 400, "Это архив, но не книга Excel (.xlsx) и не таблица LibreOffice (.ods)."),
+    "zip of photos": (_zip_of_photos, 400, "Это zip-архив, а не книга."),
     "encrypted zip entries": (_encrypted_entries, 400, "Части файла зашифрованы"),
 }
 

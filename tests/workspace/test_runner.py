@@ -74,7 +74,7 @@ def test_an_association_busy_for_too_long_is_reported_not_skipped_silently(ws, t
     started = time.monotonic()
     assert run(ws, job_id, TODAY) == records.DONE
     assert time.monotonic() - started < 10
-    busy, done = records.get(ws.sf, job_id).result["documents"]          # in the associations' order
+    done, busy = records.get(ws.sf, job_id).result["documents"]   # in the order of short names: ГПМО…, ММО…
     assert busy["error"].startswith("объединение было занято другим заданием") and "error" not in done
     # the child given up on is withdrawn: its queue message, arriving later, makes nothing
     child = records.children(ws.sf, job_id)[first.id]
@@ -98,7 +98,8 @@ def test_the_batch_makes_a_job_per_association_and_puts_each_on_the_queue(ws, tw
         assert [(v.kind, v.version) for v in ws.documents(a)] == [("annual-report", 1)]
     parent = records.get(ws.sf, job_id)
     assert (parent.progress_done, parent.progress_total) == (2, 2)
-    assert [d["location"] for d in parent.result["documents"]] == [children[a.id].result["location"] for a in two]
+    by_slug = {d["slug"]: d["location"] for d in parent.result["documents"]}
+    assert by_slug == {a.slug: children[a.id].result["location"] for a in two}
     for child in children.values():                      # the queue's messages come too late: nothing twice
         assert run(ws, child.id, TODAY) == "skipped"
     assert all(len(ws.documents(a)) == 1 for a in two)
@@ -134,8 +135,10 @@ def test_a_report_the_workbook_refuses_is_named_in_the_batch(ws, two, monkeypatc
     monkeypatch.setattr(ws, "generate", generate)
     job_id = annual_job(ws)
     assert run(ws, job_id, TODAY) == records.DONE
-    refused, made = records.get(ws.sf, job_id).result["documents"]
-    assert refused == {"association": first.name, "error": "в книге ошибки, мешающие анализу"}
+    documents = {d["slug"]: d for d in records.get(ws.sf, job_id).result["documents"]}
+    refused, made = documents[first.slug], documents[second.slug]
+    assert refused == {"association": first.name, "short_name": first.short_name, "slug": first.slug,
+                       "error": "Документ не сформирован: в книге ошибки.", "reasons": []}
     assert made["name"] == "Анализ работы за 2024-2025 учебный год.docx"
 
 

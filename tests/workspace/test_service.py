@@ -234,21 +234,33 @@ def test_a_file_saved_during_a_check_is_still_a_change(ws, workbooks, monkeypatc
 # ---------------------------------------------------------------- next deadline
 
 def test_next_deadline_from_the_regulation(ws, workbooks):
-    """Новокузнецк ГПМО, п. 4.6: the data bank is brought up to date by 1 October."""
-    a = add(ws, workbooks, association("novokuznetsk-gpmo"), today=D(2024, 9, 25))   # meeting №1 was on 24.09
+    """Новокузнецк ГПМО, п. 4.6: the data bank is brought up to date by 1 October (not yet, here)."""
+    book = association("novokuznetsk-gpmo")
+    book.info["Дата актуализации банка данных"] = None
+    a = add(ws, workbooks, book, today=D(2024, 9, 25))                              # meeting №1 was on 24.09
     assert (a.next_deadline, a.next_deadline_what) == (D(2024, 10, 1), "актуализация банка данных")
+
+
+def test_a_duty_done_is_no_next_deadline_and_a_missed_one_comes_first(ws, workbooks):
+    a = add(ws, workbooks, association("novokuznetsk-gpmo"), today=D(2024, 9, 25))   # the data bank is up to date
+    assert a.next_deadline == D(2024, 12, 10)
+    book = association("novokuznetsk-gpmo")
+    book.info.update({"Краткое наименование": "ГПМО физиков", "Дата представления анализа работы": None})
+    late = add(ws, workbooks, book, name="late.xlsx", today=D(2025, 9, 1))         # the year is over
+    assert (late.next_deadline, late.next_deadline_what) == (D(2025, 5, 15), "анализ работы и план на новый "
+                                                                               "учебный год")
 
 
 def test_next_deadline_moves_on_to_a_planned_meeting(ws, workbooks):
     a = add(ws, workbooks, association("novokuznetsk-gpmo"), today=D(2024, 9, 25))
     ws.check(a.id, today=D(2024, 10, 2))
     row = ws.by_id(a.id)
-    assert (row.next_deadline, row.next_deadline_what) == (D(2024, 12, 10), "заседание №2")
+    assert (row.next_deadline, row.next_deadline_what) == (D(2024, 12, 10), "заседание №2: Тема заседания 2")
 
 
 def test_next_deadline_is_a_planned_meeting(ws, workbooks):
     a = add(ws, workbooks, today=D(2024, 12, 5))             # Здвинский: no dated duties
-    assert (a.next_deadline, a.next_deadline_what) == (D(2024, 12, 10), "заседание №2")
+    assert (a.next_deadline, a.next_deadline_what) == (D(2024, 12, 10), "заседание №2: Тема заседания 2")
 
 
 def test_no_next_deadline_once_the_year_is_over(ws, workbooks):

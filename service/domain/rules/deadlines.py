@@ -63,7 +63,7 @@ class DatabankDeadline(Rule):
                 "данных» в «Сведениях»"), severity=WARNING, sheet=sheet, cell=cell, clause=self.clause)
         else:
             yield finding("databank.stale", self.cite(
-                f"Банк данных последний раз актуализирован {updated:%d.%m.%Y}, а в {ctx.year.label} учебном году "
+                f"Банк данных последний раз актуализирован {updated:%d.%m.%Y}, а в {ctx.year.title} учебном году "
                 f"его нужно было актуализировать {due}"), severity=ERROR, sheet=sheet, cell=cell, clause=self.clause)
 
 
@@ -84,7 +84,7 @@ class ReportDeadline(Rule):
         if submitted is not None and submitted < ctx.year.first_day:
             yield finding("report.deadline", self.cite(
                 f"Дата представления анализа работы {submitted:%d.%m.%Y} относится к прошлому учебному году, "
-                f"а анализ за {ctx.year.label} учебный год нужно было представить до {deadline:%d.%m.%Y}"),
+                f"а анализ за {ctx.year.title} учебный год нужно было представить до {deadline:%d.%m.%Y}"),
                 sheet=sheet, cell=cell, clause=self.clause)
         elif submitted is None:
             yield finding("report.deadline", self.cite(

@@ -13,7 +13,7 @@ class PlanRequired(Rule):
     def check(self, ctx: Context):
         if "plan" in ctx.sheets and not ctx.wb.plan:
             yield finding("plan.missing", self.cite(
-                f"План работы на {ctx.year.label} учебный год не заполнен"),
+                f"План работы на {ctx.year.title} учебный год не заполнен"),
                 sheet=ctx.sheets["plan"], clause=self.clause)
 
 

@@ -1,4 +1,5 @@
 // Follows a background job until it ends, then reloads the page to show the result.
+// Without script the page's <meta http-equiv="refresh"> reloads it every few seconds.
 (function () {
   var box = document.getElementById("job");
   if (!box) return;
@@ -16,6 +17,10 @@
           bar.max = job.progress.total;
           bar.value = job.progress.done;
           bar.hidden = false;
+        }
+        var current = document.getElementById("job-current");
+        if (current) {
+          current.textContent = job.result && job.result.current ? " · сейчас: " + job.result.current : "";
         }
         document.getElementById("job-state").textContent =
           { queued: "в очереди", running: "выполняется", done: "готово", failed: "не выполнено" }[job.state] || job.state;
