@@ -69,7 +69,7 @@ def test_the_first_admin_then_a_head_by_invitation_then_a_token(mo_docs, tmp_pat
 
 
 @pytest.mark.parametrize("args, stdin, words", [
-    (("users", "add", "x@mo.example", "--role", "king"), None, "invalid choice"),
+    (("users", "add", "x@mo.example", "--role", "king"), None, "недопустимое значение 'king'"),
     (("users", "add", "not-an-address", "--role", "head"), None, "не адрес"),
     (("users", "add", "x" * 300 + "@mo.example", "--role", "head"), None, "слишком длинный"),
     (("users", "add", "x@mo.example", "--role", "head", "--association", "nobody"), None, "объединения «nobody» нет"),

@@ -18,7 +18,7 @@ def spans(per, year=Y):
 
 
 def test_school_year():
-    assert spans("school_year") == [(D(2024, 9, 1), D(2025, 8, 31), "2024-2025 учебный год")]
+    assert spans("school_year") == [(D(2024, 9, 1), D(2025, 8, 31), "2024/2025 учебный год")]
 
 
 def test_half_years():
@@ -69,7 +69,7 @@ def test_the_summer_after_the_school_year_is_in_no_period_of_it(day):
 
 def test_labels_follow_the_year():
     assert spans("quarter", SchoolYear(2025))[2][2] == "январь – март 2026 г."
-    assert spans("school_year", SchoolYear(2025))[0][2] == "2025-2026 учебный год"
+    assert spans("school_year", SchoolYear(2025))[0][2] == "2025/2026 учебный год"
 
 
 def test_period_bounds_are_inclusive():

@@ -87,7 +87,7 @@ def test_databank_updated_in_time(reg, updated):
 @pytest.mark.parametrize("updated", [D(2023, 9, 20), D(2024, 8, 28)])
 def test_databank_last_updated_before_the_school_year_is_an_error(reg, updated):
     f = databank(run(with_databank(reg, updated)), reg, ERROR)
-    assert f"{updated:%d.%m.%Y}" in f.message and "2024-2025" in f.message
+    assert f"{updated:%d.%m.%Y}" in f.message and "2024/2025 учебном году" in f.message
 
 
 @pytest.mark.parametrize("reg", NOVOKUZNETSK)

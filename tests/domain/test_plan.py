@@ -25,7 +25,7 @@ def test_empty_plan(reg):
     f = only(run(book), "plan.missing")
     assert f.severity == ERROR
     assert f.sheet == PLAN
-    assert "2024-2025" in f.message
+    assert "на 2024/2025 учебный год" in f.message
     cited(f, reg, "plan_required")
 
 
