@@ -3,6 +3,7 @@ person's own page.  Messages never say whether an address has an account."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
@@ -23,11 +24,18 @@ def _sf():
 
 
 def _safe_next(value: str | None) -> str:
-    """Only a path of this site: never «//evil.example» or «/\\evil.example»."""
+    """Only a path of this site.  Browsers read «//evil.example», «/\\evil.example» and
+    «/<tab>/evil.example» (they drop tabs and newlines) as another site, and a control
+    character in a Location header is no header at all: anything with a backslash or a
+    control character, a scheme or a host is refused and the person goes to the dashboard."""
+    home = url_for("pages.dashboard")
     if not value or not isinstance(value, str) or len(value) > 2000:
-        return url_for("pages.dashboard")
-    if not value.startswith("/") or value.startswith("//") or value.startswith("/\\") or "\n" in value:
-        return url_for("pages.dashboard")
+        return home
+    if "\\" in value or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value):
+        return home
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+        return home
     return value
 
 

@@ -49,6 +49,19 @@ def test_signing_in_goes_back_to_the_page_asked_for_but_never_to_another_site(ws
         assert login(anonymous, "a@mo.example", PASSWORD, evil).headers["Location"] == "/"
 
 
+@pytest.mark.parametrize("evil", ["/\t/evil.example", "/\r/evil.example", "/\n/evil.example", "/\x0b/evil.example",
+                                  "/\\evil.example", "/\t\\evil.example", "http:/evil.example", "/\x7f/evil.example"])
+def test_no_control_character_or_backslash_leads_off_site(app, ws, anonymous, client_as, evil):
+    """Browsers drop tabs and newlines from a Location («/<tab>/evil.example» is
+    «//evil.example»); a carriage return in a header was a 500."""
+    make_account(ws.sf, "admin", email="a@mo.example", password=PASSWORD)
+    r = login(anonymous, "a@mo.example", PASSWORD, evil)
+    assert r.status_code == 302 and r.headers["Location"] == "/", r.headers.get("Location")
+    signed_in = client_as("head")                           # one click on a link for someone signed in
+    r = signed_in.get("/login", query_string={"next": evil})
+    assert r.status_code == 302 and r.headers["Location"] == "/", r.headers.get("Location")
+
+
 @pytest.mark.parametrize("address, password, status, words", [
     ("a@mo.example", "неверный пароль", 401, "Неверный адрес электронной почты или пароль"),
     ("nobody@mo.example", PASSWORD, 401, "Неверный адрес электронной почты или пароль"),
