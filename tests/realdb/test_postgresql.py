@@ -285,3 +285,15 @@ def test_migrations_make_the_models_schema_on_postgresql(pg_url):
         assert make_engine(pg_url) is not None          # a second start finds it current
     finally:
         engine.dispose()
+
+
+@POSTGRESQL
+def test_ids_past_postgresqls_integers_are_not_found(app, ws, client, tmp_path):
+    """`integer out of range` was a 500 for /a/<slug>/documents/2147483648."""
+    from tests.web.test_ids import OUT_OF_RANGE, answers
+
+    a = add(ws, tmp_path)
+    for value in OUT_OF_RANGE:
+        seen = answers(app, client, a.slug, value)
+        assert set(seen.values()) == {404}, seen
+    assert set(answers(app, client, a.slug, "2147483647").values()) <= {404, 400}
