@@ -91,6 +91,20 @@ def test_unknown_regulation_in_the_workbook_is_a_finding_not_a_crash(tmp_path, c
     assert "[regulation.unknown]" in out and "zdvinsky-mmo" in out
 
 
+@pytest.mark.parametrize("typed", ["z" * 300, "я" * 200, "../../etc/passwd", "zdvinsky-mmo/../zalesovo-mmo"])
+def test_a_regulation_id_that_is_no_file_name_is_a_finding_not_a_traceback(tmp_path, capsys, typed):
+    """300 characters were ENAMETOOLONG from the file system: a traceback and exit 1."""
+    book = association()
+    book.info["Положение"] = typed
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
+    assert code == 1 and "Traceback" not in err
+    line = next(x for x in out.splitlines() if "[regulation.unknown]" in x)
+    assert "zdvinsky-mmo" in line and len(line) < 400
+    code, out, err = run(capsys, "validate", str(path), "--regulation", typed)
+    assert code == 2 and "[regulation.unknown]" in err and "Traceback" not in err
+
+
 def test_installed_console_script_runs_without_traceback(tmp_path):
     path = tmp_path / "not-a-workbook.xlsx"
     path.write_text("ФИО;ОО\nИванова;СОШ 1\n", encoding="utf-8")

@@ -70,6 +70,16 @@ def test_an_unknown_regulation_on_the_form_is_refused(client, ws, tmp_path):
     assert_nothing_stored(ws)
 
 
+def test_a_workbook_naming_a_regulation_no_file_could_have_is_added_with_the_finding(client, ws, tmp_path):
+    """A «Положение» of 300 characters made the file system answer ENAMETOOLONG: a 500."""
+    book = association("zdvinsky-mmo")
+    book.info["Положение"] = "z" * 300
+    r = upload(client, workbook_bytes(tmp_path, book))
+    assert r.status_code == 302, r.status_code
+    page = visible(main(follow(client, r).get_data(as_text=True)))
+    assert "Положение «" + "z" * 60 + "» неизвестно" in page and "z" * 61 not in page
+
+
 def test_replacing_the_workbook_of_an_association(client, ws, tmp_path):
     a = add(ws, tmp_path, association("zdvinsky-mmo"))
     changed = association("zdvinsky-mmo")
