@@ -8,7 +8,8 @@
   address, scheme and host from that many X-Forwarded-* hops, and no more.
 - Cookies are `Secure` when the public URL is https (with HSTS), HttpOnly, SameSite=Lax.
 - Headers on every response: a CSP without inline script (and no inline styles),
-  frame-ancestors 'none', nosniff, Referrer-Policy, no caching of signed-in pages.
+  frame-ancestors 'none', nosniff, Referrer-Policy, `no-store` on everything but static files
+  (downloads included).
 """
 from __future__ import annotations
 
@@ -76,6 +77,9 @@ def init_app(app: Flask) -> None:
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if secure:
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static" and "Cache-Control" not in h:
+        if request.endpoint != "static":
+            # every answer but a stylesheet is someone's data: a download too (send_file's own
+            # «no-cache» lets a shared computer's browser keep a data bank or a workbook on disk)
             h["Cache-Control"] = "no-store"
+            h.pop("Expires", None)
         return response

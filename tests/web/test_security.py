@@ -7,7 +7,7 @@ import re
 
 from tests.accounts.factories import signed_in_client
 from tests.factories import association
-from tests.web.helpers import add
+from tests.web.helpers import add, upload
 
 
 def test_every_page_has_the_security_headers_and_no_inline_script(client, ws, tmp_path):
@@ -31,6 +31,21 @@ def test_the_sign_in_page_is_also_covered(anonymous):
     r = anonymous.get("/login")
     assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_downloads_are_never_stored_by_the_browser(app, client, ws, tmp_path):
+    """send_file's «no-cache» (with ETag and Last-Modified) let a shared computer's browser
+    keep the personal data bank and every workbook version (with birth dates and phones)."""
+    upload(client, association("zdvinsky-mmo").save(tmp_path / "b.xlsx").read_bytes())
+    [a] = ws.associations()
+    r = client.post(f"/api/v1/associations/{a.slug}/documents", json={"kind": "data-bank", "personal": True})
+    assert r.status_code == 202 and r.get_json()["job"]["state"] == "done"
+    [bank] = [d for d in ws.documents(a) if d.number.endswith("personal")]
+    [version] = ws.workbook_versions(a.id)
+    for url in (f"/a/{a.slug}/documents/{bank.id}", f"/a/{a.slug}/workbooks/{version.id}", "/blank.xlsx"):
+        r = client.get(url)
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store", (url, r.headers)
+    assert app.test_client().get("/static/style.css").headers.get("Cache-Control") != "no-store"
 
 
 def test_hosts_come_from_the_public_url(make_app):
