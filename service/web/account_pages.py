@@ -176,6 +176,15 @@ def _set_password_from_link(purpose: str, token: str):
     return redirect(url_for("pages.dashboard"))
 
 
+@bp.after_request
+def _no_referrer(response):
+    """A page opened by a one-time link never names it to the next request (a stylesheet's
+    Referer would carry the secret into logs)."""
+    if request.view_args and "token" in request.view_args:
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.get("/invitation/<token>")
 def invitation_form(token):
     account, failure = _form_token("invite", token)
