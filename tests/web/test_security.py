@@ -81,6 +81,18 @@ def test_behind_one_proxy_the_forwarded_address_and_scheme_are_used(make_app):
     assert seen == ["203.0.113.7"]                               # only the one trusted hop counts
 
 
+def test_a_forwarded_host_never_passes_the_host_check(make_app):
+    """ProxyFix trusted X-Forwarded-Host, which nginx passes on from the client: «Host:
+    rebind.evil» with «X-Forwarded-Host: localhost» was 200 (DNS rebinding again)."""
+    app = make_app(PUBLIC_URL="https://mo.example.ru", PROXY_HOPS=1)
+    client = app.test_client()
+    for forwarded in ("localhost", "mo.example.ru", "127.0.0.1:8000"):
+        r = client.get("/login", headers={"Host": "rebind.evil", "X-Forwarded-Host": forwarded,
+                                          "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443"})
+        assert r.status_code == 400, forwarded
+    assert client.get("/login", headers={"Host": "mo.example.ru", "X-Forwarded-Host": "rebind.evil"}).status_code == 200
+
+
 def test_a_bad_public_url_stops_the_start(make_app):
     import pytest
     from service.settings import SettingsError
