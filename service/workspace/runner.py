@@ -31,6 +31,8 @@ class Busy(Exception):
     """The association is being processed by another worker; try again shortly."""
 
 
+# people read a job's error: what went wrong inside (the exception, its class) is in the log only
+INTERNAL = "Внутренняя ошибка при выполнении задания; администратор найдёт подробности в журнале службы."
 LOCK_POLL_SECONDS = 0.02          # how often a waiting job looks at another process's association lock
 
 def run(ws: Workspace, job_id: str, today: dt.date | None = None, wait: float = 0.0) -> str:
@@ -90,9 +92,7 @@ def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | Non
         return jobs.fail(ws.sf, job_id, me, {"code": err.code, "message": err.message}, retry=err.transient)
     except Exception as exc:                   # a bug or a passing fault: retry while attempts remain
         log.error("job %s failed: %s", job_id, traceback.format_exc())
-        return jobs.fail(ws.sf, job_id, me, {"code": "job.error", "message": "Внутренняя ошибка при выполнении "
-                                                                             f"задания ({exc.__class__.__name__})."},
-                         retry=True)
+        return jobs.fail(ws.sf, job_id, me, {"code": "job.error", "message": INTERNAL}, retry=True)
     finally:
         keeper.stop()
 
@@ -178,6 +178,6 @@ def _annual_one(ws: Workspace, job, a, me: str, today: dt.date) -> dict:
         return {"association": a.name, "error": getattr(err, "message", None) or "в книге ошибки, мешающие анализу"}
     except Exception as exc:              # one broken association must not stop the others
         log.error("annual report for %s failed: %s", a.slug, traceback.format_exc())
-        return {"association": a.name, "error": f"внутренняя ошибка ({exc.__class__.__name__}); сообщите администратору"}
+        return {"association": a.name, "error": "внутренняя ошибка; администратор найдёт подробности в журнале службы"}
     finally:
         jobs.unlock_association(ws.sf, a.id, me)
