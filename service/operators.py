@@ -158,7 +158,8 @@ def cmd_users_change(args) -> int:
         raise OperatorError("это последний активный администратор: сначала добавьте другого")
     if args.change == "deactivate":
         directory.set_active(sf, account.id, False)
-        print(f"{account.email} отключена: её сеансы закрыты, токены не действуют.")
+        print(f"{account.email} отключена: её сеансы закрыты, токены отозваны, неиспользованные ссылки больше "
+              "не действуют.")
     elif args.change == "activate":
         directory.set_active(sf, account.id, True)
         print(f"{account.email} включена.")

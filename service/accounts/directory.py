@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from service.accounts import passwords
 from service.accounts.emails import normalise
-from service.accounts.models import ROLES, Account, AccountAssociation, AccountTerritory, LoginSession
+from service.accounts.models import (
+    ROLES, Account, AccountAssociation, AccountTerritory, ApiToken, LoginSession, OneTimeLink,
+)
 from service.db import utcnow
 
 
@@ -112,13 +114,21 @@ def authenticate(sf, email: str, password: str) -> Account | None:
 
 
 def set_active(sf, account_id: int, active: bool) -> None:
+    """Deactivating ends everything the account holds: sessions, API tokens (revoked) and
+    unused links (expired), so switching it on again revives none of them — the person
+    signs in with their password, or gets a new link."""
     with sf() as s, s.begin():
         account = s.get(Account, account_id)
         if account is None:
             raise AccountError("account.not_found", "Учётная запись не найдена.")
         account.active = active
         if not active:
+            now = utcnow()
             s.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
+            s.execute(update(ApiToken).where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
+                      .values(revoked_at=now))
+            s.execute(update(OneTimeLink).where(OneTimeLink.account_id == account_id, OneTimeLink.used_at.is_(None),
+                                                OneTimeLink.expires_at > now).values(expires_at=now))
 
 
 def remove(sf, account_id: int) -> None:
