@@ -21,6 +21,7 @@ from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.web.links import public_base
 from service.workspace.models import AuditEvent
+from service.workspace.upload_names import upload_name
 
 bp = Blueprint("registers", __name__)
 
@@ -90,7 +91,7 @@ def workbook_download(slug, version_id):
     if v.source.startswith("gsheet:") or not path.is_file() or root not in path.resolve().parents:
         raise ApiError(404, "workbook.not_found", "Файл этой версии книги не хранится в службе.")
     audit_personal(a, f"workbook version {v.id}")
-    name = v.original_name or f"{a.slug}{path.suffix}"
+    name = upload_name(v.original_name or a.slug, path.suffix)        # rows kept before names were made safe
     return send_file(path, as_attachment=True, download_name=name)
 
 

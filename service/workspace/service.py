@@ -36,6 +36,7 @@ from service.workspace.identity import register_key
 from service.workspace.models import Association, AuditEvent, Snapshot, WorkbookVersion
 from service.workspace.reports import ReportCache
 from service.workspace.summary import summarize
+from service.workspace.upload_names import upload_name
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -66,6 +67,11 @@ def fingerprint(source: str) -> tuple[float | None, str | None]:
     except OSError:
         pass
     return None, None
+
+
+def _shown_name(original_name: str, source: str) -> str:
+    """The uploaded file's name as people will see and download it ("" for none)."""
+    return upload_name(original_name, Path(source).suffix) if original_name else ""
 
 
 class AlreadyAdded(Exception):
@@ -220,7 +226,7 @@ class Workspace:
                     s.add(a)
                     s.flush()
                     s.add(WorkbookVersion(association_id=a.id, source=source, sha256=seen[1],
-                                          original_name=original_name[:300], created_by=actor[:200]))
+                                          original_name=_shown_name(original_name, source), created_by=actor[:200]))
                     if owner_id is not None:
                         s.add(AccountAssociation(account_id=owner_id, association_id=a.id, state="granted"))
                     s.add(AuditEvent(actor=actor, action="association.add", association_id=a.id,
@@ -256,10 +262,11 @@ class Workspace:
             a = s.get(Association, association_id)
             old = a.source
             a.source, a.source_sha256, a.source_mtime = source, None, None
+            name = _shown_name(original_name, source)
             s.add(WorkbookVersion(association_id=a.id, source=source, sha256=sha,
-                                  original_name=original_name[:300], created_by=actor[:200]))
+                                  original_name=name, created_by=actor[:200]))
             s.add(AuditEvent(actor=actor, action="association.replace_source", association_id=a.id,
-                             details={"old": old, "new": source, "name": original_name[:300]}))
+                             details={"old": old, "new": source, "name": name}))
 
     def workbook_versions(self, association_id: int) -> list[WorkbookVersion]:
         with self.sf() as s:

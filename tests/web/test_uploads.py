@@ -284,6 +284,54 @@ def test_a_workbook_named_wrongly_is_stored_under_the_name_of_its_format(client,
     assert stored.suffix == ".xlsx"
 
 
+@pytest.mark.parametrize("sent, served", [
+    ("книга.ods", "книга.xlsx"),                             # an .xlsx called .ods comes back as .xlsx
+    ("книга", "книга.xlsx"),
+    (".xlsx", "книга.xlsx"),
+    ("\u202eslx.exe.xlsx", "slx.exe.xlsx"),                   # no right-to-left override
+    ("книга\x00.xlsx", "книга.xlsx"),
+    ("x\tSet-Cookie: a=b\x85.xlsx", "x Set-Cookie a=b.xlsx"),
+    ("../../../etc/passwd.xlsx", "passwd.xlsx"),
+    ("con.xlsx", "_con.xlsx"),
+    ("а" * 5000 + ".xlsx", "а" * 120 + ".xlsx"),
+])
+def test_an_uploaded_workbook_comes_back_under_a_safe_name_of_what_it_is(client, ws, tmp_path, sent, served):
+    from urllib.parse import unquote
+
+    r = upload(client, workbook_bytes(tmp_path), sent)
+    assert r.status_code == 302
+    [a] = ws.associations()
+    [version] = ws.workbook_versions(a.id)
+    assert version.original_name == served
+    page = visible(main(client.get(f"/a/{a.slug}/workbooks").get_data(as_text=True)))
+    assert served[:60] in page
+    d = client.get(f"/a/{a.slug}/workbooks/{version.id}")
+    assert d.status_code == 200 and download_name(d) == served
+    assert not any(ord(c) < 0x20 or c == "\u202e" for c in unquote(d.headers["Content-Disposition"]))
+
+
+def download_name(response) -> str:
+    """The file name a browser saves a download under (RFC 6266: filename* wins)."""
+    from urllib.parse import unquote
+
+    disposition = response.headers["Content-Disposition"]
+    if "filename*=UTF-8''" in disposition:
+        return unquote(disposition.split("filename*=UTF-8''", 1)[1].split(";", 1)[0])
+    return disposition.split("filename=", 1)[1].split(";", 1)[0].strip('"')
+
+
+def test_a_name_kept_before_names_were_made_safe_is_made_safe_when_downloaded(client, ws, tmp_path):
+    from sqlalchemy import update
+    from service.workspace.models import WorkbookVersion
+
+    upload(client, workbook_bytes(tmp_path), "книга.xlsx")
+    [a] = ws.associations()
+    with ws.sf() as s, s.begin():
+        s.execute(update(WorkbookVersion).values(original_name="\u202eslx.exe.ods"))
+    [version] = ws.workbook_versions(a.id)
+    assert download_name(client.get(f"/a/{a.slug}/workbooks/{version.id}")) == "slx.exe.xlsx"
+
+
 def test_a_macro_enabled_workbook_keeps_its_name(client, ws, tmp_path):
     r = upload(client, workbook_bytes(tmp_path), "книга с макросами.xlsm")
     assert r.status_code == 302
