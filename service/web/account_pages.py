@@ -80,18 +80,17 @@ def login():
         return _login_page(400, err.args[0], email_text[:254])
     throttle = _throttle()
     keys = Throttle.keys(email, request.remote_addr or "")
-    refusal = throttle.refusal(keys)
+    refusal = throttle.admit(keys)                  # counted as a failure before the password is checked
     if refusal is not None:
         return _login_page(429, refusal.message, email, retry_after=refusal.retry_after)
     account = directory.authenticate(_sf(), email, password)
     if account is None:
-        throttle.failed(keys)
         refusal = throttle.refusal(keys)
         message = "Неверный адрес электронной почты или пароль."
         if refusal is not None and refusal.code == "auth.locked":
             message = refusal.message
         return _login_page(401, message, email)
-    throttle.clear(keys[:1])
+    throttle.succeeded(keys)
     sign_in(account.id, "password")
     return redirect(_safe_next(request.form.get("next")))
 

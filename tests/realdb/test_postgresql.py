@@ -297,3 +297,15 @@ def test_ids_past_postgresqls_integers_are_not_found(app, ws, client, tmp_path):
         seen = answers(app, client, a.slug, value)
         assert set(seen.values()) == {404}, seen
     assert set(answers(app, client, a.slug, "2147483647").values()) <= {404, 400}
+
+
+@POSTGRESQL
+def test_sign_in_attempts_at_the_same_moment_are_counted_one_after_another(sf):
+    from service.accounts.throttle import FREE, Throttle
+    from tests.accounts.test_throttle import refused_concurrently
+
+    throttle = Throttle(sf, lockout=10, lockout_minutes=15)
+    for _round in range(3):
+        throttle.clear(["account:v@mo.example"])
+        admitted, refused = refused_concurrently(throttle, 40, lambda i: Throttle.keys("v@mo.example", f"10.1.{i}.1"))
+        assert (admitted, refused) == (FREE, 40 - FREE)
