@@ -98,7 +98,8 @@ class ApiToken(Base):
 
 class LoginFailure(Base):
     """Failed sign-ins counted per account («account:<e-mail>») and per address
-    («address:<ip>»), shared by every web worker through the database."""
+    («address:<ip>»), and requests for a reset letter («reset-account:…», «reset-address:…»),
+    shared by every web worker through the database."""
 
     __tablename__ = "login_failures"
 

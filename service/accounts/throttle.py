@@ -55,19 +55,23 @@ class Throttle:
     counts, checking the password and only then writing a failure let 17 of them through.
     A successful sign-in takes its attempt back (`succeeded`)."""
 
-    def __init__(self, sf, lockout: int = 10, lockout_minutes: int = 15):
+    def __init__(self, sf, lockout: int = 10, lockout_minutes: int = 15, purpose: str = "login"):
         self.sf, self.lockout, self.lockout_minutes = sf, max(FREE + 1, lockout), lockout_minutes
+        self.purpose = purpose
 
     @staticmethod
-    def keys(email: str, address: str) -> list[str]:
-        return [f"account:{(email or '').strip().lower()[:250]}", f"address:{(address or '')[:64]}"]
+    def keys(email: str, address: str, purpose: str = "login") -> list[str]:
+        """The counters of an attempt: the address asked about and the client's address.
+        `purpose` "reset": requests for a password-reset letter, counted apart."""
+        prefix = "" if purpose == "login" else f"{purpose}-"
+        return [f"{prefix}account:{(email or '').strip().lower()[:250]}", f"{prefix}address:{(address or '')[:64]}"]
 
     def _limit(self, key: str) -> int:
-        return self.lockout * (ADDRESS_FACTOR if key.startswith("address:") else 1)
+        return self.lockout * (ADDRESS_FACTOR if _per_address(key) else 1)
 
     @staticmethod
     def _free(key: str) -> int:
-        return FREE * (ADDRESS_FACTOR if key.startswith("address:") else 1)
+        return FREE * (ADDRESS_FACTOR if _per_address(key) else 1)
 
     def _why_not(self, row: LoginFailure | None, key: str, now: dt.datetime) -> Refusal | None:
         """Why an attempt under this counter must not even be checked now, or None."""
@@ -76,6 +80,9 @@ class Throttle:
         locked = _aware(row.locked_until)
         if locked and locked > now:
             left = max(1, int((locked - now).total_seconds() + 59) // 60)
+            if self.purpose == "reset":
+                return Refusal("auth.locked", "Слишком много запросов на восстановление пароля. Повторите через "
+                               f"{_minutes(left)}; письмо, отправленное раньше, по-прежнему действует.", left * 60)
             return Refusal("auth.locked", "Слишком много неудачных попыток входа: вход временно заблокирован. "
                            f"Повторите через {_minutes(left)} или восстановите пароль по ссылке «Забыли пароль?».",
                            left * 60)
@@ -85,8 +92,8 @@ class Throttle:
             ready = _aware(row.last_at) + dt.timedelta(seconds=wait)
             if ready > now:
                 left = max(1, int((ready - now).total_seconds() + 0.999))
-                return Refusal("auth.throttled", f"Слишком много неудачных попыток входа. Повторите через "
-                               f"{_seconds(left)}.", left)
+                what = "запросов на восстановление пароля" if self.purpose == "reset" else "неудачных попыток входа"
+                return Refusal("auth.throttled", f"Слишком много {what}. Повторите через {_seconds(left)}.", left)
         return None
 
     def refusal(self, keys: list[str], now: dt.datetime | None = None) -> Refusal | None:
@@ -138,7 +145,7 @@ class Throttle:
                 row = s.get(LoginFailure, key, with_for_update=True)
                 if row is None:
                     continue
-                if key.startswith("address:") and row.failures > 1:
+                if _per_address(key) and row.failures > 1:
                     row.failures -= 1
                 else:
                     s.delete(row)
@@ -149,6 +156,10 @@ class Throttle:
                 row = s.get(LoginFailure, key)
                 if row is not None:
                     s.delete(row)
+
+
+def _per_address(key: str) -> bool:
+    return key.split(":", 1)[0].endswith("address")
 
 
 def _held(s, key: str, now: dt.datetime) -> LoginFailure:

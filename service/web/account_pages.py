@@ -3,13 +3,13 @@ person's own page.  Messages never say whether an address has an account."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
 from service.accounts import directory, links, sessions
 from service.accounts.emails import BadEmail, normalise
-from service.accounts.invitations import reset as send_reset
 from service.accounts.passwords import WeakPassword, check_policy
 from service.accounts.throttle import Throttle
 from service.web import google_signin
@@ -202,16 +202,26 @@ def reset_request_form():
 
 @bp.post("/reset")
 def reset_request():
+    """Counted per address asked about and per client address (Throttle, purpose "reset"),
+    then handed to the job queue: the answer and the time it takes are the same for every
+    address (invitations.reset_requested sends the letter, or not)."""
     email_text = (request.form.get("email") or "")[:1000]
     try:
         email = normalise(email_text)
     except BadEmail as err:
         return render_template("reset_request.html", sent=False, error=err.args[0], email=email_text[:254]), 400
-    account = directory.by_email(_sf(), email)
-    if account is not None and account.active:
-        sent = send_reset(current_app.config, _sf(), account, public_base(current_app.config))
-        if sent.error:
-            current_app.logger.error("password reset mail for account %s not sent: %s", account.id, sent.error)
+    cfg = current_app.config
+    throttle = Throttle(_sf(), int(cfg["LOGIN_LOCKOUT_FAILURES"]), int(cfg["LOGIN_LOCKOUT_MINUTES"]), purpose="reset")
+    refusal = throttle.admit(Throttle.keys(email, request.remote_addr or "", purpose="reset"))
+    if refusal is not None:
+        return (render_template("reset_request.html", sent=False, error=refusal.message, email=email), 429,
+                {"Retry-After": str(refusal.retry_after)})
+    ws = current_app.extensions["workspace"]
+    job, created = ws.enqueue("reset-mail", params={"email": email, "base": public_base(cfg)},
+                              requested_by="восстановление пароля",
+                              dedupe_key="reset-mail:" + hashlib.sha256(email.encode()).hexdigest()[:32])
+    if created:
+        current_app.extensions["tasks"].dispatch(job.id)
     return render_template("reset_request.html", sent=True, error=None, email=email)
 
 

@@ -133,6 +133,11 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dic
                 "share_error": getattr(outcome.filed, "share_error", None)}
     if job.kind == "annual-all":
         return _annual_all(ws, job, me, lease, today)
+    if job.kind == "reset-mail":
+        from service.accounts.invitations import reset_requested
+
+        reset_requested(ws.settings, ws.sf, p.get("email") or "", p.get("base") or "")
+        return {}                               # whether a letter went out is nobody's business here
     raise BadRequest(f"неизвестный вид задания: {job.kind}")
 
 
