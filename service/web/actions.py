@@ -110,7 +110,14 @@ def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id
 
 
 def already_added(exists) -> ApiError:
+    """The register is in the service already.  It is named, with its page, only to someone
+    who sees it: to anyone else an association outside their scope does not exist, and a
+    copy of another territory's workbook must not tell them its name, year and address."""
     a = exists.association
+    principal = auth.current_user()
+    if principal is None or not principal.sees(a):
+        return ApiError(409, "association.exists", "Такая книга уже зарегистрирована в службе. Если это книга вашего "
+                                                   "объединения, обратитесь к куратору: он откроет вам доступ к нему.")
     return ApiError(409, "association.exists",
                     f"«{a.short_name or a.name}» за {a.school_year} учебный год уже есть. Чтобы обновить его книгу, "
                     "откройте объединение и нажмите «Заменить книгу».",
