@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from service.accounts import passwords
 from service.accounts.emails import normalise
 from service.accounts.models import (
-    ROLES, Account, AccountAssociation, AccountTerritory, ApiToken, LoginSession, OneTimeLink,
+    GRANT_ROLES, RANK, ROLE_TITLES, ROLES, Account, AccountAssociation, AccountTerritory, ApiToken, LoginSession,
+    OneTimeLink,
 )
 from service.db import utcnow
 
@@ -35,12 +36,24 @@ class AccountView:
     associations: tuple[str, ...]          # slugs, granted
     offered: tuple[str, ...]               # slugs offered by «Состав», not yet confirmed
     last_login_at: dt.datetime | None
+    roles: tuple[tuple[str, str], ...] = ()   # (slug, role there) of each granted association
 
 
 def _role(role: str) -> str:
     if role not in ROLES:
         raise AccountError("account.role_invalid", f"Роль «{role}» неизвестна; допустимы: {', '.join(ROLES)}.")
     return role
+
+
+def grant_role(account_role: str, wanted: str | None = None) -> str:
+    """The role an account gets on one association: `wanted` (or its own), never above its own."""
+    own = account_role if account_role in GRANT_ROLES else "curator"
+    if wanted is None:
+        return own
+    if wanted not in GRANT_ROLES:
+        raise AccountError("account.role_invalid", f"Роль в объединении «{wanted}» неизвестна; допустимы: "
+                                                   + ", ".join(ROLE_TITLES[r] for r in GRANT_ROLES) + ".")
+    return wanted if RANK[wanted] <= RANK[account_role] else own
 
 
 def create(sf, email: str, role: str, name: str = "", territories=(), association_ids=(),
@@ -62,7 +75,8 @@ def create(sf, email: str, role: str, name: str = "", territories=(), associatio
         for t in dict.fromkeys(x.strip() for x in territories if x and x.strip()):
             s.add(AccountTerritory(account_id=account.id, territory=t[:300]))
         for aid in dict.fromkeys(association_ids):
-            s.add(AccountAssociation(account_id=account.id, association_id=aid, state="granted"))
+            s.add(AccountAssociation(account_id=account.id, association_id=aid, state="granted",
+                                     role=grant_role(role)))
     return account
 
 
@@ -139,21 +153,65 @@ def remove(sf, account_id: int) -> None:
             s.delete(account)
 
 
-def grant(sf, account_id: int, association_id: int) -> None:
-    """Put an association in the account's scope (confirming an offer if there is one)."""
+def grant(sf, account_id: int, association_id: int, role: str | None = None) -> str:
+    """Put an association in the account's scope with `role` there (by default what an
+    offer from «Состав» proposed, else the account's own role), confirming an offer if
+    there is one.  A member invited as a head becomes a head (they may then add their own
+    association); a role above the account's own is never given.  Returns the role given."""
     with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
         row = s.get(AccountAssociation, (account_id, association_id))
         if row is None:
-            s.add(AccountAssociation(account_id=account_id, association_id=association_id, state="granted"))
-        else:
-            row.state = "granted"
+            row = AccountAssociation(account_id=account_id, association_id=association_id)
+            s.add(row)
+        elif role is None and row.state == "offered":
+            role = row.role
+        if role == "head" and account.role == "member":
+            account.role = "head"
+        row.state, row.role = "granted", grant_role(account.role, role)
+        return row.role
 
 
-def revoke(sf, account_id: int, association_id: int) -> None:
+def revoke(sf, account_id: int, association_id: int) -> bool:
+    """Take an association out of the account's scope (or decline an offer)."""
     with sf() as s, s.begin():
         row = s.get(AccountAssociation, (account_id, association_id))
         if row is not None:
             s.delete(row)
+        return row is not None
+
+
+def set_role(sf, account_id: int, role: str) -> None:
+    """A new role for the account.  Its roles on associations are lowered to it (a head
+    made a member is a member everywhere); a curator's territories go with the role."""
+    _role(role)
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
+        account.role = role
+        for row in s.scalars(select(AccountAssociation).where(AccountAssociation.account_id == account_id)):
+            if RANK[row.role] > RANK[role]:
+                row.role = grant_role(role)
+        if role != "curator":
+            s.execute(delete(AccountTerritory).where(AccountTerritory.account_id == account_id))
+
+
+def set_territories(sf, account_id: int, territories) -> tuple[str, ...]:
+    """A curator's territories, as «Сведения» name them (the list replaces the old one)."""
+    names = tuple(dict.fromkeys(t.strip()[:300] for t in territories if t and t.strip()))
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
+        if names and account.role != "curator":
+            raise AccountError("account.not_curator", "Территории задаются только куратору.")
+        s.execute(delete(AccountTerritory).where(AccountTerritory.account_id == account_id))
+        for t in names:
+            s.add(AccountTerritory(account_id=account_id, territory=t))
+    return names
 
 
 def listing(sf) -> list[AccountView]:
@@ -166,14 +224,18 @@ def listing(sf) -> list[AccountView]:
             territories.setdefault(t.account_id, []).append(t.territory)
         granted: dict[int, list[str]] = {}
         offered: dict[int, list[str]] = {}
-        for aid, state, slug in s.execute(select(AccountAssociation.account_id, AccountAssociation.state,
-                                                 Association.slug)
-                                          .join(Association, Association.id == AccountAssociation.association_id)
-                                          .order_by(Association.slug)):
+        roles: dict[int, list[tuple[str, str]]] = {}
+        for aid, state, role, slug in s.execute(select(AccountAssociation.account_id, AccountAssociation.state,
+                                                       AccountAssociation.role, Association.slug)
+                                                .join(Association, Association.id == AccountAssociation.association_id)
+                                                .order_by(Association.slug)):
             (granted if state == "granted" else offered).setdefault(aid, []).append(slug)
+            if state == "granted":
+                roles.setdefault(aid, []).append((slug, role))
     return [AccountView(a.id, a.email, a.name, a.role, a.active, a.password_hash is not None,
                         tuple(territories.get(a.id, ())), tuple(granted.get(a.id, ())),
-                        tuple(offered.get(a.id, ())), a.last_login_at) for a in accounts]
+                        tuple(offered.get(a.id, ())), a.last_login_at, tuple(roles.get(a.id, ())))
+            for a in accounts]
 
 
 def rename(sf, account_id: int, name: str) -> None:

@@ -151,7 +151,7 @@ def test_a_head_invites_a_member_of_their_association_by_e_mail(app, ws, tmp_pat
     assert page.status_code == 200 and "Пригласить" in page.get_data(as_text=True)
     r = head.post(f"/a/{a.slug}/people", data={"csrf_token": csrf_token(head, f"/a/{a.slug}/people"),
                                                "email": "Orlova@Mo.Example", "name": "Орлова Е.В.", "role": "member"})
-    assert r.status_code == 200 and "Приглашение отправлено" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "отправлено приглашение" in r.get_data(as_text=True)
     invited = directory.by_email(ws.sf, "orlova@mo.example")
     assert invited.role == "member" and principal_for_account(ws.sf, invited.id).sees(a)
     from pathlib import Path
