@@ -12,6 +12,7 @@ from service.web.actions import (
 from service.db import iso_utc
 from service.documents import is_personal
 from service.kinds import CATALOGUE
+from service.schema import personal
 from service.schema.regulations import UnknownRegulation, load_regulation
 from service.web.auth import current_user
 from service.web.errors import ApiError
@@ -81,7 +82,8 @@ def findings(slug):
     if snap is None:
         return jsonify({"association": a.slug, "checked_at": None, "findings": [], "counts": None})
     return jsonify({"association": a.slug, "checked_at": iso_utc(snap.created_at), "as_of": snap.as_of.isoformat(),
-                    "regulation": snap.regulation_id, "counts": snap.counts, "findings": snap.findings})
+                    "regulation": snap.regulation_id, "counts": snap.counts,
+                    "findings": personal.redact_all(snap.findings)})
 
 
 @bp.get("/associations/<slug>/members")

@@ -15,6 +15,7 @@ from service.documents import is_personal
 from service.filing.base import FilingError
 from service.kinds import CATALOGUE, media_type
 from service.russian.plural import count
+from service.schema import personal
 from service.schema.findings import without_cell
 from service.schema.regulations import UnknownRegulation, available, load_all, load_regulation
 from service.sources.base import SourceError
@@ -118,7 +119,7 @@ def association(slug):
     ws = workspace()
     snap = ws.latest_snapshot(a.id)
     groups: dict[str, list] = {}
-    for f in (snap.findings if snap else []):
+    for f in personal.redact_all(snap.findings if snap else []):
         groups.setdefault(f.get("sheet") or "Книга в целом", []).append(f)
     meetings = meetings_on(snap.summary if snap else None, dt.date.today())
     members = (snap.summary or {}).get("members") if snap else None
@@ -333,6 +334,7 @@ def annual_all():
 @bp.get("/jobs/<job_id>")
 def job(job_id):
     j = g.job                                   # found and authorised by service/web/auth.py
+    j.result, j.error = personal.redact_job(j.result, j.error)      # detached: shown, never saved
     a = workspace().by_id(j.association_id) if j.association_id else None
     document = None
     if j.state == "done" and j.result and j.result.get("location") and a is not None:

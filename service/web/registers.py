@@ -25,7 +25,7 @@ from service.workspace.upload_names import upload_name
 
 bp = Blueprint("registers", __name__)
 
-PERSONAL = ("birth_date", "email", "phone")
+
 
 
 def members_of(a, personal: bool) -> list[dict]:

@@ -163,3 +163,17 @@ def test_a_head_invites_a_member_of_their_association_by_e_mail(app, ws, tmp_pat
     r = head.post(f"/a/{a.slug}/people", data={"csrf_token": csrf_token(head, f"/a/{a.slug}/people"),
                                                "email": "boss@mo.example", "role": "admin"})
     assert r.status_code == 400 and directory.by_email(ws.sf, "boss@mo.example") is None
+
+
+def test_a_member_sees_no_personal_value_through_findings_on_the_page_the_api_or_a_job(app, ws, tmp_path):
+    book = association("zdvinsky-mmo")
+    book.members[4]["Телефон"] = "+7 913 555-12-34 (мобильный)"
+    book.members[5]["E-mail"] = "popova.natalya(at)mail.ru"
+    book.members[6]["Дата рождения"] = "31.02.1979"
+    a = add(ws, tmp_path, book)
+    member = signed_in_client(app, "member", associations=[a])
+    page = member.get(f"/a/{a.slug}").get_data(as_text=True)
+    api = member.get(f"/api/v1/associations/{a.slug}/findings").get_data(as_text=True)
+    assert "Телефон" in page and "личные данные" in page                    # the cell is named
+    for seen in (page, api):
+        assert not any(s in seen for s in ("555-12-34", "popova.natalya(at)mail.ru", "31.02.1979"))
