@@ -1,6 +1,8 @@
 """Requests that pages and the API share: ask for a document, a check, a batch."""
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app, url_for
 
 from service.kinds import CATALOGUE, KINDS
@@ -126,8 +128,11 @@ def already_added(exists) -> ApiError:
 
 def request_check(a: Association, actor: str):
     ensure_current(a)
+    # one waiting or running check per workbook: a check still reading a replaced workbook
+    # is not taken for a check of the new one (its result is dropped: Workspace.record_check)
+    of = hashlib.sha256(a.source.encode()).hexdigest()[:16]
     job, created = workspace().enqueue("check", association_id=a.id, requested_by=actor,
-                                   dedupe_key=f"check:{a.id}:manual")
+                                       dedupe_key=f"check:{a.id}:manual:{of}")
     if created:
         dispatch(job.id)
     return records.get(workspace().sf, job.id), created

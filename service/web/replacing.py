@@ -46,7 +46,7 @@ def _done(a, stored: Path, original_name: str, report=None):
     ws, me = workspace(), current_user()
     ws.replace_source(a.id, str(stored), me.display, original_name=original_name)
     if report is not None:
-        ws.record_check(a.id, report, me.display, fingerprint(str(stored)))
+        ws.record_check(a.id, report, me.display, fingerprint(str(stored)), source=str(stored))
     request_check(ws.by_id(a.id), me.display)
     return redirect(url_for("pages.association", slug=a.slug))
 

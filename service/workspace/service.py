@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
 import re
 import shutil
 import threading
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from service.accounts.models import AccountAssociation
+from service.accounts.models import Account, AccountAssociation
 from service.accounts.principal import territory_key
 from service.accounts.roster import offer_from_members
 
@@ -37,6 +39,8 @@ from service.workspace.models import Association, AuditEvent, Snapshot, Workbook
 from service.workspace.reports import ReportCache
 from service.workspace.summary import summarize
 from service.workspace.upload_names import upload_name
+
+log = logging.getLogger(__name__)
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -228,10 +232,15 @@ class Workspace:
                     s.add(WorkbookVersion(association_id=a.id, source=source, sha256=seen[1],
                                           original_name=_shown_name(original_name, source), created_by=actor[:200]))
                     if owner_id is not None:
-                        s.add(AccountAssociation(account_id=owner_id, association_id=a.id, state="granted"))
+                        owner = s.get(Account, owner_id)
+                        s.add(AccountAssociation(account_id=owner_id, association_id=a.id, state="granted",
+                                                 role="curator" if owner and owner.role == "curator" else "head"))
                     s.add(AuditEvent(actor=actor, action="association.add", association_id=a.id,
                                      details={"source": source}))
-                    association_id = a.id
+                    self._record(s, a, report, actor, seen, first=True)      # one transaction: all or nothing
+                    s.flush()
+                    s.refresh(a)                      # as the database keeps it, like by_id()
+                    added = a
                 break
             except IntegrityError:
                 continue                   # the same register or slug taken a moment ago: look again
@@ -240,8 +249,11 @@ class Workspace:
             if existing is not None:
                 raise AlreadyAdded(existing)
             raise RuntimeError("no free slug after 8 attempts")
-        self.record_check(association_id, report, actor, seen)
-        return self.by_id(association_id)
+        try:                                  # committed: nothing after this may fail the upload
+            offer_from_members(self.sf, added.id, report.data.members)
+        except Exception:                     # offers are made again by the next check
+            log.warning("offers for association %s not made: %s", added.id, traceback.format_exc())
+        return added
 
     def _by_register(self, key: str) -> Association | None:
         with self.sf() as s:
@@ -309,42 +321,60 @@ class Workspace:
                 s.add(AuditEvent(actor=actor, action="check.unreadable", association_id=association_id,
                                  details={"code": err.code, "message": err.message}))
             return None
-        self.record_check(association_id, report, actor, seen)
+        if not self.record_check(association_id, report, actor, seen, source=a.source):
+            return None                       # the workbook was replaced while this one was read
         return report
 
     def record_check(self, association_id: int, report: Report, actor: str,
-                     seen: tuple[float | None, str | None] = (None, None)) -> None:
+                     seen: tuple[float | None, str | None] = (None, None), source: str | None = None) -> bool:
+        """Keep a check's result as the association's latest.  `source`: the workbook the
+        report was read from; if the association has been pointed at another one since (a
+        replacement or a restore while this check was reading), the report is dropped
+        (journaled `check.stale`) and False returned — an old workbook's findings must
+        not overwrite the new one's, nor file its documents."""
+        with self.sf() as s, s.begin():
+            row = s.scalars(select(Association).where(Association.id == association_id).with_for_update()).one()
+            if source is not None and row.source != source:
+                s.add(AuditEvent(actor=actor, action="check.stale", association_id=association_id,
+                                 details={"read": source, "current": row.source}))
+                return False
+            self._record(s, row, report, actor, seen)
+        offer_from_members(self.sf, association_id, report.data.members)
+        return True
+
+    def _record(self, s, row: Association, report: Report, actor: str,
+                seen: tuple[float | None, str | None], first: bool = False) -> None:
+        """The check's result on the association's row, a snapshot and a journal entry, in
+        the caller's transaction."""
         mtime, sha = seen
+        association_id = row.id
         rules = list(report.regulation.rules) if report.regulation else []
         due = upcoming(report.data, rules, report.year, report.as_of)
-        with self.sf() as s, s.begin():
-            row = s.get(Association, association_id)
-            info = report.data.info
-            name, short = info.name or row.name, info.short_name or row.short_name
-            territory, year = info.territory or row.territory, report.year.label
-            key = register_key(name, short, territory, year)
-            taken = s.scalars(select(Association.id).where(Association.register_key == key,
-                                                           Association.id != association_id)).first()
-            if taken is None:
-                row.name, row.short_name, row.territory, row.school_year = name, short, territory, year
-                row.territory_key, row.register_key = territory_key(territory), key
-            else:                       # the workbook now names another association of the workspace
-                s.add(AuditEvent(actor=actor, action="check.identity_conflict", association_id=association_id,
-                                 details={"name": name, "short_name": short, "territory": territory, "year": year}))
-            row.curator = info.curator or row.curator
-            row.checked_at, row.unreadable = utcnow(), None
-            row.errors, row.warnings = report.counts["error"], report.counts["warning"]
-            row.source_mtime, row.source_sha256 = mtime, sha
-            row.next_deadline = due[0].day if due else None
-            row.next_deadline_what = due[0].what if due else None
-            row.regulation_id = report.regulation.id if report.regulation else None
-            s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
-                           regulation_id=report.regulation.id if report.regulation else None,
-                           counts=report.counts, findings=[f.as_dict() for f in report.findings],
-                           summary=summarize(report.data, report.as_of)))
-            s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
-                             details={"counts": report.counts, "source_sha256": sha}))
-        offer_from_members(self.sf, association_id, report.data.members)
+        info = report.data.info
+        name, short = info.name or row.name, info.short_name or row.short_name
+        territory, year = info.territory or row.territory, report.year.label
+        key = register_key(name, short, territory, year)
+        taken = s.scalars(select(Association.id).where(Association.register_key == key,
+                                                       Association.id != association_id)).first()
+        if taken is None:
+            row.name, row.short_name, row.territory, row.school_year = name, short, territory, year
+            row.territory_key, row.register_key = territory_key(territory), key
+        else:                       # the workbook now names another association of the workspace
+            s.add(AuditEvent(actor=actor, action="check.identity_conflict", association_id=association_id,
+                             details={"name": name, "short_name": short, "territory": territory, "year": year}))
+        row.curator = info.curator or row.curator
+        row.checked_at, row.unreadable = utcnow(), None
+        row.errors, row.warnings = report.counts["error"], report.counts["warning"]
+        row.source_mtime, row.source_sha256 = mtime, sha
+        row.next_deadline = due[0].day if due else None
+        row.next_deadline_what = due[0].what if due else None
+        row.regulation_id = report.regulation.id if report.regulation else None
+        s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
+                       regulation_id=report.regulation.id if report.regulation else None,
+                       counts=report.counts, findings=[f.as_dict() for f in report.findings],
+                       summary=summarize(report.data, report.as_of)))
+        s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
+                         details={"counts": report.counts, "source_sha256": sha}))
 
     def latest_snapshot(self, association_id: int) -> Snapshot | None:
         with self.sf() as s:

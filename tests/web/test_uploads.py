@@ -337,3 +337,28 @@ def test_a_macro_enabled_workbook_keeps_its_name(client, ws, tmp_path):
     assert r.status_code == 302
     [stored] = stored_files(ws)
     assert stored.suffix == ".xlsm"
+
+
+def test_a_busy_database_during_the_first_check_leaves_nothing_behind_and_a_retry_works(client, ws, tmp_path,
+                                                                                        monkeypatch):
+    """The association, its first workbook version and its first snapshot are one
+    transaction: a failure in the check's part leaves no association pointing at a
+    deleted file, and the retry the person is told to make adds it."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from service.workspace.service import Workspace
+
+    def busy(self, *args, **kw):
+        raise OperationalError("UPDATE associations ...", {}, sqlite3.OperationalError("database is locked"))
+    monkeypatch.setattr(Workspace, "_record", busy)
+    content = association("zdvinsky-mmo").save(tmp_path / "b.xlsx").read_bytes()
+    r = upload(client, content, "Книга.xlsx")
+    assert r.status_code == 503 and ws.associations() == []
+    assert not [p for p in Path(ws.settings["WORKBOOKS_DIR"]).glob("*") if p.is_file()]
+    monkeypatch.undo()
+    again = upload(client, content, "Книга.xlsx")
+    assert again.status_code == 302
+    [a] = ws.associations()
+    assert Path(a.source).is_file() and ws.latest_snapshot(a.id) is not None

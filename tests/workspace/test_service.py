@@ -378,3 +378,38 @@ def test_a_long_job_keeps_its_lease_and_is_not_run_twice(settings, tmp_path):
     assert jobs.to_requeue(ws.sf) == []
     runner.join(timeout=30)
     assert jobs.get(ws.sf, job.id).state == jobs.DONE and jobs.get(ws.sf, job.id).attempts == 1
+
+
+def test_a_check_still_reading_a_replaced_workbook_does_not_overwrite_the_new_one(ws, tmp_path, monkeypatch):
+    """A check of the old workbook that finishes after a replacement is dropped (journaled
+    `check.stale`), files nothing, and a check asked for the new workbook is queued anew."""
+    import threading
+
+    import service.workspace.service as wsmod
+    from tests.web.helpers import add
+
+    a = add(ws, tmp_path, association("zdvinsky-mmo", size=12), name="old.xlsx")
+    new = association("zdvinsky-mmo", size=15).save(tmp_path / "new.xlsx")
+    real = wsmod.check
+    read_done, go_on = threading.Event(), threading.Event()
+
+    def slow(*args, **kw):
+        report = real(*args, **kw)
+        if threading.current_thread().name == "old-check":
+            read_done.set()
+            go_on.wait(10)
+        return report
+    monkeypatch.setattr(wsmod, "check", slow)
+    results = []
+    t = threading.Thread(target=lambda: results.append(ws.check(a.id, "наблюдение")), name="old-check")
+    t.start()
+    assert read_done.wait(10)
+    ws.replace_source(a.id, str(new), "руководитель")
+    assert ws.record_check(a.id, real(ws.source(str(new))), "руководитель", wsmod.fingerprint(str(new)),
+                           source=str(new))
+    go_on.set()
+    t.join()
+    assert results == [None]                                   # nothing to file documents from
+    assert ws.latest_snapshot(a.id).summary["members"]["total"] == 15
+    assert ws.by_id(a.id).source_sha256 == wsmod.fingerprint(str(new))[1]
+    assert "check.stale" in [e.action for e in ws.audit(a.id, 20)]
