@@ -117,7 +117,9 @@ SETTINGS: list[Setting] = [
             "and no `MO_DOCS_FILING_URL` it is read as `gdrive://<id>`."),
     Setting("GOOGLE_ROOT_FOLDER_ID", None, "Before 0.2: the folder inside it; read as `gdrive://<drive>/<folder>`."),
     Setting("GOOGLE_CONVERT_TO_DOCS", False, "File documents as Google Docs instead of .docx.", _bool),
-    Setting("GOOGLE_SHARE_WITH_CURATOR", False, "Give the curator reader access to filed documents.", _bool),
+    Setting("GOOGLE_SHARE_WITH_CURATOR", False, "Give the curator reader access to filed documents: only the address "
+            "«Сведения» names if it is a curator account over the association; data banks with personal "
+            "columns never.", _bool),
     Setting("GOOGLE_WEBHOOK_ADDRESS", None, "Public https address of /hooks/drive for changes.watch push "
             "notifications; unset: polling only."),
     Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiter shared by the workers of every machine; unset: "

@@ -33,6 +33,15 @@ class DocumentKey:
         if self.kind not in KIND_FOLDERS:
             raise ValueError(f"unknown document kind {self.kind!r}")
 
+    @property
+    def personal(self) -> bool:
+        """A document made with members' personal columns (its number ends with PERSONAL):
+        downloaded only by those who may see personal data, never shared by a filer."""
+        return self.number.endswith(PERSONAL)
+
+
+PERSONAL = "personal"             # the key number of a data bank made with personal columns ends with it
+
 
 @dataclass(frozen=True)
 class Filed:

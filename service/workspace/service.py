@@ -140,9 +140,22 @@ class Workspace:
                 self._filer = filer
             return self._filer
 
-    def share_with(self, report: Report) -> str | None:
-        """The curator's e-mail when documents are to be opened to the curator."""
-        return report.data.info.curator_email if self.settings.get("GOOGLE_SHARE_WITH_CURATOR") else None
+    def share_with(self, report: Report, association: Association) -> str | None:
+        """Whom documents are opened to on Drive (GOOGLE_SHARE_WITH_CURATOR): the curator
+        «Сведения» names, only if that address is an active curator account (or an admin)
+        whose scope includes the association — a workbook must not be able to send the
+        association's documents to any address typed into it."""
+        from service.accounts.principal import principal_for_email
+
+        email = report.data.info.curator_email if self.settings.get("GOOGLE_SHARE_WITH_CURATOR") else None
+        if not email:
+            return None
+        p = principal_for_email(self.sf, email)
+        if p is None or p.role not in ("curator", "admin") or not p.sees(association):
+            log.warning("association %s: documents not shared with %s (no curator account over it)",
+                        association.id, email)
+            return None
+        return p.email
 
     def enqueue(self, kind: str, **fields):
         """A job record with the configured number of attempts (see jobs.enqueue)."""
@@ -434,7 +447,7 @@ class Workspace:
             report = self.reports.get(a.source, a.regulation_override, as_of, lambda: check(
                 self.source(a.source), regulation_id=a.regulation_override, as_of=as_of, limits=self.limits))
         outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.slug,
-                                          share_with=self.share_with(report))
+                                          share_with=self.share_with(report, a))
         filed = outcome.filed
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
@@ -442,6 +455,10 @@ class Workspace:
                 "format": request.format, "personal": request.personal,
                 "location": filed.location, "name": outcome.filename, "version": filed.version,
                 "changed": filed.changed, "forced": bool(outcome.blocking), "source_sha256": a.source_sha256}))
+            if getattr(filed, "shared_with", None):
+                s.add(AuditEvent(actor=actor, action="document.share", association_id=association_id,
+                                 details={"name": outcome.filename, "email": filed.shared_with,
+                                          "location": filed.location}))
             if getattr(filed, "share_error", None):
                 s.add(AuditEvent(actor=actor, action="document.share_failed", association_id=association_id,
                                  details={"name": outcome.filename, "message": filed.share_error}))
