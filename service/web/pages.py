@@ -55,7 +55,12 @@ ACTIONS = {"association.add": "добавлено объединение", "asso
            "check.identity_conflict": "книга называет другое объединение (название не изменено)",
            "check": "книга проверена", "check.unreadable": "книга не читается",
            "document.generate": "сформирован документ", "document.share_failed": "доступ куратору не открыт",
-           "document.personal_view": "открыт документ с личными данными"}
+           "document.personal_view": "открыт документ с личными данными",
+           "document.share": "документ открыт куратору", "check.stale": "проверка прежней книги отброшена",
+           "association.territory_confirmed": "подтверждена новая территория",
+           "access.invite": "открыт доступ", "access.revoke": "закрыт доступ", "access.role": "изменена роль",
+           "access.offer_confirm": "подтверждён доступ по «Составу»",
+           "access.offer_decline": "отклонён доступ по «Составу»"}
 
 
 def _action(event) -> str:
@@ -66,6 +71,15 @@ def _action(event) -> str:
         text += f" «{name}»" + ("" if details.get("changed", True) else " (без изменений)")
     if event.action == "document.share_failed" and details.get("message"):
         text += f": {details['message']}"
+    if event.action == "check.identity_conflict" and details.get("kept") is not None:
+        text = (f"в книге другая территория «{details.get('territory')}»: объединение остаётся за «{details['kept']}», "
+                "пока куратор или администратор не подтвердит переход")
+    if event.action == "association.territory_confirmed":
+        text += f": «{details.get('old')}» → «{details.get('new')}»"
+    if event.action.startswith("access.") and details.get("email"):
+        text += f": {details['email']}"
+    if event.action == "document.share" and details.get("email"):
+        text += f" ({details['email']})"
     return text
 
 

@@ -124,6 +124,17 @@ def unarchive(slug):
     return redirect(url_for("pages.association", slug=a.slug))
 
 
+@bp.post("/a/<slug>/territory")
+def confirm_territory(slug):
+    """A curator or admin confirms the territory a re-check found: the association moves to
+    that territory's curators."""
+    a = g.association
+    if not workspace().confirm_territory(a.id, current_user().display):
+        raise ApiError(409, "association.territory_unchanged",
+                       "Подтверждать нечего: новая территория не ожидает подтверждения или такое объединение уже есть.")
+    return redirect(url_for("pages.association", slug=a.slug))
+
+
 # ---------------------------------------------------------------- people of the association
 
 def people_of(association_id: int) -> list[tuple[Account, str, str]]:

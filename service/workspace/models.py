@@ -23,6 +23,9 @@ class Association(Base):
                                        default=lambda ctx: ctx.get_current_parameters()["slug"])
     # the compared spelling of `territory` (accounts.principal.territory_key): curators' scope
     territory_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
+    # another «Территория» a re-check found: the association stays in its curator's scope until
+    # a curator or admin confirms the move (Workspace.confirm_territory)
+    pending_territory: Mapped[str | None] = mapped_column(Text, nullable=True)
     # who the register is (workspace.identity.register_key): one association per register, kept
     # by the database itself so parallel uploads cannot make two
     register_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True, nullable=True)

@@ -366,6 +366,14 @@ class Workspace:
         info = report.data.info
         name, short = info.name or row.name, info.short_name or row.short_name
         territory, year = info.territory or row.territory, report.year.label
+        if not first and territory_key(territory) != territory_key(row.territory):
+            # the scope of curators must not follow whatever a workbook says: held until confirmed
+            if row.pending_territory != territory:
+                s.add(AuditEvent(actor=actor, action="check.identity_conflict", association_id=association_id,
+                                 details={"territory": territory, "kept": row.territory}))
+            row.pending_territory, territory = territory, row.territory
+        else:
+            row.pending_territory = None
         key = register_key(name, short, territory, year)
         taken = s.scalars(select(Association.id).where(Association.register_key == key,
                                                        Association.id != association_id)).first()
@@ -388,6 +396,25 @@ class Workspace:
                        summary=summarize(report.data, report.as_of)))
         s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
                          details={"counts": report.counts, "source_sha256": sha}))
+
+    def confirm_territory(self, association_id: int, actor: str) -> bool:
+        """Move the association to the territory its workbook now names (a re-check held
+        it back): its curators change.  False when nothing waits or another association of
+        the workspace already is that register."""
+        with self.sf() as s, s.begin():
+            row = s.scalars(select(Association).where(Association.id == association_id).with_for_update()).one()
+            new = row.pending_territory
+            if not new:
+                return False
+            key = register_key(row.name, row.short_name, new, row.school_year)
+            if s.scalars(select(Association.id).where(Association.register_key == key,
+                                                      Association.id != association_id)).first() is not None:
+                return False
+            s.add(AuditEvent(actor=actor, action="association.territory_confirmed", association_id=association_id,
+                             details={"old": row.territory, "new": new}))
+            row.territory, row.territory_key, row.register_key = new, territory_key(new), key
+            row.pending_territory = None
+        return True
 
     def latest_snapshot(self, association_id: int) -> Snapshot | None:
         with self.sf() as s:

@@ -10,7 +10,7 @@ from service.accounts import directory
 from service.accounts.principal import principal_for_account, principal_for_email
 from tests.accounts.factories import make_account, signed_in_client
 from tests.factories import association
-from tests.web.helpers import add, csrf_token
+from tests.web.helpers import add, csrf_token, submit
 
 
 def test_the_workbook_offers_its_association_to_the_head_and_an_admin_confirms(client, ws, tmp_path):
@@ -177,3 +177,25 @@ def test_a_member_sees_no_personal_value_through_findings_on_the_page_the_api_or
     assert "Телефон" in page and "личные данные" in page                    # the cell is named
     for seen in (page, api):
         assert not any(s in seen for s in ("555-12-34", "popova.natalya(at)mail.ru", "31.02.1979"))
+
+
+def test_a_territory_changed_in_the_workbook_moves_the_association_only_when_a_curator_confirms(app, ws, tmp_path):
+    from pathlib import Path
+
+    book = association("zdvinsky-mmo")
+    a = add(ws, tmp_path, book, name="live.xlsx")
+    mine = signed_in_client(app, "curator", territories=[a.territory])
+    other = signed_in_client(app, "curator", territories=["Чулымский район"])
+    head = signed_in_client(app, "head", associations=[a])
+    book.info["Территория"] = "Чулымский район"
+    book.save(Path(a.source))                          # edited in place, as a shared Google Sheet is
+    ws.check(a.id, "наблюдение")
+    assert mine.get(f"/a/{a.slug}/members").status_code == 200
+    assert other.get(f"/a/{a.slug}/members").status_code == 404
+    page = head.get(f"/a/{a.slug}").get_data(as_text=True)
+    assert "другая территория: «Чулымский район»" in page and "Подтвердить переход" not in page
+    assert submit(head, f"/a/{a.slug}/territory", page=f"/a/{a.slug}").status_code == 403
+    assert "Подтвердить переход" in mine.get(f"/a/{a.slug}").get_data(as_text=True)
+    assert submit(mine, f"/a/{a.slug}/territory", page=f"/a/{a.slug}").status_code == 302
+    assert other.get(f"/a/{a.slug}/members").status_code == 200
+    assert mine.get(f"/a/{a.slug}/members").status_code == 404

@@ -413,3 +413,22 @@ def test_a_check_still_reading_a_replaced_workbook_does_not_overwrite_the_new_on
     assert ws.latest_snapshot(a.id).summary["members"]["total"] == 15
     assert ws.by_id(a.id).source_sha256 == wsmod.fingerprint(str(new))[1]
     assert "check.stale" in [e.action for e in ws.audit(a.id, 20)]
+
+
+def test_a_re_check_naming_another_territory_keeps_the_association_with_its_curator(ws, workbooks):
+    """The workbook's «Территория» decides curators' scope: a re-check that finds another
+    one holds it (journaled) until a curator or admin confirms the move."""
+    book = association("zdvinsky-mmo")
+    a = add(ws, workbooks, book)
+    before = (a.territory, a.territory_key)
+    book.info["Территория"] = "Чулымский район"
+    save(book, workbooks)
+    ws.check(a.id, "наблюдение")
+    held = ws.by_id(a.id)
+    assert (held.territory, held.territory_key) == before and held.pending_territory == "Чулымский район"
+    ws.check(a.id, "наблюдение")
+    assert [e.action for e in ws.audit(a.id, 50)].count("check.identity_conflict") == 1      # once, not per check
+    assert ws.confirm_territory(a.id, "куратор")
+    moved = ws.by_id(a.id)
+    assert moved.territory == "Чулымский район" and moved.pending_territory is None
+    assert not ws.confirm_territory(a.id, "куратор")
