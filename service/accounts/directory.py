@@ -15,6 +15,7 @@ from service.accounts.models import (
     OneTimeLink,
 )
 from service.db import utcnow
+from service.schema.text import key
 
 
 class AccountError(ValueError):
@@ -238,8 +239,22 @@ def listing(sf) -> list[AccountView]:
             for a in accounts]
 
 
+def name_taken(sf, name: str, account_id: int | None = None) -> bool:
+    """Whether another account already shows this name (compared as people read it): the
+    journal and documents name people by it, so no one may take a colleague's."""
+    wanted = key(name)
+    if not wanted:
+        return False
+    with sf() as s:
+        names = s.scalars(select(Account.name).where(Account.id != (account_id or 0)))
+        return any(key(n) == wanted for n in names if n)
+
+
 def rename(sf, account_id: int, name: str) -> None:
+    name = name.strip()[:300]
+    if name_taken(sf, name, account_id):
+        raise AccountError("account.name_taken", f"Имя «{name}» уже носит другая учётная запись; укажите своё.")
     with sf() as s, s.begin():
         account = s.get(Account, account_id)
         if account is not None:
-            account.name = name.strip()[:300]
+            account.name = name

@@ -162,14 +162,20 @@ def _set_password_from_link(purpose: str, token: str):
         check_policy(password, account.email)
     except WeakPassword as err:
         return _password_page(purpose, token, account, err.args[0], 400)
+    name = (request.form.get("name") or "").strip()[:300]
+    if purpose == "invite" and name and directory.name_taken(_sf(), name, account.id):
+        return _password_page(purpose, token, account,
+                              f"Имя «{name}» уже носит другая учётная запись; укажите своё (фамилию и инициалы).", 400)
     try:
         account = links.consume(_sf(), current_app.config["SECRET_KEY"], token, purpose)
     except links.LinkError as err:
         return _link_error(purpose, err)
     directory.set_password(_sf(), account.id, password)
-    name = (request.form.get("name") or "").strip()[:300]
     if purpose == "invite" and name:
-        directory.rename(_sf(), account.id, name)
+        try:
+            directory.rename(_sf(), account.id, name)
+        except directory.AccountError:            # taken a moment ago: the account keeps the name it had
+            pass
     _throttle().clear(Throttle.keys(account.email, "")[:1])
     sign_in(account.id, "link")
     return redirect(url_for("pages.dashboard"))

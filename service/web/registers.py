@@ -175,6 +175,9 @@ def invite(slug):
         try:
             account = directory.by_email(sf, email)
             if account is None:
+                if name and directory.name_taken(sf, name):
+                    raise directory.AccountError("account.name_taken",
+                                                 f"Имя «{name}» уже носит другая учётная запись; укажите другое.")
                 account = directory.create(sf, email, role, name=name, association_ids=[a.id])
                 sent = send_invitation(current_app.config, sf, account, me.display,
                                        public_base(current_app.config))

@@ -99,3 +99,33 @@ def test_a_head_cannot_touch_people_of_an_association_not_theirs(app, ws, tmp_pa
     assert r.status_code == 404 and principal_for_account(ws.sf, other.id).sees(b)
     r = submit(head, f"/a/{a.slug}/people/{other.id}", {"do": "revoke"}, page=f"/a/{a.slug}/people")
     assert r.status_code == 404 and principal_for_account(ws.sf, other.id).sees(b)
+
+
+def test_the_journal_names_the_account_that_acted_and_no_invitee_takes_a_colleagues_name(app, ws, tmp_path):
+    import email as em
+    import re
+    from email import policy
+    from pathlib import Path
+
+    a = add(ws, tmp_path, association("zdvinsky-mmo"))
+    head = signed_in_client(app, "head", associations=[a], name="Белова М.Н.", email="belova@test.example")
+    submit(head, f"/a/{a.slug}/people", {"email": "new.head@test.example", "role": "head"}, page=f"/a/{a.slug}/people")
+    mail = sorted(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))[-1].read_bytes()
+    text = em.message_from_bytes(mail, policy=policy.default).get_body(("plain",)).get_content()
+    link = re.search(r"/invitation/\S+", text).group(0)
+    newbie = app.test_client()
+    fields = {"password": "a long enough pw 1", "password2": "a long enough pw 1"}
+    r = submit(newbie, link, {**fields, "name": "белова  м.н."}, page=link)
+    assert r.status_code == 400 and "уже носит другая учётная запись" in r.get_data(as_text=True)
+    assert directory.by_email(ws.sf, "new.head@test.example").password_hash is None      # the link still works
+    r = submit(newbie, link, {**fields, "name": "Орлова Е.В."}, page=link)
+    assert r.status_code == 302
+    newbie.get(f"/a/{a.slug}/members")
+    [view] = [e for e in ws.audit(a.id, 50) if e.action == "personal.view"]
+    assert view.actor == "Орлова Е.В." and view.actor_email == "new.head@test.example" and view.account_id
+    page = head.get(f"/a/{a.slug}").get_data(as_text=True)
+    assert "Орлова Е.В. (new.head@test.example): просмотрены личные данные" in page
+    assert "Белова М.Н. (belova@test.example): открыт доступ" in page
+    r = submit(head, f"/a/{a.slug}/people", {"email": "third@test.example", "name": "Орлова Е.В.", "role": "member"},
+               page=f"/a/{a.slug}/people")
+    assert r.status_code == 400 and directory.by_email(ws.sf, "third@test.example") is None
