@@ -129,3 +129,30 @@ def test_the_journal_names_the_account_that_acted_and_no_invitee_takes_a_colleag
     r = submit(head, f"/a/{a.slug}/people", {"email": "third@test.example", "name": "Орлова Е.В.", "role": "member"},
                page=f"/a/{a.slug}/people")
     assert r.status_code == 400 and directory.by_email(ws.sf, "third@test.example") is None
+
+
+def test_an_admin_changes_roles_associations_and_territories_and_sees_links_only_when_mail_failed(app, ws, tmp_path,
+                                                                                                   client):
+    a, b = two_associations(ws, tmp_path)
+    head = make_account(ws.sf, "head", email="head@test.example", associations=[a, b], password="long password one")
+    curator = make_account(ws.sf, "curator", email="cur@test.example", territories=["Нигде"])
+    page = client.get("/admin/accounts").get_data(as_text=True)
+    assert "Сменить роль" in page and "Сохранить территории" in page and "Открыть доступ" in page
+    url = f"/admin/accounts/{head.id}"
+    assert submit(client, url, {"do": "revoke", "association": a.slug}, page="/admin/accounts").status_code == 302
+    p = principal_for_account(ws.sf, head.id)
+    assert not p.sees(a) and p.may("generate", b)
+    submit(client, url, {"do": "grant", "association": a.slug, "role": "member"}, page="/admin/accounts")
+    p = principal_for_account(ws.sf, head.id)
+    assert p.may("view", a) and not p.may("generate", a)
+    submit(client, url, {"do": "role", "role": "member"}, page="/admin/accounts")
+    assert not principal_for_account(ws.sf, head.id).may("generate", b)
+    r = submit(client, f"/admin/accounts/{curator.id}", {"do": "territories", "territories": a.territory},
+               page="/admin/accounts")
+    assert r.status_code == 302 and principal_for_account(ws.sf, curator.id).may("archive", a)
+    r = submit(client, url, {"do": "territories", "territories": "Где-то"}, page="/admin/accounts")
+    assert r.status_code == 400 and "только куратору" in r.get_data(as_text=True)
+    r = submit(client, url, {"do": "invite"}, page="/admin/accounts")          # mail delivered: no link on screen
+    assert r.status_code == 200 and "/invitation/" not in r.get_data(as_text=True)
+    assert "отправлено на этот адрес" in r.get_data(as_text=True)
+    assert "access.revoke" in [e.action for e in ws.audit(a.id, 20)]
