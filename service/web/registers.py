@@ -21,6 +21,7 @@ from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.web.links import public_base
 from service.workspace.models import AuditEvent
+from service.workspace.summary import members_from
 from service.workspace.upload_names import upload_name
 
 bp = Blueprint("registers", __name__)
@@ -29,7 +30,12 @@ bp = Blueprint("registers", __name__)
 
 
 def members_of(a, personal: bool) -> list[dict]:
-    """Members as the workbook lists them; birth date, phone and e-mail only when `personal`."""
+    """Members as the last check found them (the snapshot: no workbook read per view);
+    birth date, phone and e-mail only when `personal`.  A snapshot made before members were
+    kept in it: the workbook is read."""
+    snap = workspace().latest_snapshot(a.id)
+    if snap is not None and snap.roster is not None:
+        return members_from(snap.roster, (snap.roster_personal or []) if personal else None)
     report = check(workspace().source(a.source), regulation_id=a.regulation_override)
     out = []
     for m in report.data.members:

@@ -82,6 +82,10 @@ class Snapshot(Base):
     counts: Mapped[dict] = mapped_column(JSON)
     findings: Mapped[list] = mapped_column(JSON)
     summary: Mapped[dict | None] = mapped_column(JSON, nullable=True)     # None: made before 0002
+    # «Состав» as the members page shows it (summary.roster); personal columns apart, served
+    # only to those who may see them.  None: made before 0010 (the workbook is read instead)
+    roster: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    roster_personal: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
 
 class AuditEvent(Base):

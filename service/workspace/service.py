@@ -37,7 +37,7 @@ from service.workspace.gate import AssociationGate
 from service.workspace.identity import register_key
 from service.workspace.models import Association, AuditEvent, Snapshot, WorkbookVersion
 from service.workspace.reports import ReportCache
-from service.workspace.summary import summarize
+from service.workspace.summary import roster, summarize
 from service.workspace.upload_names import upload_name
 
 log = logging.getLogger(__name__)
@@ -390,10 +390,12 @@ class Workspace:
         row.next_deadline = due[0].day if due else None
         row.next_deadline_what = due[0].what if due else None
         row.regulation_id = report.regulation.id if report.regulation else None
+        members, personal_columns = roster(report.data)
         s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
                        regulation_id=report.regulation.id if report.regulation else None,
                        counts=report.counts, findings=[f.as_dict() for f in report.findings],
-                       summary=summarize(report.data, report.as_of)))
+                       summary=summarize(report.data, report.as_of),
+                       roster=members, roster_personal=personal_columns))
         s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
                          details={"counts": report.counts, "source_sha256": sha}))
 

@@ -199,3 +199,29 @@ def test_a_territory_changed_in_the_workbook_moves_the_association_only_when_a_c
     assert submit(mine, f"/a/{a.slug}/territory", page=f"/a/{a.slug}").status_code == 302
     assert other.get(f"/a/{a.slug}/members").status_code == 200
     assert mine.get(f"/a/{a.slug}/members").status_code == 404
+
+
+def test_the_members_page_and_api_serve_the_last_check_without_reading_the_workbook(app, ws, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from service.sources import workbook_file
+
+    book = association("zdvinsky-mmo")
+    book.members[0]["Телефон"] = "+7 913 111-22-33"
+    a = add(ws, tmp_path, book)
+    reads = []
+    real = workbook_file.WorkbookFileSource.read
+    monkeypatch.setattr(workbook_file.WorkbookFileSource, "read", lambda self: reads.append(1) or real(self))
+    Path(a.source).unlink()                                        # unreadable now: the page still answers
+    member = signed_in_client(app, "member", associations=[a])
+    head = signed_in_client(app, "head", associations=[a])
+    for _ in range(3):
+        page = member.get(f"/a/{a.slug}/members")
+        body = member.get(f"/api/v1/associations/{a.slug}/members").json
+        assert page.status_code == 200 and book.members[0]["ФИО"] in page.get_data(as_text=True)
+        assert len(body["members"]) == len(book.members) and "phone" not in body["members"][0]
+        assert "111-22-33" not in page.get_data(as_text=True)
+    body = head.get(f"/api/v1/associations/{a.slug}/members").json
+    assert body["personal"] and any(m["phone"] and "111-22-33" in m["phone"] for m in body["members"])
+    assert "111-22-33" in head.get(f"/a/{a.slug}/members").get_data(as_text=True)
+    assert reads == []
