@@ -268,6 +268,19 @@ class Workspace:
             log.warning("offers for association %s not made: %s", added.id, traceback.format_exc())
         return added
 
+    def association_of(self, source: str, report: Report) -> Association | None:
+        """The association a workbook read outside the service is (the CLI): the one stored
+        at that location, else the one of the same register (name, territory, year)."""
+        location = source if ":" in source and not Path(source).exists() else str(Path(source).resolve())
+        with self.sf() as s:
+            for a in s.scalars(select(Association).where(Association.archived_at.is_(None))):
+                if a.source == location or (not a.source.startswith("gsheet:")
+                                            and Path(a.source).resolve() == Path(location)):
+                    return a
+        info = report.data.info
+        name = info.name or info.short_name or Path(source).stem
+        return self._by_register(register_key(name, info.short_name, info.territory, report.year.label))
+
     def _by_register(self, key: str) -> Association | None:
         with self.sf() as s:
             return s.scalars(select(Association).where(Association.register_key == key)).first()
