@@ -27,8 +27,6 @@ from service.workspace.upload_names import upload_name
 bp = Blueprint("registers", __name__)
 
 
-
-
 def members_of(a, personal: bool) -> list[dict]:
     """Members as the last check found them (the snapshot: no workbook read per view);
     birth date, phone and e-mail only when `personal`.  A snapshot made before members were

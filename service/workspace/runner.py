@@ -119,8 +119,9 @@ class _LeaseKeeper(threading.Thread):
 def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date) -> dict:
     p = job.params or {}
     if job.kind == "check":
+        read = ws.by_id(job.association_id).source         # a replacement after this: no documents from it
         report = ws.check(job.association_id, job.requested_by or "система", today)
-        made = ws.auto_documents(job.association_id, report, today) if report else []
+        made = ws.auto_documents(job.association_id, report, today, source=read) if report else []
         return {"counts": report.counts if report else None, "documents": made}
     if job.kind == "generate":
         request = Request(kind=p["kind"], meeting=p.get("meeting"), plan_item=p.get("plan_item"),

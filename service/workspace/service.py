@@ -506,10 +506,13 @@ class Workspace:
                                  details={"name": outcome.filename, "message": filed.share_error}))
         return outcome
 
-    def auto_documents(self, association_id: int, report: Report, today: dt.date) -> list[dict]:
+    def auto_documents(self, association_id: int, report: Report, today: dt.date,
+                       source: str | None = None) -> list[dict]:
         """Documents that are due without anyone asking: a registration sheet before a planned
         meeting, a protocol once a held meeting has its decisions.  Idempotent by document key:
-        unchanged data files nothing new."""
+        unchanged data files nothing new.  `source`: the workbook the report was read from;
+        nothing is filed once the association points at another one (the check of the new
+        workbook files what it needs)."""
         from service.documents import DocumentRefused
 
         horizon = today + dt.timedelta(days=int(self.settings["AUTO_REGISTRATION_DAYS"]))
@@ -522,6 +525,8 @@ class Workspace:
             if m.state(today) == HELD and items and all(i.decided for i in items):
                 wanted.append(Request("protocol", meeting=m.number, requested_by="автоматически"))
         for request in wanted:
+            if source is not None and self.by_id(association_id).source != source:
+                break
             try:
                 outcome = self.generate(association_id, request, "автоматически", today, report)
             except DocumentRefused:

@@ -432,3 +432,12 @@ def test_a_re_check_naming_another_territory_keeps_the_association_with_its_cura
     moved = ws.by_id(a.id)
     assert moved.territory == "Чулымский район" and moved.pending_territory is None
     assert not ws.confirm_territory(a.id, "куратор")
+
+
+def test_documents_due_are_not_filed_from_a_workbook_replaced_meanwhile(ws, workbooks):
+    book = association("zdvinsky-mmo")
+    a = add(ws, workbooks, book)
+    report = ws.check(a.id, "наблюдение", YEAR_END)
+    assert ws.auto_documents(a.id, report, YEAR_END, source="/elsewhere/old.xlsx") == []
+    assert ws.documents(ws.by_id(a.id)) == []
+    assert ws.auto_documents(a.id, report, YEAR_END, source=a.source)              # its own workbook: filed
