@@ -155,26 +155,20 @@ def cmd_validate(args) -> int:
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
 
 
-def _filer(out: str | None):
-    """`--out DIR`: a folder with its own registry; otherwise the configured storage with
-    the service's registry, so documents made here appear on the association's page."""
-    if out:
-        from service.filing.local import LocalFiler
+def _filer(out: str):
+    """`--out DIR`: a folder with its own registry (without it, documents go to the
+    association's storage: `_workspace().generate`)."""
+    from service.filing.local import LocalFiler
 
-        return LocalFiler(Path(out))
-    from service.db import make_engine
-    from service.filing.registry import Registry
-    from service.filing.target import FilingTarget, open_filer
+    return LocalFiler(Path(out))
 
-    settings = _settings()
-    registry = Registry(make_engine(settings["DATABASE_URL"]))
 
-    def google():
-        from service.google.config import GoogleServices, GoogleSettings
+def _workspace():
+    """The service's workspace (database, configured storage), so documents made here
+    appear on their association's page like those made in the browser."""
+    from service.workspace.service import Workspace
 
-        return GoogleServices(GoogleSettings.from_mapping(settings, prefix="GOOGLE_"), state_dir=settings["INSTANCE"])
-
-    return open_filer(FilingTarget.from_settings(settings), settings, registry, google=google)
+    return Workspace(_settings())
 
 
 def cmd_generate(args) -> int:
@@ -194,9 +188,18 @@ def cmd_generate(args) -> int:
     request = Request(kind=args.kind, meeting=args.meeting, plan_item=args.plan_item, order_number=args.number,
                       order_date=args.date, force=args.force, requested_by=args.by, format=args.format,
                       personal=args.personal)
-    filer = _filer(args.out)
     try:
-        outcome = Generator().generate(report, request, filer, today=args.as_of)
+        if args.out:
+            filer = _filer(args.out)
+            outcome = Generator().generate(report, request, filer, today=args.as_of)
+        else:
+            ws = _workspace()
+            a = ws.association_of(args.workbook, report)
+            if a is None:
+                raise UsageError("эта книга не добавлена в службу, поэтому документу нет места на странице "
+                                 "объединения: загрузите книгу в службу или укажите папку --out")
+            filer = ws.filer()               # the association's folder, listed on its page, journaled
+            outcome = ws.generate(a.id, request, args.by or "mo-docs generate", today=args.as_of, report=report)
     except DocumentRefused as refused:
         print("Документ не сформирован." if refused.final else
               "Документ не сформирован: в книге ошибки, которые попали бы в него.")

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.filing.base import DocumentKey, Filed, Filer
+from service.filing.base import PERSONAL, DocumentKey, Filed, Filer
 from service.kinds import CATALOGUE, DOCX, KINDS, XLSX, Kind
 from service.pipeline import Report
 from service.refusals import BadRequest, problems
@@ -27,7 +27,6 @@ from service.render.numbering import pictures
 from service.schema.findings import Finding
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "doc_templates"
-PERSONAL = "personal"             # the key number of a data bank made with personal columns ends with it
 
 __all__ = ["BadRequest", "DocumentRefused", "Generator", "KINDS", "Outcome", "Request", "is_personal", "source_hash"]
 

@@ -31,6 +31,25 @@ def add_account_commands(sub, parser_class) -> None:
         p = us.add_parser(name, help=help_text)
         p.add_argument("email")
         p.set_defaults(func=cmd_users_change, change=name)
+    ro = us.add_parser("role", help="сменить роль (роли в объединениях понижаются до неё)")
+    ro.add_argument("email")
+    ro.add_argument("role", choices=ROLES)
+    ro.set_defaults(func=cmd_users_scope, scope="role")
+    gr = us.add_parser("grant", help="открыть доступ к объединению")
+    gr.add_argument("email")
+    gr.add_argument("association", metavar="SLUG")
+    gr.add_argument("--role", choices=("curator", "head", "member"), default=None,
+                    help="роль в этом объединении (по умолчанию — роль учётной записи)")
+    gr.set_defaults(func=cmd_users_scope, scope="grant")
+    rk = us.add_parser("revoke", help="закрыть доступ к объединению")
+    rk.add_argument("email")
+    rk.add_argument("association", metavar="SLUG")
+    rk.set_defaults(func=cmd_users_scope, scope="revoke")
+    te = us.add_parser("territories", help="задать территории куратора (заменяют прежние)")
+    te.add_argument("email")
+    te.add_argument("--territory", action="append", default=[], metavar="NAME",
+                    help="территория, как в «Сведениях»; можно несколько раз; без неё — ни одной")
+    te.set_defaults(func=cmd_users_scope, scope="territories")
     pw = us.add_parser("password", help="задать пароль (читается из стандартного ввода)")
     pw.add_argument("email")
     pw.set_defaults(func=cmd_users_password)
@@ -158,7 +177,8 @@ def cmd_users_change(args) -> int:
         raise OperatorError("это последний активный администратор: сначала добавьте другого")
     if args.change == "deactivate":
         directory.set_active(sf, account.id, False)
-        print(f"{account.email} отключена: её сеансы закрыты, токены не действуют.")
+        print(f"{account.email} отключена: её сеансы закрыты, токены отозваны, неиспользованные ссылки больше "
+              "не действуют.")
     elif args.change == "activate":
         directory.set_active(sf, account.id, True)
         print(f"{account.email} включена.")
@@ -168,6 +188,45 @@ def cmd_users_change(args) -> int:
     else:
         sent = invite(app.config, sf, account, "администратор (mo-docs users invite)", public_base(app.config))
         print(sent.url)
+    return 0
+
+
+def cmd_users_scope(args) -> int:
+    """Role, associations and territories of an account, as on the admin page; journaled."""
+    from service.accounts import directory
+    from service.workspace.models import AuditEvent
+
+    app, sf, account = _with_account(args.email)
+    ws = app.extensions["workspace"]
+    a = None
+    if args.scope in ("grant", "revoke"):
+        a = ws.association(args.association)
+        if a is None:
+            raise OperatorError(f"объединения «{args.association}» нет")
+    try:
+        if args.scope == "role":
+            if account.role == "admin" and args.role != "admin" and directory.count_admins(sf) == 1:
+                raise OperatorError("это последний активный администратор: сначала добавьте другого")
+            directory.set_role(sf, account.id, args.role)
+            done, details = f"{account.email}: роль — {ROLE_TITLES[args.role]}.", {"role": args.role}
+        elif args.scope == "grant":
+            given = directory.grant(sf, account.id, a.id, args.role)
+            done, details = f"{account.email}: доступ к «{a.short_name or a.name}» ({ROLE_TITLES[given]}).", {"role": given}
+        elif args.scope == "revoke":
+            if not directory.revoke(sf, account.id, a.id):
+                raise OperatorError(f"у {account.email} нет доступа к «{args.association}»")
+            done, details = f"{account.email}: доступ к «{a.short_name or a.name}» закрыт.", {}
+        else:
+            names = directory.set_territories(sf, account.id, args.territory)
+            done, details = f"{account.email}: территории — {'; '.join(names) or 'нет'}.", {"territories": list(names)}
+    except directory.AccountError as err:
+        raise OperatorError(err.message)
+    action = {"role": "account.role", "grant": "access.invite", "revoke": "access.revoke",
+              "territories": "account.territories"}[args.scope]
+    with sf() as s, s.begin():
+        s.add(AuditEvent(actor="администратор (mo-docs users)", action=action, association_id=a.id if a else None,
+                         details={"email": account.email, "account_id": account.id, **details}))
+    print(done)
     return 0
 
 

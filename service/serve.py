@@ -44,7 +44,10 @@ def banner(app, host: str) -> str:
 def serve(app, workers: int = 2, threads: int = 4) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from service.access_log import AccessLogger, secret_paths
+
     host = check_host(app)
+    AccessLogger.secrets = secret_paths(app)
     bind = f"[{host}]:{app.config['PORT']}" if ":" in host else f"{host}:{app.config['PORT']}"
 
     class _Gunicorn(BaseApplication):
@@ -54,7 +57,8 @@ def serve(app, workers: int = 2, threads: int = 4) -> None:
             self.cfg.set("threads", threads)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
-            # the one-time links' secrets are in their paths: log the method and path without them
+            # the one-time links' secrets are in their paths: masked (service/access_log.py)
+            self.cfg.set("logger_class", AccessLogger)
             self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss')
             self.cfg.set("timeout", 120)
             self.cfg.set("control_socket_disable", True)   # one shared ~/.gunicorn socket would collide

@@ -80,8 +80,9 @@ SETTINGS: list[Setting] = [
     Setting("PORT", 8000, "Port of the web server.", _int),
     Setting("PUBLIC_URL", None, "The address people open, e.g. `https://mo.example.ru`: links in e-mails, the "
             "allowed Host name, `Secure` cookies and HSTS when it is https."),
-    Setting("PROXY_HOPS", 0, "Reverse proxies in front of the service (nginx: 1); their X-Forwarded-For, "
-            "-Proto and -Host are trusted for that many hops only.", _int),
+    Setting("PROXY_HOPS", 0, "Reverse proxies in front of the service (nginx: 1); their X-Forwarded-For "
+            "and -Proto are trusted for that many hops only (X-Forwarded-Host never: the proxy passes Host).",
+            _int),
     Setting("SESSION_HOURS", 12, "A sign-in lasts at most this long.", _int),
     Setting("SESSION_IDLE_MINUTES", 120, "A sign-in ends after this long without a request.", _int),
     Setting("INVITATION_DAYS", 7, "An invitation link works this many days, once.", _int),
@@ -131,7 +132,9 @@ SETTINGS: list[Setting] = [
             "and no `MO_DOCS_FILING_URL` it is read as `gdrive://<id>`."),
     Setting("GOOGLE_ROOT_FOLDER_ID", None, "Before 0.2: the folder inside it; read as `gdrive://<drive>/<folder>`."),
     Setting("GOOGLE_CONVERT_TO_DOCS", False, "File documents as Google Docs instead of .docx.", _bool),
-    Setting("GOOGLE_SHARE_WITH_CURATOR", False, "Give the curator reader access to filed documents.", _bool),
+    Setting("GOOGLE_SHARE_WITH_CURATOR", False, "Give the curator reader access to filed documents: only the address "
+            "«Сведения» names if it is a curator account over the association; data banks with personal "
+            "columns never.", _bool),
     Setting("GOOGLE_WEBHOOK_ADDRESS", None, "Public https address of /hooks/drive for changes.watch push "
             "notifications; unset: polling only."),
     Setting("GOOGLE_REDIS_URL", None, "Redis for the rate limiters (Google's quotas, the add-on's per-account "

@@ -92,6 +92,20 @@ def test_unknown_regulation_in_the_workbook_is_a_finding_not_a_crash(tmp_path, c
     assert "[regulation.unknown]" in out and "zdvinsky-mmo" in out
 
 
+@pytest.mark.parametrize("typed", ["z" * 300, "я" * 200, "../../etc/passwd", "zdvinsky-mmo/../zalesovo-mmo"])
+def test_a_regulation_id_that_is_no_file_name_is_a_finding_not_a_traceback(tmp_path, capsys, typed):
+    """300 characters were ENAMETOOLONG from the file system: a traceback and exit 1."""
+    book = association()
+    book.info["Положение"] = typed
+    path = book.save(tmp_path / "mmo.xlsx")
+    code, out, err = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
+    assert code == 1 and "Traceback" not in err
+    line = next(x for x in out.splitlines() if "[regulation.unknown]" in x)
+    assert "zdvinsky-mmo" in line and len(line) < 400
+    code, out, err = run(capsys, "validate", str(path), "--regulation", typed)
+    assert code == 2 and "[regulation.unknown]" in err and "Traceback" not in err
+
+
 def test_installed_console_script_runs_without_traceback(tmp_path):
     path = tmp_path / "not-a-workbook.xlsx"
     path.write_text("ФИО;ОО\nИванова;СОШ 1\n", encoding="utf-8")
@@ -220,17 +234,50 @@ def instance(tmp_path, monkeypatch):
     return folder
 
 
+def added(instance, path, book=None):
+    """Add the workbook at `path` to the instance's service, as an upload would."""
+    from service.settings import load_settings
+    from service.workspace.service import Workspace
+
+    ws = Workspace(load_settings(instance, {"TESTING": True}))
+    try:
+        return ws, ws.add_association(str(path), "тест")
+    finally:
+        ws.engine.dispose()
+
+
 def test_generate_without_out_files_into_the_instances_documents_and_its_registry(tmp_path, capsys, instance):
     path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    ws, a = added(instance, path)
     code, out, err = run(capsys, "generate", "protocol", str(path), "--meeting", "2", "--as-of", "2025-09-01")
     assert code == 0, err
-    written = instance / "documents" / "ММО математиков" / "2024-2025" / "Протоколы" / "Протокол №2 от 10.12.2024.docx"
+    written = instance / "documents" / a.slug / "2024-2025" / "Протоколы" / "Протокол №2 от 10.12.2024.docx"
     assert out.strip().splitlines()[-1] == str(written) and written.is_file()
-    from service.db import make_engine
-    from service.filing.registry import Registry
+    assert [(d.kind, d.number, d.file_name) for d in ws.documents(a)] == [
+        ("protocol", "2", "Протокол №2 от 10.12.2024.docx")]
+    assert "document.generate" in [e.action for e in ws.audit(a.id, 10)]
 
-    rows = Registry(make_engine(f"sqlite:///{instance / 'mo-docs.sqlite'}")).all()
-    assert [(r.kind, r.number, r.file_name) for r in rows] == [("protocol", "2", "Протокол №2 от 10.12.2024.docx")]
+
+def test_generate_without_out_files_each_association_in_its_own_folder_or_refuses(tmp_path, capsys, instance):
+    """Two associations with one short name: each document goes to its own association
+    (found by the workbook's location or its register), listed on its page; a workbook
+    the service does not know is refused without --out."""
+    first = association("zdvinsky-mmo")
+    second = association("zdvinsky-mmo")
+    second.info["Территория"] = "Чулымский район"
+    second.info["Наименование МО"] = "ММО учителей математики Чулымского района"
+    ws, a = added(instance, first.save(tmp_path / "a.xlsx"))
+    _, b = added(instance, second.save(tmp_path / "b.xlsx"))
+    copy = second.save(tmp_path / "copy-of-b.xlsx")                     # the same register elsewhere
+    for path in (tmp_path / "a.xlsx", copy):
+        code, out, err = run(capsys, "generate", "protocol", str(path), "--meeting", "2", "--as-of", "2025-09-01")
+        assert code == 0, err
+    assert [d.version for d in ws.documents(a)] == [1] and [d.version for d in ws.documents(b)] == [1]
+    stranger = association("zdvinsky-mmo")
+    stranger.info["Территория"] = "Купинский район"
+    code, out, err = run(capsys, "generate", "protocol", str(stranger.save(tmp_path / "s.xlsx")), "--meeting", "2",
+                         "--as-of", "2025-09-01")
+    assert code == 2 and "не добавлена в службу" in err and "--out" in err and "Traceback" not in err
 
 
 def test_generate_without_out_files_to_the_webdav_server_of_the_settings(tmp_path, capsys, instance, monkeypatch,
@@ -240,9 +287,10 @@ def test_generate_without_out_files_to_the_webdav_server_of_the_settings(tmp_pat
     for name, value in {"FILING_URL": webdav.filing_url, "WEBDAV_USERNAME": USER, "WEBDAV_PASSWORD": PASSWORD}.items():
         monkeypatch.setenv(f"MO_DOCS_{name}", value)
     path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    _, a = added(instance, path)
     code, out, err = run(capsys, "generate", "order", str(path), "--as-of", "2025-09-01")
     assert code == 0, err
-    stored = webdav.root / "ММО математиков" / "2024-2025" / "Приказы" / "Приказ о составе на 2024-2025 учебный год.docx"
+    stored = webdav.root / a.slug / "2024-2025" / "Приказы" / "Приказ о составе на 2024-2025 учебный год.docx"
     assert stored.is_file()
     last = out.strip().splitlines()[-1]
     assert last.startswith(webdav.url) and PASSWORD not in out + err
@@ -255,14 +303,16 @@ def test_a_storage_failure_exits_3_with_its_code(tmp_path, capsys, instance, mon
     monkeypatch.setenv("MO_DOCS_WEBDAV_USERNAME", USER)
     monkeypatch.setenv("MO_DOCS_WEBDAV_PASSWORD", "wrong")
     path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    added(instance, path)
     code, out, err = run(capsys, "generate", "order", str(path), "--as-of", "2025-09-01")
     assert code == 3 and out == ""
     assert err.count("\n") == 1 and err.strip().endswith("[filing.auth]") and "Traceback" not in err
 
 
 def test_a_wrong_filing_url_exits_2_with_its_code(tmp_path, capsys, instance, monkeypatch):
-    monkeypatch.setenv("MO_DOCS_FILING_URL", "ftp://files.school.ru/")
     path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    added(instance, path)
+    monkeypatch.setenv("MO_DOCS_FILING_URL", "ftp://files.school.ru/")
     code, out, err = run(capsys, "generate", "order", str(path))
     assert code == 2 and "неизвестный вид адреса" in err and err.strip().endswith("[filing.config]")
 
@@ -278,9 +328,10 @@ def test_generate_pdf_files_a_pdfa_copy_beside_the_document_in_the_storage(tmp_p
     for name, value in {"FILING_URL": webdav.filing_url, "WEBDAV_USERNAME": USER, "WEBDAV_PASSWORD": PASSWORD}.items():
         monkeypatch.setenv(f"MO_DOCS_{name}", value)
     path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
+    _, a = added(instance, path)
     code, out, err = run(capsys, "generate", "work-plan", str(path), "--pdf", "--as-of", "2025-09-01")
     assert code == 0, err
-    folder = webdav.root / "ММО математиков" / "2024-2025" / "Планы"
+    folder = webdav.root / a.slug / "2024-2025" / "Планы"
     pdf = (folder / "План работы на 2024-2025 учебный год.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pdfa_identification(pdf) == (2, "B")
     assert out.strip().splitlines()[-2].endswith(".pdf")

@@ -116,3 +116,31 @@ def test_the_host_check_decides_by_address(tmp_path):
         check_host(app)
     make_account(app.extensions["workspace"].sf, "admin")
     assert check_host(app) == "0.0.0.0"
+
+
+def test_an_operator_changes_a_role_an_association_and_a_curators_territories(mo_docs, tmp_path):
+    from service.accounts import directory
+    from service.accounts.principal import principal_for_account
+
+    app = _app(mo_docs)
+    ws = app.extensions["workspace"]
+    folder = Path(ws.settings["WORKBOOKS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    a = ws.add_association(str(association().save(folder / "b.xlsx")), "тест")
+    assert mo_docs("users", "add", "head@mo.example", "--role", "head", "--association", a.slug).returncode == 0
+    assert mo_docs("users", "add", "cur@mo.example", "--role", "curator", "--territory", "Нигде").returncode == 0
+    head = directory.by_email(ws.sf, "head@mo.example")
+    r = mo_docs("users", "grant", "head@mo.example", a.slug, "--role", "member")
+    assert r.returncode == 0 and "член МО" in r.stdout
+    assert not principal_for_account(ws.sf, head.id).may("generate", a)
+    r = mo_docs("users", "revoke", "head@mo.example", a.slug)
+    assert r.returncode == 0 and not principal_for_account(ws.sf, head.id).sees(a)
+    assert mo_docs("users", "revoke", "head@mo.example", a.slug).returncode == 2
+    r = mo_docs("users", "territories", "cur@mo.example", "--territory", a.territory)
+    cur = directory.by_email(ws.sf, "cur@mo.example")
+    assert r.returncode == 0 and principal_for_account(ws.sf, cur.id).may("archive", a)
+    r = mo_docs("users", "role", "cur@mo.example", "member")
+    assert r.returncode == 0 and not principal_for_account(ws.sf, cur.id).sees(a)      # territories go with the role
+    r = mo_docs("users", "territories", "head@mo.example", "--territory", "Где-то")
+    assert r.returncode == 2 and "только куратору" in r.stderr and "Traceback" not in r.stderr
+    assert {"access.invite", "access.revoke"} <= {e.action for e in ws.audit(a.id, 20)}

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from service.accounts import passwords
 from service.accounts.emails import normalise
-from service.accounts.models import ROLES, Account, AccountAssociation, AccountTerritory, LoginSession
+from service.accounts.models import (
+    GRANT_ROLES, RANK, ROLE_TITLES, ROLES, Account, AccountAssociation, AccountTerritory, ApiToken, LoginSession,
+    OneTimeLink,
+)
 from service.db import utcnow
+from service.schema.text import key
 
 
 class AccountError(ValueError):
@@ -33,12 +37,24 @@ class AccountView:
     associations: tuple[str, ...]          # slugs, granted
     offered: tuple[str, ...]               # slugs offered by «Состав», not yet confirmed
     last_login_at: dt.datetime | None
+    roles: tuple[tuple[str, str], ...] = ()   # (slug, role there) of each granted association
 
 
 def _role(role: str) -> str:
     if role not in ROLES:
         raise AccountError("account.role_invalid", f"Роль «{role}» неизвестна; допустимы: {', '.join(ROLES)}.")
     return role
+
+
+def grant_role(account_role: str, wanted: str | None = None) -> str:
+    """The role an account gets on one association: `wanted` (or its own), never above its own."""
+    own = account_role if account_role in GRANT_ROLES else "curator"
+    if wanted is None:
+        return own
+    if wanted not in GRANT_ROLES:
+        raise AccountError("account.role_invalid", f"Роль в объединении «{wanted}» неизвестна; допустимы: "
+                                                   + ", ".join(ROLE_TITLES[r] for r in GRANT_ROLES) + ".")
+    return wanted if RANK[wanted] <= RANK[account_role] else own
 
 
 def create(sf, email: str, role: str, name: str = "", territories=(), association_ids=(),
@@ -60,7 +76,8 @@ def create(sf, email: str, role: str, name: str = "", territories=(), associatio
         for t in dict.fromkeys(x.strip() for x in territories if x and x.strip()):
             s.add(AccountTerritory(account_id=account.id, territory=t[:300]))
         for aid in dict.fromkeys(association_ids):
-            s.add(AccountAssociation(account_id=account.id, association_id=aid, state="granted"))
+            s.add(AccountAssociation(account_id=account.id, association_id=aid, state="granted",
+                                     role=grant_role(role)))
     return account
 
 
@@ -112,13 +129,21 @@ def authenticate(sf, email: str, password: str) -> Account | None:
 
 
 def set_active(sf, account_id: int, active: bool) -> None:
+    """Deactivating ends everything the account holds: sessions, API tokens (revoked) and
+    unused links (expired), so switching it on again revives none of them — the person
+    signs in with their password, or gets a new link."""
     with sf() as s, s.begin():
         account = s.get(Account, account_id)
         if account is None:
             raise AccountError("account.not_found", "Учётная запись не найдена.")
         account.active = active
         if not active:
+            now = utcnow()
             s.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
+            s.execute(update(ApiToken).where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
+                      .values(revoked_at=now))
+            s.execute(update(OneTimeLink).where(OneTimeLink.account_id == account_id, OneTimeLink.used_at.is_(None),
+                                                OneTimeLink.expires_at > now).values(expires_at=now))
 
 
 def remove(sf, account_id: int) -> None:
@@ -129,21 +154,65 @@ def remove(sf, account_id: int) -> None:
             s.delete(account)
 
 
-def grant(sf, account_id: int, association_id: int) -> None:
-    """Put an association in the account's scope (confirming an offer if there is one)."""
+def grant(sf, account_id: int, association_id: int, role: str | None = None) -> str:
+    """Put an association in the account's scope with `role` there (by default what an
+    offer from «Состав» proposed, else the account's own role), confirming an offer if
+    there is one.  A member invited as a head becomes a head (they may then add their own
+    association); a role above the account's own is never given.  Returns the role given."""
     with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
         row = s.get(AccountAssociation, (account_id, association_id))
         if row is None:
-            s.add(AccountAssociation(account_id=account_id, association_id=association_id, state="granted"))
-        else:
-            row.state = "granted"
+            row = AccountAssociation(account_id=account_id, association_id=association_id)
+            s.add(row)
+        elif role is None and row.state == "offered":
+            role = row.role
+        if role == "head" and account.role == "member":
+            account.role = "head"
+        row.state, row.role = "granted", grant_role(account.role, role)
+        return row.role
 
 
-def revoke(sf, account_id: int, association_id: int) -> None:
+def revoke(sf, account_id: int, association_id: int) -> bool:
+    """Take an association out of the account's scope (or decline an offer)."""
     with sf() as s, s.begin():
         row = s.get(AccountAssociation, (account_id, association_id))
         if row is not None:
             s.delete(row)
+        return row is not None
+
+
+def set_role(sf, account_id: int, role: str) -> None:
+    """A new role for the account.  Its roles on associations are lowered to it (a head
+    made a member is a member everywhere); a curator's territories go with the role."""
+    _role(role)
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
+        account.role = role
+        for row in s.scalars(select(AccountAssociation).where(AccountAssociation.account_id == account_id)):
+            if RANK[row.role] > RANK[role]:
+                row.role = grant_role(role)
+        if role != "curator":
+            s.execute(delete(AccountTerritory).where(AccountTerritory.account_id == account_id))
+
+
+def set_territories(sf, account_id: int, territories) -> tuple[str, ...]:
+    """A curator's territories, as «Сведения» name them (the list replaces the old one)."""
+    names = tuple(dict.fromkeys(t.strip()[:300] for t in territories if t and t.strip()))
+    with sf() as s, s.begin():
+        account = s.get(Account, account_id)
+        if account is None:
+            raise AccountError("account.not_found", "Учётная запись не найдена.")
+        if names and account.role != "curator":
+            raise AccountError("account.not_curator", "Территории задаются только куратору.")
+        s.execute(delete(AccountTerritory).where(AccountTerritory.account_id == account_id))
+        for t in names:
+            s.add(AccountTerritory(account_id=account_id, territory=t))
+    return names
 
 
 def listing(sf) -> list[AccountView]:
@@ -156,18 +225,36 @@ def listing(sf) -> list[AccountView]:
             territories.setdefault(t.account_id, []).append(t.territory)
         granted: dict[int, list[str]] = {}
         offered: dict[int, list[str]] = {}
-        for aid, state, slug in s.execute(select(AccountAssociation.account_id, AccountAssociation.state,
-                                                 Association.slug)
-                                          .join(Association, Association.id == AccountAssociation.association_id)
-                                          .order_by(Association.slug)):
+        roles: dict[int, list[tuple[str, str]]] = {}
+        for aid, state, role, slug in s.execute(select(AccountAssociation.account_id, AccountAssociation.state,
+                                                       AccountAssociation.role, Association.slug)
+                                                .join(Association, Association.id == AccountAssociation.association_id)
+                                                .order_by(Association.slug)):
             (granted if state == "granted" else offered).setdefault(aid, []).append(slug)
+            if state == "granted":
+                roles.setdefault(aid, []).append((slug, role))
     return [AccountView(a.id, a.email, a.name, a.role, a.active, a.password_hash is not None,
                         tuple(territories.get(a.id, ())), tuple(granted.get(a.id, ())),
-                        tuple(offered.get(a.id, ())), a.last_login_at) for a in accounts]
+                        tuple(offered.get(a.id, ())), a.last_login_at, tuple(roles.get(a.id, ())))
+            for a in accounts]
+
+
+def name_taken(sf, name: str, account_id: int | None = None) -> bool:
+    """Whether another account already shows this name (compared as people read it): the
+    journal and documents name people by it, so no one may take a colleague's."""
+    wanted = key(name)
+    if not wanted:
+        return False
+    with sf() as s:
+        names = s.scalars(select(Account.name).where(Account.id != (account_id or 0)))
+        return any(key(n) == wanted for n in names if n)
 
 
 def rename(sf, account_id: int, name: str) -> None:
+    name = name.strip()[:300]
+    if name_taken(sf, name, account_id):
+        raise AccountError("account.name_taken", f"Имя «{name}» уже носит другая учётная запись; укажите своё.")
     with sf() as s, s.begin():
         account = s.get(Account, account_id)
         if account is not None:
-            account.name = name.strip()[:300]
+            account.name = name

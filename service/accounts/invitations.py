@@ -1,14 +1,18 @@
 """Invitations and password resets: make the one-time link and send it by e-mail.  Shared
-by the admin pages, a head's page of their association's people, the reset form and
-`mo-docs users add`."""
+by the admin pages, a head's page of their association's people, the reset form (through
+the job queue: `reset_requested`) and `mo-docs users add`."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from service.accounts import links
+from service.accounts.emails import BadEmail, normalise
 from service.accounts.models import ROLE_TITLES
 from service.mail import MailError, send
+
+log = logging.getLogger("mo-docs.accounts")
 
 
 @dataclass(frozen=True)
@@ -58,3 +62,28 @@ def reset(settings, sf, account, base: str) -> Sent:
             "Если вы не запрашивали восстановление, ничего не делайте: пароль останется прежним.\n")
     delivered, error = _deliver(settings, account.email, "Восстановление пароля в службе документов МО", text)
     return Sent(url, delivered, error)
+
+
+RESEND = dt.timedelta(minutes=5)     # a reset letter sent this recently, its link unused: no second one
+
+
+def reset_requested(settings, sf, email: str, base: str) -> None:
+    """The worker's half of «Забыли пароль?»: the page only queues the request, so it costs
+    the same whether the address has an account or not (and however slow the mail server
+    is).  An active account gets a letter, unless one went out in the last RESEND minutes
+    and its link is still unused: asking again and again sends nothing more and kills no
+    link (links.make keeps earlier reset links)."""
+    from service.accounts import directory
+
+    try:
+        account = directory.by_email(sf, normalise(email))
+    except BadEmail:
+        return
+    if account is None or not account.active:
+        return
+    minutes = int(settings["RESET_MINUTES"])
+    if links.recent(sf, account.id, "reset", min(RESEND, dt.timedelta(minutes=minutes))):
+        return
+    sent = reset(settings, sf, account, base)
+    if sent.error:
+        log.error("password reset mail for account %s not sent: %s", account.id, sent.error)

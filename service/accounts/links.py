@@ -13,7 +13,7 @@ import hmac
 import secrets
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from service.accounts.models import Account, OneTimeLink
 from service.db import utcnow
@@ -41,14 +41,18 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def make(sf, secret_key: str, account_id: int, purpose: str, ttl: dt.timedelta, created_by: str = "") -> str:
-    """A new link token for `account_id`; earlier unused links of the same purpose stop working."""
+    """A new link token for `account_id`.  A new invitation replaces the earlier ones (whoever
+    invites again means the new one); a new reset does not: anyone may ask for a reset of
+    any address, and must not be able to kill the link the owner is about to click.  Using a
+    reset link ends the others (`consume`)."""
     if purpose not in PURPOSES:
         raise ValueError(purpose)
     link_id, secret = secrets.token_hex(16), secrets.token_urlsafe(24)
     now = utcnow()
     with sf() as s, s.begin():
-        s.execute(update(OneTimeLink).where(OneTimeLink.account_id == account_id, OneTimeLink.purpose == purpose,
-                                            OneTimeLink.used_at.is_(None)).values(expires_at=now))
+        if purpose == "invite":
+            s.execute(update(OneTimeLink).where(OneTimeLink.account_id == account_id, OneTimeLink.purpose == purpose,
+                                                OneTimeLink.used_at.is_(None)).values(expires_at=now))
         s.add(OneTimeLink(id=link_id, account_id=account_id, purpose=purpose, created_at=now,
                           secret_hash=hashlib.sha256(secret.encode()).hexdigest(), expires_at=now + ttl,
                           created_by=created_by[:200]))
@@ -89,6 +93,19 @@ def consume(sf, secret_key: str, token, purpose: str, now: dt.datetime | None = 
     with sf() as s, s.begin():
         done = s.execute(update(OneTimeLink).where(OneTimeLink.id == row.id, OneTimeLink.used_at.is_(None))
                          .values(used_at=now)).rowcount
+        if done == 1:                              # the other unused links of this purpose end with it
+            s.execute(update(OneTimeLink).where(OneTimeLink.account_id == row.account_id,
+                                                OneTimeLink.purpose == purpose, OneTimeLink.used_at.is_(None),
+                                                OneTimeLink.expires_at > now).values(expires_at=now))
     if done != 1:
         raise USED
     return account
+
+
+def recent(sf, account_id: int, purpose: str, within: dt.timedelta, now: dt.datetime | None = None) -> bool:
+    """Whether an unused, unexpired link of `purpose` was made for the account in the last `within`."""
+    now = now or utcnow()
+    with sf() as s:
+        return s.scalars(select(OneTimeLink.id).where(
+            OneTimeLink.account_id == account_id, OneTimeLink.purpose == purpose, OneTimeLink.used_at.is_(None),
+            OneTimeLink.expires_at > now, OneTimeLink.created_at > now - within).limit(1)).first() is not None

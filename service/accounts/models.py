@@ -12,6 +12,8 @@ from service.db import Base, utcnow
 
 ROLES = ("admin", "curator", "head", "member")
 ROLE_TITLES = {"admin": "администратор", "curator": "куратор", "head": "руководитель МО", "member": "член МО"}
+GRANT_ROLES = ("curator", "head", "member")        # roles on one association (AccountAssociation.role)
+RANK = {"member": 0, "head": 1, "curator": 2, "admin": 3}
 EMAIL_MAX = 254                       # RFC 5321: the longest address a mail server will take
 
 
@@ -41,13 +43,16 @@ class AccountTerritory(Base):
 
 class AccountAssociation(Base):
     """An association in an account's scope (`granted`), or offered by the workbook's
-    «Состав» and waiting for a curator or admin to confirm it (`offered`)."""
+    «Состав» and waiting for a curator or admin to confirm it (`offered`).  `role` is what
+    the account may do on this association (GRANT_ROLES), never more than its own role:
+    a head elsewhere invited here as a member is a member here."""
 
     __tablename__ = "account_associations"
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True)
     state: Mapped[str] = mapped_column(String(10), default="granted")      # granted | offered
+    role: Mapped[str] = mapped_column(String(20), default="head", server_default="head")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -100,7 +105,8 @@ class ApiToken(Base):
 
 class LoginFailure(Base):
     """Failed sign-ins counted per account («account:<e-mail>») and per address
-    («address:<ip>»), shared by every web worker through the database."""
+    («address:<ip>»), and requests for a reset letter («reset-account:…», «reset-address:…»),
+    shared by every web worker through the database."""
 
     __tablename__ = "login_failures"
 

@@ -7,9 +7,14 @@ Roles and scope (README «Accounts and roles» has the same table):
 | view (findings, documents) | all | their territories and associations | their associations | their associations |
 | view_personal (birth dates, phones, e-mails) | all | same scope | their associations | — |
 | check, replace, generate, manage_members | all | same scope | their associations | — |
-| archive (and restore) | all | same scope | — | — |
+| archive (and restore), confirm_identity | all | same scope | — | — |
 | add_association | yes | yes | yes | — |
 | admin (accounts, offers, settings) | yes | — | — | — |
+
+The role on an association is the one given there (AccountAssociation.role): an account
+that heads one association and was invited to another as a member is a member of the
+other.  A curator is a curator on every association of their territories.  The account's
+own role bounds every role it is given and decides what names no association.
 
 An association outside a person's scope does not exist for them (404); one they see but
 may not act on answers 403 (`auth.forbidden`).  `visible()` narrows every list the same
@@ -21,14 +26,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, select
 
-from service.accounts.models import Account, AccountAssociation, AccountTerritory
+from service.accounts.models import RANK, Account, AccountAssociation, AccountTerritory
 from service.schema.text import key
 
 ACTIONS = ("view", "view_personal", "check", "replace", "generate", "manage_members", "add_association",
-           "archive", "admin")
+           "archive", "confirm_identity", "admin")
 _ON_ASSOCIATION = {
     "admin": set(ACTIONS),
-    "curator": {"view", "view_personal", "check", "replace", "generate", "manage_members", "archive"},
+    "curator": {"view", "view_personal", "check", "replace", "generate", "manage_members", "archive",
+                "confirm_identity"},
     "head": {"view", "view_personal", "check", "replace", "generate", "manage_members"},
     "member": {"view"},
 }
@@ -52,26 +58,38 @@ class Principal:
     name: str
     role: str
     territories: frozenset[str] = field(default_factory=frozenset)      # territory_key() of each
-    association_ids: frozenset[int] = field(default_factory=frozenset)
+    grants: frozenset[tuple[int, str]] = field(default_factory=frozenset)   # (association id, role there)
 
     @property
     def display(self) -> str:
         """How the person is named in the audit log and on documents' «кем»."""
         return self.name or self.email
 
-    def sees(self, association) -> bool:
+    @property
+    def association_ids(self) -> frozenset[int]:
+        return frozenset(aid for aid, _role in self.grants)
+
+    def role_on(self, association) -> str | None:
+        """The role this person has on `association`, or None outside their scope."""
         if self.role == "admin":
-            return True
-        if association.id in self.association_ids:
-            return True
-        return self.role == "curator" and territory_key(association.territory) in self.territories
+            return "admin"
+        roles = [r for aid, r in self.grants if aid == association.id]
+        if self.role == "curator" and territory_key(association.territory) in self.territories:
+            roles.append("curator")
+        if not roles:
+            return None
+        best = max(roles, key=RANK.__getitem__)
+        return best if RANK[best] <= RANK[self.role] else self.role      # never above the account's own role
+
+    def sees(self, association) -> bool:
+        return self.role_on(association) is not None
 
     def may(self, action: str, association=None) -> bool:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if association is None:
             return action in _GLOBAL.get(self.role, set())
-        return self.sees(association) and action in _ON_ASSOCIATION.get(self.role, set())
+        return action in _ON_ASSOCIATION.get(self.role_on(association) or "", set())
 
 
 def visible(principal: Principal, stmt: Select) -> Select:
@@ -88,10 +106,10 @@ def visible(principal: Principal, stmt: Select) -> Select:
 
 def _build(s, account: Account) -> Principal:
     territories = s.scalars(select(AccountTerritory.territory).where(AccountTerritory.account_id == account.id))
-    ids = s.scalars(select(AccountAssociation.association_id).where(
+    grants = s.execute(select(AccountAssociation.association_id, AccountAssociation.role).where(
         AccountAssociation.account_id == account.id, AccountAssociation.state == "granted"))
     return Principal(account.id, account.email, account.name or "", account.role,
-                     frozenset(territory_key(t) for t in territories), frozenset(ids))
+                     frozenset(territory_key(t) for t in territories), frozenset((aid, r) for aid, r in grants))
 
 
 def principal_for_account(sf, account_id: int) -> Principal | None:

@@ -2,7 +2,8 @@
 e-mail is in «Состав» with the role руководитель, заместитель руководителя or секретарь
 is offered that association.  An offer grants nothing until a curator or admin confirms
 it once (a head could otherwise claim any association by typing an address into a
-workbook)."""
+workbook); confirmed, the account heads that association (a member account becomes a
+head)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ def offer_from_members(sf, association_id: int, members) -> list[str]:
         for account in s.scalars(select(Account).where(Account.email.in_(sorted(emails)), Account.active.is_(True),
                                                        Account.role.in_(("head", "member")))):
             if s.get(AccountAssociation, (account.id, association_id)) is None:
-                s.add(AccountAssociation(account_id=account.id, association_id=association_id, state="offered"))
+                s.add(AccountAssociation(account_id=account.id, association_id=association_id, state="offered",
+                                         role="head"))
                 made.append(account.email)
     return made

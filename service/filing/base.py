@@ -33,6 +33,15 @@ class DocumentKey:
         if self.kind not in KIND_FOLDERS:
             raise ValueError(f"unknown document kind {self.kind!r}")
 
+    @property
+    def personal(self) -> bool:
+        """A document made with members' personal columns (its number ends with PERSONAL):
+        downloaded only by those who may see personal data, never shared by a filer."""
+        return self.number.endswith(PERSONAL)
+
+
+PERSONAL = "personal"             # the key number of a data bank made with personal columns ends with it
+
 
 @dataclass(frozen=True)
 class Filed:
@@ -105,14 +114,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]+')
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f-\x9f]+')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
 def safe_name(text: str, fallback: str = "документ", limit: int = 120) -> str:
     """A file or folder name that is the same on Windows, Linux and Drive, and never
-    leaves its folder: no separators, no «..», no reserved device names."""
+    leaves its folder: no separators, no «..», no reserved device names, no control or
+    invisible format characters."""
     text = unicodedata.normalize("NFC", str(text or ""))
+    # invisible format characters (a right-to-left override makes «exe.xlsx» read «xslx.exe»)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = _UNSAFE.sub(" ", text)
     text = re.sub(r"\.{2,}", " ", text)            # no «..» anywhere, not only as a whole name
     text = re.sub(r"\s+", " ", text).strip().strip(".").strip()

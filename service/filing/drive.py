@@ -406,8 +406,8 @@ class DriveFiler:
             if meta.get("mimeType") != GOOGLE_DOC and head:
                 self._pin(file_id, head, already=created)
             shared, share_error = None, None
-            email = share_with or self._share_target(key)
-            if email:
+            email = None if key.personal else (share_with or self._share_target(key))
+            if email:                           # personal data stays with the service's account
                 shared, share_error = self._share(file_id, email)
             return DriveFiled(key, file_id, row.version, digest, changed=True, url=meta.get("webViewLink", ""),
                               shared_with=shared, share_error=share_error)

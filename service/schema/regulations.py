@@ -12,6 +12,7 @@ from functools import lru_cache
 import yaml
 
 from service.kinds import CATALOGUE
+from service.schema.cells import shown
 from service.schema.layout import SCHEMAS_DIR, SafeLoader
 from service.schema.records import DEPUTY, HEAD, SECRETARY
 
@@ -145,8 +146,8 @@ class UnknownRegulation(KeyError):
     def __init__(self, reg_id: str):
         super().__init__(reg_id)
         self.reg_id = reg_id
-        self.message = (f"Положение «{reg_id}» неизвестно. Известны: "
-                        + ", ".join(sorted(available())) + ".")
+        named = shown(reg_id) + " " if isinstance(reg_id, str) and reg_id.strip() else ""
+        self.message = f"Положение {named}неизвестно. Известны: " + ", ".join(sorted(available())) + "."
 
 
 def available() -> list[str]:
@@ -155,9 +156,12 @@ def available() -> list[str]:
 
 @lru_cache(maxsize=32)
 def load_regulation(reg_id: str) -> Regulation:
-    path = REGULATIONS_DIR / f"{reg_id}.yaml"
-    if not reg_id or "/" in reg_id or not path.is_file():
+    """The regulation `reg_id` names.  The id is compared with the list of files before it
+    becomes a path: a workbook's «Положение» is whatever was typed (300 characters were
+    ENAMETOOLONG, a 500 and a traceback)."""
+    if not isinstance(reg_id, str) or reg_id not in available():
         raise UnknownRegulation(reg_id)
+    path = REGULATIONS_DIR / f"{reg_id}.yaml"
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     _known(data, TOP_LEVEL, path.name)
     if data["id"] != reg_id:

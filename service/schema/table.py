@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from service.schema import personal
 from service.schema.cells import (
     CellError, Choices, SchoolYear, parse_date, parse_due, parse_email, parse_int, parse_lines,
     parse_phone, parse_school_year, parse_url,
@@ -138,7 +139,9 @@ def read_rows(raw: RawTab, tab: Tab, header: Header, reader: CellReader,
             except CellError as err:
                 row.failed[field_key] = value
                 row.values[field_key] = None
-                findings.append(finding(err.code, f"{cell}: {err.message}", sheet=raw.title, cell=cell))
+                message = personal.cell_message(err.code, cell, column.header) \
+                    if tab.key == "members" and field_key in personal.FIELDS else f"{cell}: {err.message}"
+                findings.append(finding(err.code, message, sheet=raw.title, cell=cell))
         if not seen_any:
             continue          # a row with text only in unmapped columns (notes, totals)
         for column in tab.columns:

@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     "registers.workbook_restore": OnAssociation("replace"),
     "registers.archive": OnAssociation("archive"),
     "registers.unarchive": OnAssociation("archive"),
+    "registers.confirm_territory": OnAssociation("confirm_identity"),
     "registers.people": OnAssociation("manage_members"),
     "registers.invite": OnAssociation("manage_members"),
     "registers.confirm_offer": OnAssociation("manage_members"),   # and a curator or admin: checked inside

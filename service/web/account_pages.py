@@ -3,12 +3,13 @@ person's own page.  Messages never say whether an address has an account."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
 from service.accounts import directory, links, sessions
 from service.accounts.emails import BadEmail, normalise
-from service.accounts.invitations import reset as send_reset
 from service.accounts.passwords import WeakPassword, check_policy
 from service.accounts.throttle import Throttle
 from service.web import google_signin
@@ -23,11 +24,18 @@ def _sf():
 
 
 def _safe_next(value: str | None) -> str:
-    """Only a path of this site: never «//evil.example» or «/\\evil.example»."""
+    """Only a path of this site.  Browsers read «//evil.example», «/\\evil.example» and
+    «/<tab>/evil.example» (they drop tabs and newlines) as another site, and a control
+    character in a Location header is no header at all: anything with a backslash or a
+    control character, a scheme or a host is refused and the person goes to the dashboard."""
+    home = url_for("pages.dashboard")
     if not value or not isinstance(value, str) or len(value) > 2000:
-        return url_for("pages.dashboard")
-    if not value.startswith("/") or value.startswith("//") or value.startswith("/\\") or "\n" in value:
-        return url_for("pages.dashboard")
+        return home
+    if "\\" in value or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value):
+        return home
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+        return home
     return value
 
 
@@ -72,18 +80,17 @@ def login():
         return _login_page(400, err.args[0], email_text[:254])
     throttle = _throttle()
     keys = Throttle.keys(email, request.remote_addr or "")
-    refusal = throttle.refusal(keys)
+    refusal = throttle.admit(keys)                  # counted as a failure before the password is checked
     if refusal is not None:
         return _login_page(429, refusal.message, email, retry_after=refusal.retry_after)
     account = directory.authenticate(_sf(), email, password)
     if account is None:
-        throttle.failed(keys)
         refusal = throttle.refusal(keys)
         message = "Неверный адрес электронной почты или пароль."
         if refusal is not None and refusal.code == "auth.locked":
             message = refusal.message
         return _login_page(401, message, email)
-    throttle.clear(keys[:1])
+    throttle.succeeded(keys)
     sign_in(account.id, "password")
     return redirect(_safe_next(request.form.get("next")))
 
@@ -155,17 +162,32 @@ def _set_password_from_link(purpose: str, token: str):
         check_policy(password, account.email)
     except WeakPassword as err:
         return _password_page(purpose, token, account, err.args[0], 400)
+    name = (request.form.get("name") or "").strip()[:300]
+    if purpose == "invite" and name and directory.name_taken(_sf(), name, account.id):
+        return _password_page(purpose, token, account,
+                              f"Имя «{name}» уже носит другая учётная запись; укажите своё (фамилию и инициалы).", 400)
     try:
         account = links.consume(_sf(), current_app.config["SECRET_KEY"], token, purpose)
     except links.LinkError as err:
         return _link_error(purpose, err)
     directory.set_password(_sf(), account.id, password)
-    name = (request.form.get("name") or "").strip()[:300]
     if purpose == "invite" and name:
-        directory.rename(_sf(), account.id, name)
+        try:
+            directory.rename(_sf(), account.id, name)
+        except directory.AccountError:            # taken a moment ago: the account keeps the name it had
+            pass
     _throttle().clear(Throttle.keys(account.email, "")[:1])
     sign_in(account.id, "link")
     return redirect(url_for("pages.dashboard"))
+
+
+@bp.after_request
+def _no_referrer(response):
+    """A page opened by a one-time link never names it to the next request (a stylesheet's
+    Referer would carry the secret into logs)."""
+    if request.view_args and "token" in request.view_args:
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/invitation/<token>")
@@ -186,16 +208,26 @@ def reset_request_form():
 
 @bp.post("/reset")
 def reset_request():
+    """Counted per address asked about and per client address (Throttle, purpose "reset"),
+    then handed to the job queue: the answer and the time it takes are the same for every
+    address (invitations.reset_requested sends the letter, or not)."""
     email_text = (request.form.get("email") or "")[:1000]
     try:
         email = normalise(email_text)
     except BadEmail as err:
         return render_template("reset_request.html", sent=False, error=err.args[0], email=email_text[:254]), 400
-    account = directory.by_email(_sf(), email)
-    if account is not None and account.active:
-        sent = send_reset(current_app.config, _sf(), account, public_base(current_app.config))
-        if sent.error:
-            current_app.logger.error("password reset mail for account %s not sent: %s", account.id, sent.error)
+    cfg = current_app.config
+    throttle = Throttle(_sf(), int(cfg["LOGIN_LOCKOUT_FAILURES"]), int(cfg["LOGIN_LOCKOUT_MINUTES"]), purpose="reset")
+    refusal = throttle.admit(Throttle.keys(email, request.remote_addr or "", purpose="reset"))
+    if refusal is not None:
+        return (render_template("reset_request.html", sent=False, error=refusal.message, email=email), 429,
+                {"Retry-After": str(refusal.retry_after)})
+    ws = current_app.extensions["workspace"]
+    job, created = ws.enqueue("reset-mail", params={"email": email, "base": public_base(cfg)},
+                              requested_by="восстановление пароля",
+                              dedupe_key="reset-mail:" + hashlib.sha256(email.encode()).hexdigest()[:32])
+    if created:
+        current_app.extensions["tasks"].dispatch(job.id)
     return render_template("reset_request.html", sent=True, error=None, email=email)
 
 

@@ -1,6 +1,8 @@
 """Requests that pages and the API share: ask for a document, a check, a batch."""
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app, url_for
 
 from service.kinds import CATALOGUE, KINDS
@@ -117,7 +119,14 @@ def add_google_sheet(location: str, regulation: str | None, actor: str, owner_id
 
 
 def already_added(exists) -> ApiError:
+    """The register is in the service already.  It is named, with its page, only to someone
+    who sees it: to anyone else an association outside their scope does not exist, and a
+    copy of another territory's workbook must not tell them its name, year and address."""
     a = exists.association
+    principal = auth.current_user()
+    if principal is None or not principal.sees(a):
+        return ApiError(409, "association.exists", "Такая книга уже зарегистрирована в службе. Если это книга вашего "
+                                                   "объединения, обратитесь к куратору: он откроет вам доступ к нему.")
     return ApiError(409, "association.exists",
                     f"«{a.short_name or a.name}» за {(a.school_year or '').replace('-', '/')} учебный год уже есть. "
                     "Чтобы обновить его книгу, "
@@ -127,8 +136,11 @@ def already_added(exists) -> ApiError:
 
 def request_check(a: Association, actor: str):
     ensure_current(a)
+    # one waiting or running check per workbook: a check still reading a replaced workbook
+    # is not taken for a check of the new one (its result is dropped: Workspace.record_check)
+    of = hashlib.sha256(a.source.encode()).hexdigest()[:16]
     job, created = workspace().enqueue("check", association_id=a.id, requested_by=actor,
-                                   dedupe_key=f"check:{a.id}:manual")
+                                       dedupe_key=f"check:{a.id}:manual:{of}")
     if created:
         dispatch(job.id)
     return records.get(workspace().sf, job.id), created

@@ -12,6 +12,7 @@ from service.web.actions import workspace
 from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.web.links import public_base
+from service.workspace.models import AuditEvent
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,7 +50,22 @@ def add_account():
     except (BadEmail, directory.AccountError) as err:
         return _page(400, getattr(err, "message", None) or err.args[0])
     sent = invite(current_app.config, ws.sf, account, current_user().display, public_base(current_app.config))
+    _journal("account.add", account, role=account.role)
     return _page(201, sent=(account, sent))
+
+
+_ACCESS_ACTIONS = {"confirm": "access.offer_confirm", "decline": "access.offer_decline", "grant": "access.invite",
+                   "revoke": "access.revoke"}
+
+
+def _journal(action: str, account, **details) -> None:
+    """Changes of accounts and their scope, in the service-wide journal (no association),
+    except those of one association, which go to its own journal too."""
+    me = current_user()
+    association_id = details.pop("association_id", None)
+    with workspace().sf() as s, s.begin():
+        s.add(AuditEvent(actor=me.display, action=action, association_id=association_id,
+                         details={"email": account.email, "account_id": account.id, **details}))
 
 
 @bp.post("/accounts/<int:account_id>")
@@ -62,20 +78,37 @@ def change_account(account_id):
     me = current_user()
     if what in ("deactivate", "delete") and account.id == me.account_id:
         return _page(400, "Нельзя отключить или удалить собственную учётную запись.")
-    if what == "deactivate":
-        directory.set_active(ws.sf, account.id, False)
-    elif what == "activate":
-        directory.set_active(ws.sf, account.id, True)
-    elif what == "delete":
-        directory.remove(ws.sf, account.id)
-    elif what == "invite":
-        return _page(200, sent=(account, invite(current_app.config, ws.sf, account, me.display,
-                                                public_base(current_app.config))))
-    elif what in ("confirm", "decline"):
-        a = ws.association(request.form.get("association") or "")
-        if a is None:
-            return _page(400, "Объединение не найдено.")
-        (directory.grant if what == "confirm" else directory.revoke)(ws.sf, account.id, a.id)
-    else:
-        return _page(400, "Неизвестное действие.")
+    try:
+        if what == "deactivate":
+            directory.set_active(ws.sf, account.id, False)
+        elif what == "activate":
+            directory.set_active(ws.sf, account.id, True)
+        elif what == "delete":
+            directory.remove(ws.sf, account.id)
+        elif what == "invite":
+            sent = invite(current_app.config, ws.sf, account, me.display, public_base(current_app.config))
+            _journal("account.invite", account, delivered=not sent.error)
+            return _page(200, sent=(account, sent))
+        elif what == "role":
+            if account.id == me.account_id:
+                return _page(400, "Свою роль изменить нельзя: попросите другого администратора.")
+            directory.set_role(ws.sf, account.id, request.form.get("role") or "")
+            what = f"role:{request.form.get('role')}"
+        elif what == "territories":
+            directory.set_territories(ws.sf, account.id, _lines("territories"))
+        elif what in ("confirm", "decline", "grant", "revoke"):
+            a = ws.association(request.form.get("association") or "")
+            if a is None:
+                return _page(400, "Объединение не найдено.")
+            if what == "revoke" or what == "decline":
+                directory.revoke(ws.sf, account.id, a.id)
+            else:
+                directory.grant(ws.sf, account.id, a.id, (request.form.get("role") or None) if what == "grant" else None)
+            _journal(_ACCESS_ACTIONS[what], account, association_id=a.id)
+            return redirect(url_for("admin.accounts"))
+        else:
+            return _page(400, "Неизвестное действие.")
+    except directory.AccountError as err:
+        return _page(400, err.message)
+    _journal(f"account.{what.split(':')[0]}", account, **({"role": what.split(":")[1]} if ":" in what else {}))
     return redirect(url_for("admin.accounts"))

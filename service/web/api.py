@@ -12,6 +12,7 @@ from service.web.actions import (
 from service.db import iso_utc
 from service.documents import is_personal
 from service.kinds import CATALOGUE
+from service.schema import personal
 from service.schema.regulations import UnknownRegulation, load_regulation
 from service.web.auth import current_user
 from service.web.errors import ApiError
@@ -102,7 +103,7 @@ def findings(slug):
         codes = codes_of(requirement, rules)
         items = [f for f in items if f.get("code") in codes]
     return jsonify({"association": a.slug, "checked_at": iso_utc(snap.created_at), "as_of": snap.as_of.isoformat(),
-                    "regulation": snap.regulation_id, "counts": snap.counts, "findings": items,
+                    "regulation": snap.regulation_id, "counts": snap.counts, "findings": personal.redact_all(items),
                     "requirement": requirement or None})
 
 

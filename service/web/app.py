@@ -36,8 +36,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["huey"] = huey
     app.extensions["tasks"] = register(huey, workspace)
 
-    from service.web import (account_pages, addon, admin, api, auth, csrf, desk, errors, google_signin, hooks,
-                             pages, registers, security)
+    from service.web import (
+        account_pages, addon, admin, api, auth, csrf, desk, errors, google_signin, hooks, ids, pages, registers,
+        security,
+    )
+    ids.init_app(app)                           # every <int:…> is a row id: out of range is 404, not 500
     security.init_app(app)                      # the Host check runs before anything else
     auth.init_app(app)                          # who is asking, and may they (service/web/access.py)
     csrf.init_app(app)

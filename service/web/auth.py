@@ -19,13 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
+from sqlalchemy import event
 
 from service.accounts import sessions, tokens
 from service.accounts.models import ROLE_TITLES
 from service.accounts.principal import Principal
 from service.web.access import RULES
 from service.web.errors import ApiError
+from service.workspace.models import AuditEvent
 
 SESSION_KEY = "sid"
 
@@ -39,6 +41,16 @@ def act_as(principal: Principal) -> None:
     """Let this request act for `principal`, authenticated by the caller (e.g. a verified
     Google ID token mapped with `principal_for_email`)."""
     g.principal = principal
+
+
+@event.listens_for(AuditEvent, "before_insert")
+def _sign_journal(_mapper, _connection, entry: AuditEvent) -> None:
+    """Every journal entry written while serving a request carries the account that acted:
+    its id and e-mail, which its owner cannot choose (the name they can)."""
+    if entry.account_id is None and has_request_context():
+        principal = g.get("principal")
+        if principal is not None:
+            entry.account_id, entry.actor_email = principal.account_id, principal.email
 
 
 def _sf():

@@ -20,6 +20,7 @@ MESSAGES = {
     409: ("conflict", "Конфликт с текущим состоянием."),
     413: ("upload.too_large", "Файл слишком большой."),
     415: ("request.not_json", "Ожидается JSON (Content-Type: application/json)."),
+    416: ("request.range", "Запрошенная часть файла лежит за его концом: скачайте файл целиком."),
     503: ("service.busy", BUSY_MESSAGE),
     422: ("request.invalid", "Запрос понятен, но выполнить его нельзя."),
     500: ("internal", "Внутренняя ошибка службы. Попробуйте позже."),
@@ -65,7 +66,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
-        code, message = MESSAGES.get(err.code, ("http.error", err.name))
+        code, message = MESSAGES.get(err.code, ("http.error", f"Запрос не выполнен (код {err.code})."))
         if err.code == 400 and err.description == "csrf":
             code, message = "csrf.invalid", "Форма устарела: обновите страницу и повторите."
         if err.code == 400 and err.description == "host":

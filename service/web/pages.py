@@ -19,6 +19,7 @@ from service.domain.obligations import next_due, stored
 from service.filing.base import FilingError
 from service.kinds import CATALOGUE, media_type
 from service.russian.plural import count
+from service.schema import personal
 from service.schema.findings import without_cell
 from service.schema.regulations import UnknownRegulation, available, load_all, load_regulation
 from service.schema.time_zones import label as zone_label
@@ -71,7 +72,12 @@ ACTIONS = {"association.add": "добавлено объединение", "asso
            "check.identity_conflict": "книга называет другое объединение (название не изменено)",
            "check": "книга проверена", "check.unreadable": "книга не читается",
            "document.generate": "сформирован документ", "document.share_failed": "доступ куратору не открыт",
-           "document.personal_view": "открыт документ с личными данными"}
+           "document.personal_view": "открыт документ с личными данными",
+           "document.share": "документ открыт куратору", "check.stale": "проверка прежней книги отброшена",
+           "association.territory_confirmed": "подтверждена новая территория",
+           "access.invite": "открыт доступ", "access.revoke": "закрыт доступ", "access.role": "изменена роль",
+           "access.offer_confirm": "подтверждён доступ по «Составу»",
+           "access.offer_decline": "отклонён доступ по «Составу»"}
 
 
 def _action(event) -> str:
@@ -82,6 +88,15 @@ def _action(event) -> str:
         text += f" «{name}»" + ("" if details.get("changed", True) else " (без изменений)")
     if event.action == "document.share_failed" and details.get("message"):
         text += f": {details['message']}"
+    if event.action == "check.identity_conflict" and details.get("kept") is not None:
+        text = (f"в книге другая территория «{details.get('territory')}»: объединение остаётся за «{details['kept']}», "
+                "пока куратор или администратор не подтвердит переход")
+    if event.action == "association.territory_confirmed":
+        text += f": «{details.get('old')}» → «{details.get('new')}»"
+    if event.action.startswith("access.") and details.get("email"):
+        text += f": {details['email']}"
+    if event.action == "document.share" and details.get("email"):
+        text += f" ({details['email']})"
     return text
 
 
@@ -142,7 +157,7 @@ def association(slug):
     ws = workspace()
     snap = ws.latest_snapshot(a.id)
     groups: dict[str, list] = {}
-    for f in (snap.findings if snap else []):
+    for f in personal.redact_all(snap.findings if snap else []):
         groups.setdefault(f.get("sheet") or "Книга в целом", []).append(f)
     meetings = meetings_on(snap.summary if snap else None, dt.date.today())
     members = (snap.summary or {}).get("members") if snap else None
@@ -361,8 +376,9 @@ def _upload():
     except AlreadyAdded as exists:
         error = already_added(exists)
         if me.may("replace", exists.association) and exists.association.archived_at is None:
-            error.kept = {"pending": replacing.keep(stored), "slug": exists.association.slug,
-                          "title": exists.association.short_name or exists.association.name}
+            kept = exists.association
+            error.kept = {"pending": replacing.keep(stored, kept), "slug": kept.slug,
+                          "title": kept.short_name or kept.name}
         else:
             stored.unlink(missing_ok=True)
         raise error
@@ -411,6 +427,7 @@ def annual_all():
 @bp.get("/jobs/<job_id>")
 def job(job_id):
     j = g.job                                   # found and authorised by service/web/auth.py
+    j.result, j.error = personal.redact_job(j.result, j.error)      # detached: shown, never saved
     a = workspace().by_id(j.association_id) if j.association_id else None
     document = None
     if j.state == "done" and j.result and j.result.get("location") and a is not None:

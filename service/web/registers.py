@@ -21,14 +21,19 @@ from service.web.auth import current_user
 from service.web.errors import ApiError
 from service.web.links import public_base
 from service.workspace.models import AuditEvent
+from service.workspace.summary import members_from
+from service.workspace.upload_names import upload_name
 
 bp = Blueprint("registers", __name__)
 
-PERSONAL = ("birth_date", "email", "phone")
-
 
 def members_of(a, personal: bool) -> list[dict]:
-    """Members as the workbook lists them; birth date, phone and e-mail only when `personal`."""
+    """Members as the last check found them (the snapshot: no workbook read per view);
+    birth date, phone and e-mail only when `personal`.  A snapshot made before members were
+    kept in it: the workbook is read."""
+    snap = workspace().latest_snapshot(a.id)
+    if snap is not None and snap.roster is not None:
+        return members_from(snap.roster, (snap.roster_personal or []) if personal else None)
     report = check(workspace().source(a.source), regulation_id=a.regulation_override)
     out = []
     for m in report.data.members:
@@ -90,7 +95,7 @@ def workbook_download(slug, version_id):
     if v.source.startswith("gsheet:") or not path.is_file() or root not in path.resolve().parents:
         raise ApiError(404, "workbook.not_found", "Файл этой версии книги не хранится в службе.")
     audit_personal(a, f"workbook version {v.id}")
-    name = v.original_name or f"{a.slug}{path.suffix}"
+    name = upload_name(v.original_name or a.slug, path.suffix)        # rows kept before names were made safe
     return send_file(path, as_attachment=True, download_name=name)
 
 
@@ -123,14 +128,26 @@ def unarchive(slug):
     return redirect(url_for("pages.association", slug=a.slug))
 
 
+@bp.post("/a/<slug>/territory")
+def confirm_territory(slug):
+    """A curator or admin confirms the territory a re-check found: the association moves to
+    that territory's curators."""
+    a = g.association
+    if not workspace().confirm_territory(a.id, current_user().display):
+        raise ApiError(409, "association.territory_unchanged",
+                       "Подтверждать нечего: новая территория не ожидает подтверждения или такое объединение уже есть.")
+    return redirect(url_for("pages.association", slug=a.slug))
+
+
 # ---------------------------------------------------------------- people of the association
 
-def people_of(association_id: int) -> list[tuple[Account, str]]:
+def people_of(association_id: int) -> list[tuple[Account, str, str]]:
+    """Accounts with this association in their scope or offered it: (account, state, role here)."""
     with workspace().sf() as s:
-        return list(s.execute(select(Account, AccountAssociation.state)
+        return list(s.execute(select(Account, AccountAssociation.state, AccountAssociation.role)
                               .join(AccountAssociation, AccountAssociation.account_id == Account.id)
                               .where(AccountAssociation.association_id == association_id)
-                              .order_by(Account.role, Account.email)))
+                              .order_by(AccountAssociation.role, Account.email)))
 
 
 @bp.get("/a/<slug>/people")
@@ -145,6 +162,10 @@ INVITABLE = {"head": "руководитель (заместитель, секр
 
 @bp.post("/a/<slug>/people")
 def invite(slug):
+    """A head gives someone access to their association with the role chosen here (never
+    more than that on this association, whatever the account may do elsewhere).  The answer
+    is the same whether the address was unknown, a member's, a curator's or an admin's:
+    the form must not tell a head who else has an account."""
     a = g.association
     role = request.form.get("role") or "member"
     email = (request.form.get("email") or "")[:1000]
@@ -154,38 +175,70 @@ def invite(slug):
         error = "Руководитель МО может пригласить только руководителя (заместителя, секретаря) или члена МО."
     else:
         sf = workspace().sf
+        me = current_user()
         try:
             account = directory.by_email(sf, email)
             if account is None:
+                if name and directory.name_taken(sf, name):
+                    raise directory.AccountError("account.name_taken",
+                                                 f"Имя «{name}» уже носит другая учётная запись; укажите другое.")
                 account = directory.create(sf, email, role, name=name, association_ids=[a.id])
-                sent = send_invitation(current_app.config, sf, account, current_user().display,
+                sent = send_invitation(current_app.config, sf, account, me.display,
                                        public_base(current_app.config))
-            elif account.role in ("admin", "curator"):
-                error = f"{account.email} — {account.role}: доступ уже шире этого объединения."
+                if not sent.error:
+                    sent = "done"
             else:
-                directory.grant(sf, account.id, a.id)
-                sent = "granted"
+                directory.grant(sf, account.id, a.id, role)
+                sent = "done"
+            journal(a, "access.invite", {"email": account.email, "role": role, "account_id": account.id})
         except (BadEmail, WeakPassword, directory.AccountError) as err:
             error = getattr(err, "message", None) or err.args[0]
     status = 400 if error else 200
     return render_template("people.html", a=a, people=people_of(a.id), sent=sent, error=error), status
 
 
+def journal(a, action: str, details: dict) -> None:
+    """A change of who may see or act on the association, signed with the actor's account."""
+    me = current_user()
+    with workspace().sf() as s, s.begin():
+        s.add(AuditEvent(actor=me.display, action=action, association_id=a.id,
+                         details={**details, "by_account_id": me.account_id, "by_email": me.email}))
 
 
 @bp.post("/a/<slug>/people/<int:account_id>")
 def confirm_offer(slug, account_id):
-    """A curator (or admin) confirms once what «Состав» offers: the account named there gets
-    the association; or declines it."""
+    """What the association's people list offers: a curator (or admin) confirms once what
+    «Состав» offers, or declines it; whoever manages the members (the head too) changes a
+    person's role here or takes the association away from them."""
     a = g.association
-    if current_user().role not in ("admin", "curator"):
-        raise ApiError(403, "auth.forbidden", "Подтверждает доступ, предложенный «Составом», куратор или администратор.")
-    offered = {acc.id for acc, state in people_of(a.id) if state == "offered"}
-    if account_id not in offered:
-        raise ApiError(404, "account.not_found", "Такого предложения нет.")
+    me = current_user()
+    what = request.form.get("do") or "confirm"
+    rows = {acc.id: (acc, state, role) for acc, state, role in people_of(a.id)}
     sf = workspace().sf
-    if request.form.get("do") == "decline":
-        directory.revoke(sf, account_id, a.id)
+    if what in ("confirm", "decline"):
+        if me.role not in ("admin", "curator"):
+            raise ApiError(403, "auth.forbidden", "Подтверждает доступ, предложенный «Составом», куратор или администратор.")
+        if account_id not in rows or rows[account_id][1] != "offered":
+            raise ApiError(404, "account.not_found", "Такого предложения нет.")
+        if what == "decline":
+            directory.revoke(sf, account_id, a.id)
+        else:
+            directory.grant(sf, account_id, a.id)
+        journal(a, f"access.offer_{what}", {"email": rows[account_id][0].email, "account_id": account_id})
+    elif what in ("revoke", "role"):
+        if account_id not in rows or rows[account_id][1] != "granted":
+            raise ApiError(404, "account.not_found", "У этой учётной записи нет доступа к объединению.")
+        if account_id == me.account_id:
+            raise ApiError(409, "access.self", "Свой доступ изменить нельзя: попросите куратора или администратора.")
+        if what == "revoke":
+            directory.revoke(sf, account_id, a.id)
+            journal(a, "access.revoke", {"email": rows[account_id][0].email, "account_id": account_id})
+        else:
+            role = request.form.get("role") or ""
+            if role not in INVITABLE:
+                raise ApiError(400, "account.role_invalid", "Роль в объединении: руководитель или член МО.")
+            given = directory.grant(sf, account_id, a.id, role)
+            journal(a, "access.role", {"email": rows[account_id][0].email, "account_id": account_id, "role": given})
     else:
-        directory.grant(sf, account_id, a.id)
+        raise ApiError(400, "request.invalid", "Неизвестное действие.")
     return redirect(url_for("registers.people", slug=a.slug))

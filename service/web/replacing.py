@@ -24,14 +24,21 @@ PENDING_NAME = re.compile(r"^[a-z0-9-]{1,80}-[0-9a-f]{8}\.[a-z]{3,4}$")
 PENDING_TTL = 24 * 3600
 
 
-def _pending_dir() -> Path:
+def _pending_root() -> Path:
     return Path(workspace().settings["WORKBOOKS_DIR"]) / PENDING
 
 
+def _pending_dir(a) -> Path:
+    """Where the upload waits: one folder per association and account, so only the person
+    who uploaded it can confirm it, and only for the association it was uploaded to."""
+    me = current_user()
+    return _pending_root() / f"{a.id}-{me.account_id or 0}"
+
+
 def _sweep_pending() -> None:
-    folder = _pending_dir()
-    if folder.is_dir():
-        for p in folder.iterdir():
+    root = _pending_root()
+    if root.is_dir():
+        for p in root.rglob("*"):
             try:
                 if p.is_file() and time.time() - p.stat().st_mtime > PENDING_TTL:
                     p.unlink()
@@ -46,7 +53,7 @@ def _done(a, stored: Path, original_name: str, report=None):
     ws, me = workspace(), current_user()
     ws.replace_source(a.id, str(stored), me.display, original_name=original_name)
     if report is not None:
-        ws.record_check(a.id, report, me.display, fingerprint(str(stored)))
+        ws.record_check(a.id, report, me.display, fingerprint(str(stored)), source=str(stored))
     request_check(ws.by_id(a.id), me.display)
     return redirect(url_for("pages.association", slug=a.slug))
 
@@ -61,15 +68,15 @@ def replace(a, stored: Path, original_name: str, report):
     if not differences:
         return _done(a, stored, original_name, report)
     return render_template("replace_confirm.html", a=a, old=old, new=new, differences=differences,
-                           pending=keep(stored), filename=original_name), 409
+                           pending=keep(stored, a), filename=original_name), 409
 
 
-def keep(stored: Path) -> str:
+def keep(stored: Path, a) -> str:
     """Put a checked upload aside until the person confirms what to do with it (a day at
-    most); returns the name a form sends back."""
+    most; only they, and only for `a`); returns the name a form sends back."""
     _sweep_pending()
-    folder = _pending_dir()
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder = _pending_dir(a)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     pending = folder / stored.name
     stored.replace(pending)
     return pending.name
@@ -79,9 +86,12 @@ def confirmed(a, form):
     name = form.get("pending") or ""
     if not PENDING_NAME.match(name) or form.get("confirm") != "1":
         raise ApiError(400, "replace.unconfirmed", "Замена книги другого объединения требует подтверждения.")
-    pending = _pending_dir() / name
-    if not pending.is_file():
+    pending = _pending_dir(a) / name
+    stored = _pending_root().parent / name
+    try:
+        pending.replace(stored)                # atomic: of two clicks at once, one moves the file
+    except FileNotFoundError:
+        if stored.is_file():                   # the other click took it and is replacing the workbook
+            return redirect(url_for("pages.association", slug=a.slug))
         raise ApiError(410, "replace.expired", "Загруженная книга больше не ожидает подтверждения: загрузите её снова.")
-    stored = pending.parent.parent / name
-    pending.replace(stored)
     return _done(a, stored, (form.get("original_name") or "")[:300])

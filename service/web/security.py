@@ -5,10 +5,12 @@
   it by DNS rebinding.  `/hooks/*` is exempt: Google's push notifications authenticate
   by their channel token alone.
 - Behind a reverse proxy (`PROXY_HOPS` > 0) werkzeug's ProxyFix takes the client's
-  address, scheme and host from that many X-Forwarded-* hops, and no more.
+  address and scheme from that many X-Forwarded-For/-Proto hops, and no more; the host is
+  the Host header the proxy passes on, never X-Forwarded-Host.
 - Cookies are `Secure` when the public URL is https (with HSTS), HttpOnly, SameSite=Lax.
 - Headers on every response: a CSP without inline script (and no inline styles),
-  frame-ancestors 'none', nosniff, Referrer-Policy, no caching of signed-in pages.
+  frame-ancestors 'none', nosniff, Referrer-Policy, `no-store` on everything but static files
+  (downloads included).
 """
 from __future__ import annotations
 
@@ -55,7 +57,9 @@ def init_app(app: Flask) -> None:
         app.config["PREFERRED_URL_SCHEME"] = parts.scheme or "http"
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=0)
+        # the Host header is the proxy's to pass (nginx: `Host $http_host`) and the Host check's to
+        # judge: an X-Forwarded-Host is never trusted (a client's own would pass the check)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     hosts = allowed_hosts(app.config)
 
     @app.before_request
@@ -76,6 +80,9 @@ def init_app(app: Flask) -> None:
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if secure:
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static" and "Cache-Control" not in h:
+        if request.endpoint != "static":
+            # every answer but a stylesheet is someone's data: a download too (send_file's own
+            # «no-cache» lets a shared computer's browser keep a data bank or a workbook on disk)
             h["Cache-Control"] = "no-store"
+            h.pop("Expires", None)
         return response

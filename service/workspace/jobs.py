@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from service.db import iso_utc, utcnow
+from service.schema import personal
 from service.workspace.models import Association, Job
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -224,13 +225,14 @@ def get(sf: sessionmaker, job_id: str) -> Job | None:
 
 
 def as_dict(job: Job) -> dict:
+    result, error = personal.redact_job(job.result, job.error)
     return {
         "id": job.id, "kind": job.kind, "state": job.state, "attempts": job.attempts,
         "association_id": job.association_id, "params": job.params,
         "progress": {"done": job.progress_done, "total": job.progress_total},
         "created_at": iso_utc(job.created_at),
         "finished_at": iso_utc(job.finished_at),
-        "result": job.result, "error": job.error,
+        "result": result, "error": error,
     }
 
 

@@ -23,6 +23,9 @@ class Association(Base):
                                        default=lambda ctx: ctx.get_current_parameters()["slug"])
     # the compared spelling of `territory` (accounts.principal.territory_key): curators' scope
     territory_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
+    # another «Территория» a re-check found: the association stays in its curator's scope until
+    # a curator or admin confirms the move (Workspace.confirm_territory)
+    pending_territory: Mapped[str | None] = mapped_column(Text, nullable=True)
     # who the register is (workspace.identity.register_key): one association per register, kept
     # by the database itself so parallel uploads cannot make two
     register_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True, nullable=True)
@@ -85,6 +88,10 @@ class Snapshot(Base):
     counts: Mapped[dict] = mapped_column(JSON)
     findings: Mapped[list] = mapped_column(JSON)
     summary: Mapped[dict | None] = mapped_column(JSON, nullable=True)     # None: made before 0002
+    # «Состав» as the members page shows it (summary.roster); personal columns apart, served
+    # only to those who may see them.  None: made before 0010 (the workbook is read instead)
+    roster: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    roster_personal: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
 
 class AuditEvent(Base):
@@ -95,6 +102,10 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(200))
+    # the signed-in account that acted (service/web/auth.py fills them in a request): the
+    # name above is chosen by the person, these are not
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     action: Mapped[str] = mapped_column(String(80))
     association_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)

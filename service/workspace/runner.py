@@ -33,6 +33,8 @@ class Busy(Exception):
     """The association is being processed by another worker; try again shortly."""
 
 
+# people read a job's error: what went wrong inside (the exception, its class) is in the log only
+INTERNAL = "Внутренняя ошибка при выполнении задания; администратор найдёт подробности в журнале службы."
 LOCK_POLL_SECONDS = 0.02          # how often a waiting job looks at another process's association lock
 
 def run(ws: Workspace, job_id: str, today: dt.date | None = None, wait: float = 0.0,
@@ -95,9 +97,7 @@ def _work(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date | Non
         return jobs.fail(ws.sf, job_id, me, {"code": err.code, "message": err.message}, retry=err.transient)
     except Exception as exc:                   # a bug or a passing fault: retry while attempts remain
         log.error("job %s failed: %s", job_id, traceback.format_exc())
-        return jobs.fail(ws.sf, job_id, me, {"code": "job.error", "message": "Внутренняя ошибка при выполнении "
-                                                                             f"задания ({exc.__class__.__name__})."},
-                         retry=True)
+        return jobs.fail(ws.sf, job_id, me, {"code": "job.error", "message": INTERNAL}, retry=True)
     finally:
         keeper.stop()
 
@@ -124,8 +124,9 @@ class _LeaseKeeper(threading.Thread):
 def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date, dispatch=None) -> dict:
     p = job.params or {}
     if job.kind == "check":
+        read = ws.by_id(job.association_id).source         # a replacement after this: no documents from it
         report = ws.check(job.association_id, job.requested_by or "система", today)
-        made = ws.auto_documents(job.association_id, report, today) if report else []
+        made = ws.auto_documents(job.association_id, report, today, source=read) if report else []
         return {"counts": report.counts if report else None, "documents": made}
     if job.kind == "generate":
         request = Request(kind=p["kind"], meeting=p.get("meeting"), plan_item=p.get("plan_item"),
@@ -150,6 +151,11 @@ def _do(ws: Workspace, job, me: str, lease: dt.timedelta, today: dt.date, dispat
     if job.kind in ("annual-all", "bulk"):
         return batch.bulk(ws, job, me, lease, run_child=lambda child_id: _run_child(ws, child_id, today),
                           dispatch=dispatch)
+    if job.kind == "reset-mail":
+        from service.accounts.invitations import reset_requested
+
+        reset_requested(ws.settings, ws.sf, p.get("email") or "", p.get("base") or "")
+        return {}                               # whether a letter went out is nobody's business here
     raise BadRequest(f"неизвестный вид задания: {job.kind}")
 
 

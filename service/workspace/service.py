@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
 import re
 import shutil
 import threading
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from service.accounts.models import AccountAssociation
+from service.accounts.models import Account, AccountAssociation
 from service.accounts.principal import territory_key
 from service.accounts.roster import offer_from_members
 
@@ -36,7 +38,10 @@ from service.workspace.gate import AssociationGate
 from service.workspace.identity import register_key
 from service.workspace.models import Association, AuditEvent, Snapshot, WorkbookVersion
 from service.workspace.reports import ReportCache
-from service.workspace.summary import summarize
+from service.workspace.summary import roster, summarize
+from service.workspace.upload_names import upload_name
+
+log = logging.getLogger(__name__)
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -67,6 +72,11 @@ def fingerprint(source: str) -> tuple[float | None, str | None]:
     except OSError:
         pass
     return None, None
+
+
+def _shown_name(original_name: str, source: str) -> str:
+    """The uploaded file's name as people will see and download it ("" for none)."""
+    return upload_name(original_name, Path(source).suffix) if original_name else ""
 
 
 class AlreadyAdded(Exception):
@@ -131,9 +141,22 @@ class Workspace:
                 self._filer = filer
             return self._filer
 
-    def share_with(self, report: Report) -> str | None:
-        """The curator's e-mail when documents are to be opened to the curator."""
-        return report.data.info.curator_email if self.settings.get("GOOGLE_SHARE_WITH_CURATOR") else None
+    def share_with(self, report: Report, association: Association) -> str | None:
+        """Whom documents are opened to on Drive (GOOGLE_SHARE_WITH_CURATOR): the curator
+        «Сведения» names, only if that address is an active curator account (or an admin)
+        whose scope includes the association — a workbook must not be able to send the
+        association's documents to any address typed into it."""
+        from service.accounts.principal import principal_for_email
+
+        email = report.data.info.curator_email if self.settings.get("GOOGLE_SHARE_WITH_CURATOR") else None
+        if not email:
+            return None
+        p = principal_for_email(self.sf, email)
+        if p is None or p.role not in ("curator", "admin") or not p.sees(association):
+            log.warning("association %s: documents not shared with %s (no curator account over it)",
+                        association.id, email)
+            return None
+        return p.email
 
     def enqueue(self, kind: str, **fields):
         """A job record with the configured number of attempts (see jobs.enqueue)."""
@@ -224,12 +247,17 @@ class Workspace:
                     s.add(a)
                     s.flush()
                     s.add(WorkbookVersion(association_id=a.id, source=source, sha256=seen[1],
-                                          original_name=original_name[:300], created_by=actor[:200]))
+                                          original_name=_shown_name(original_name, source), created_by=actor[:200]))
                     if owner_id is not None:
-                        s.add(AccountAssociation(account_id=owner_id, association_id=a.id, state="granted"))
+                        owner = s.get(Account, owner_id)
+                        s.add(AccountAssociation(account_id=owner_id, association_id=a.id, state="granted",
+                                                 role="curator" if owner and owner.role == "curator" else "head"))
                     s.add(AuditEvent(actor=actor, action="association.add", association_id=a.id,
                                      details={"source": source}))
-                    association_id = a.id
+                    self._record(s, a, report, actor, seen, first=True)      # one transaction: all or nothing
+                    s.flush()
+                    s.refresh(a)                      # as the database keeps it, like by_id()
+                    added = a
                 break
             except IntegrityError:
                 continue                   # the same register or slug taken a moment ago: look again
@@ -238,8 +266,24 @@ class Workspace:
             if existing is not None:
                 raise AlreadyAdded(existing)
             raise RuntimeError("no free slug after 8 attempts")
-        self.record_check(association_id, report, actor, seen)
-        return self.by_id(association_id)
+        try:                                  # committed: nothing after this may fail the upload
+            offer_from_members(self.sf, added.id, report.data.members)
+        except Exception:                     # offers are made again by the next check
+            log.warning("offers for association %s not made: %s", added.id, traceback.format_exc())
+        return added
+
+    def association_of(self, source: str, report: Report) -> Association | None:
+        """The association a workbook read outside the service is (the CLI): the one stored
+        at that location, else the one of the same register (name, territory, year)."""
+        location = source if ":" in source and not Path(source).exists() else str(Path(source).resolve())
+        with self.sf() as s:
+            for a in s.scalars(select(Association).where(Association.archived_at.is_(None))):
+                if a.source == location or (not a.source.startswith("gsheet:")
+                                            and Path(a.source).resolve() == Path(location)):
+                    return a
+        info = report.data.info
+        name = info.name or info.short_name or Path(source).stem
+        return self._by_register(register_key(name, info.short_name, info.territory, report.year.label))
 
     def _by_register(self, key: str) -> Association | None:
         with self.sf() as s:
@@ -260,10 +304,11 @@ class Workspace:
             a = s.get(Association, association_id)
             old = a.source
             a.source, a.source_sha256, a.source_mtime = source, None, None
+            name = _shown_name(original_name, source)
             s.add(WorkbookVersion(association_id=a.id, source=source, sha256=sha,
-                                  original_name=original_name[:300], created_by=actor[:200]))
+                                  original_name=name, created_by=actor[:200]))
             s.add(AuditEvent(actor=actor, action="association.replace_source", association_id=a.id,
-                             details={"old": old, "new": source, "name": original_name[:300]}))
+                             details={"old": old, "new": source, "name": name}))
 
     def workbook_versions(self, association_id: int) -> list[WorkbookVersion]:
         with self.sf() as s:
@@ -306,12 +351,33 @@ class Workspace:
                 s.add(AuditEvent(actor=actor, action="check.unreadable", association_id=association_id,
                                  details={"code": err.code, "message": err.message}))
             return None
-        self.record_check(association_id, report, actor, seen)
+        if not self.record_check(association_id, report, actor, seen, source=a.source):
+            return None                       # the workbook was replaced while this one was read
         return report
 
     def record_check(self, association_id: int, report: Report, actor: str,
-                     seen: tuple[float | None, str | None] = (None, None)) -> None:
+                     seen: tuple[float | None, str | None] = (None, None), source: str | None = None) -> bool:
+        """Keep a check's result as the association's latest.  `source`: the workbook the
+        report was read from; if the association has been pointed at another one since (a
+        replacement or a restore while this check was reading), the report is dropped
+        (journaled `check.stale`) and False returned — an old workbook's findings must
+        not overwrite the new one's, nor file its documents."""
+        with self.sf() as s, s.begin():
+            row = s.scalars(select(Association).where(Association.id == association_id).with_for_update()).one()
+            if source is not None and row.source != source:
+                s.add(AuditEvent(actor=actor, action="check.stale", association_id=association_id,
+                                 details={"read": source, "current": row.source}))
+                return False
+            self._record(s, row, report, actor, seen)
+        offer_from_members(self.sf, association_id, report.data.members)
+        return True
+
+    def _record(self, s, row: Association, report: Report, actor: str,
+                seen: tuple[float | None, str | None], first: bool = False) -> None:
+        """The check's result on the association's row, a snapshot and a journal entry, in
+        the caller's transaction."""
         mtime, sha = seen
+        association_id = row.id
         rules = list(report.regulation.rules) if report.regulation else []
         duties = obligations_of.of_year(report.data, rules, report.year)
         due = obligations_of.next_due(duties, report.as_of)
@@ -321,35 +387,61 @@ class Workspace:
         matrix_row = compliance_matrix.pack(matrix_row, report.as_of)
         zone = time_zones.choose(report.data.info.time_zone, report.data.info.territory,
                                  self.settings.get("TIME_ZONE") or "Europe/Moscow")
-        with self.sf() as s, s.begin():
-            row = s.get(Association, association_id)
-            info = report.data.info
-            name, short = info.name or row.name, info.short_name or row.short_name
-            territory, year = info.territory or row.territory, report.year.label
-            key = register_key(name, short, territory, year)
-            taken = s.scalars(select(Association.id).where(Association.register_key == key,
-                                                           Association.id != association_id)).first()
-            if taken is None:
-                row.name, row.short_name, row.territory, row.school_year = name, short, territory, year
-                row.territory_key, row.register_key = territory_key(territory), key
-            else:                       # the workbook now names another association of the workspace
+        info = report.data.info
+        name, short = info.name or row.name, info.short_name or row.short_name
+        territory, year = info.territory or row.territory, report.year.label
+        if not first and territory_key(territory) != territory_key(row.territory):
+            # the scope of curators must not follow whatever a workbook says: held until confirmed
+            if row.pending_territory != territory:
                 s.add(AuditEvent(actor=actor, action="check.identity_conflict", association_id=association_id,
-                                 details={"name": name, "short_name": short, "territory": territory, "year": year}))
-            row.curator = info.curator or row.curator
-            row.checked_at, row.unreadable = utcnow(), None
-            row.errors, row.warnings = report.counts["error"], report.counts["warning"]
-            row.source_mtime, row.source_sha256 = mtime, sha
-            row.next_deadline = due.day if due else None
-            row.next_deadline_what = due.what[:300] if due else None
-            row.compliance, row.obligations, row.time_zone = matrix_row, [o.as_dict() for o in duties], zone
-            row.regulation_id = report.regulation.id if report.regulation else None
-            s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
-                           regulation_id=report.regulation.id if report.regulation else None,
-                           counts=report.counts, findings=[f.as_dict() for f in report.findings],
-                           summary=summarize(report.data, report.as_of)))
-            s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
-                             details={"counts": report.counts, "source_sha256": sha}))
-        offer_from_members(self.sf, association_id, report.data.members)
+                                 details={"territory": territory, "kept": row.territory}))
+            row.pending_territory, territory = territory, row.territory
+        else:
+            row.pending_territory = None
+        key = register_key(name, short, territory, year)
+        taken = s.scalars(select(Association.id).where(Association.register_key == key,
+                                                       Association.id != association_id)).first()
+        if taken is None:
+            row.name, row.short_name, row.territory, row.school_year = name, short, territory, year
+            row.territory_key, row.register_key = territory_key(territory), key
+        else:                       # the workbook now names another association of the workspace
+            s.add(AuditEvent(actor=actor, action="check.identity_conflict", association_id=association_id,
+                             details={"name": name, "short_name": short, "territory": territory, "year": year}))
+        row.curator = info.curator or row.curator
+        row.checked_at, row.unreadable = utcnow(), None
+        row.errors, row.warnings = report.counts["error"], report.counts["warning"]
+        row.source_mtime, row.source_sha256 = mtime, sha
+        row.next_deadline = due.day if due else None
+        row.next_deadline_what = due.what[:300] if due else None
+        row.compliance, row.obligations, row.time_zone = matrix_row, [o.as_dict() for o in duties], zone
+        row.regulation_id = report.regulation.id if report.regulation else None
+        members, personal_columns = roster(report.data)
+        s.add(Snapshot(association_id=association_id, as_of=report.as_of, source_sha256=sha,
+                       regulation_id=report.regulation.id if report.regulation else None,
+                       counts=report.counts, findings=[f.as_dict() for f in report.findings],
+                       summary=summarize(report.data, report.as_of),
+                       roster=members, roster_personal=personal_columns))
+        s.add(AuditEvent(actor=actor, action="check", association_id=association_id,
+                         details={"counts": report.counts, "source_sha256": sha}))
+
+    def confirm_territory(self, association_id: int, actor: str) -> bool:
+        """Move the association to the territory its workbook now names (a re-check held
+        it back): its curators change.  False when nothing waits or another association of
+        the workspace already is that register."""
+        with self.sf() as s, s.begin():
+            row = s.scalars(select(Association).where(Association.id == association_id).with_for_update()).one()
+            new = row.pending_territory
+            if not new:
+                return False
+            key = register_key(row.name, row.short_name, new, row.school_year)
+            if s.scalars(select(Association.id).where(Association.register_key == key,
+                                                      Association.id != association_id)).first() is not None:
+                return False
+            s.add(AuditEvent(actor=actor, action="association.territory_confirmed", association_id=association_id,
+                             details={"old": row.territory, "new": new}))
+            row.territory, row.territory_key, row.register_key = new, territory_key(new), key
+            row.pending_territory = None
+        return True
 
     def latest_snapshot(self, association_id: int) -> Snapshot | None:
         with self.sf() as s:
@@ -409,7 +501,7 @@ class Workspace:
             report = self.reports.get(a.source, a.regulation_override, as_of, lambda: check(
                 self.source(a.source), regulation_id=a.regulation_override, as_of=as_of, limits=self.limits))
         outcome = self.generator.generate(report, request, self.filer(), today=today, association=a.slug,
-                                          share_with=self.share_with(report))
+                                          share_with=self.share_with(report, a))
         filed = outcome.filed
         with self.sf() as s, s.begin():
             s.add(AuditEvent(actor=actor, action="document.generate", association_id=association_id, details={
@@ -417,15 +509,22 @@ class Workspace:
                 "format": request.format, "personal": request.personal,
                 "location": filed.location, "name": outcome.filename, "version": filed.version,
                 "changed": filed.changed, "forced": bool(outcome.blocking), "source_sha256": a.source_sha256}))
+            if getattr(filed, "shared_with", None):
+                s.add(AuditEvent(actor=actor, action="document.share", association_id=association_id,
+                                 details={"name": outcome.filename, "email": filed.shared_with,
+                                          "location": filed.location}))
             if getattr(filed, "share_error", None):
                 s.add(AuditEvent(actor=actor, action="document.share_failed", association_id=association_id,
                                  details={"name": outcome.filename, "message": filed.share_error}))
         return outcome
 
-    def auto_documents(self, association_id: int, report: Report, today: dt.date) -> list[dict]:
+    def auto_documents(self, association_id: int, report: Report, today: dt.date,
+                       source: str | None = None) -> list[dict]:
         """Documents that are due without anyone asking: a registration sheet before a planned
         meeting, a protocol once a held meeting has its decisions.  Idempotent by document key:
-        unchanged data files nothing new."""
+        unchanged data files nothing new.  `source`: the workbook the report was read from;
+        nothing is filed once the association points at another one (the check of the new
+        workbook files what it needs)."""
         from service.documents import DocumentRefused
 
         horizon = today + dt.timedelta(days=int(self.settings["AUTO_REGISTRATION_DAYS"]))
@@ -438,6 +537,8 @@ class Workspace:
             if m.state(today) == HELD and items and all(i.decided for i in items):
                 wanted.append(Request("protocol", meeting=m.number, requested_by="автоматически"))
         for request in wanted:
+            if source is not None and self.by_id(association_id).source != source:
+                break
             try:
                 outcome = self.generate(association_id, request, "автоматически", today, report)
             except DocumentRefused:

@@ -79,6 +79,25 @@ def test_a_new_password_or_deactivation_ends_every_session(sf):
     assert directory.authenticate(sf, account.email, "совсем новый пароль") is None   # inactive: no sign-in
 
 
+def test_switching_an_account_on_again_revives_no_token_and_no_link(sf):
+    """A deactivated account's API tokens and unused links stopped working only while it was
+    off: switched on again, a leaked token or an old invitation worked again."""
+    from service.accounts import links, tokens
+
+    account = make_account(sf, "head", password=PASSWORD)
+    token = tokens.create(sf, account.id, "сценарий").token
+    link = links.make(sf, "secret", account.id, "reset", dt.timedelta(hours=1))
+    assert tokens.principal_for_token(sf, token) is not None
+    directory.set_active(sf, account.id, False)
+    directory.set_active(sf, account.id, True)
+    assert tokens.principal_for_token(sf, token) is None
+    with pytest.raises(links.LinkError) as err:
+        links.peek(sf, "secret", link, "reset")
+    assert err.value.code == "link.expired"
+    assert directory.authenticate(sf, account.email, PASSWORD).id == account.id        # the password still works
+    assert tokens.principal_for_token(sf, tokens.create(sf, account.id).token) is not None
+
+
 def test_sessions_expire_absolutely_and_when_idle(sf):
     account = make_account(sf, "head", password=PASSWORD)
     token = sessions.open_session(sf, account.id, dt.timedelta(hours=2))

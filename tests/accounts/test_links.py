@@ -56,13 +56,37 @@ def test_forged_or_altered_links_are_invalid(sf, change):
     assert err.value.code == "link.invalid"
 
 
-def test_a_new_link_replaces_the_previous_one(sf):
+def test_a_new_invitation_replaces_the_previous_one(sf):
+    account = make_account(sf, "member")
+    first = links.make(sf, KEY, account.id, "invite", HOUR)
+    second = links.make(sf, KEY, account.id, "invite", HOUR)
+    with pytest.raises(links.LinkError):
+        links.consume(sf, KEY, first, "invite")
+    assert links.consume(sf, KEY, second, "invite").id == account.id
+
+
+def test_asking_for_a_reset_again_kills_no_link_and_using_one_ends_the_others(sf):
+    """Anyone may ask for a reset of any address: each request used to expire the link the
+    owner was about to click."""
     account = make_account(sf, "member")
     first = links.make(sf, KEY, account.id, "reset", HOUR)
     second = links.make(sf, KEY, account.id, "reset", HOUR)
-    with pytest.raises(links.LinkError):
-        links.consume(sf, KEY, first, "reset")
+    assert links.peek(sf, KEY, first, "reset").id == account.id
     assert links.consume(sf, KEY, second, "reset").id == account.id
+    with pytest.raises(links.LinkError) as err:
+        links.consume(sf, KEY, first, "reset")
+    assert err.value.code == "link.expired"
+
+
+def test_a_recent_unused_link_is_found(sf):
+    account = make_account(sf, "member")
+    assert not links.recent(sf, account.id, "reset", dt.timedelta(minutes=5))
+    token = links.make(sf, KEY, account.id, "reset", HOUR)
+    assert links.recent(sf, account.id, "reset", dt.timedelta(minutes=5))
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=6)
+    assert not links.recent(sf, account.id, "reset", dt.timedelta(minutes=5), now=later)
+    links.consume(sf, KEY, token, "reset")
+    assert not links.recent(sf, account.id, "reset", dt.timedelta(minutes=5))
 
 
 def test_a_link_of_a_deactivated_or_deleted_account_is_invalid(sf):

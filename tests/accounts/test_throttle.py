@@ -1,10 +1,13 @@
 """Failed sign-ins: three free, then a growing delay, then a lock-out — per account and
-(five times looser) per address; success clears the account's count."""
+(five times looser) per address; success clears the account's count.  An attempt is
+counted before its password is checked, atomically: attempts made at the same moment
+are decided one after another (on SQLite here, on PostgreSQL in tests/realdb)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from service.accounts.throttle import Throttle
+from service.accounts.throttle import FREE, Throttle
+from tests.workspace.test_jobs import in_parallel
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -54,3 +57,44 @@ def test_success_clears_the_account(sf):
     assert throttle.refusal(keys[:1], at(401)) is not None
     throttle.clear(keys[:1])
     assert throttle.refusal(keys[:1], at(401)) is None
+
+
+def test_an_attempt_is_counted_before_its_password_is_checked(sf):
+    throttle = Throttle(sf, lockout=6, lockout_minutes=15)
+    keys = Throttle.keys("head@mo.example", "10.0.0.1")
+    assert [throttle.admit(keys, at(0)) for _ in range(FREE)] == [None] * FREE
+    refused = throttle.admit(keys, at(0.5))
+    assert refused.code == "auth.throttled" and refused.retry_after == 1
+    assert throttle.admit(keys, at(1.1)) is None                   # the 4th, after its delay
+    assert throttle.admit(keys, at(2)).retry_after == 2
+    throttle.succeeded(keys)                                       # …and its password was right
+    assert throttle.admit(keys[:1], at(2)) is None                 # the account starts afresh
+
+
+def test_a_right_password_gives_the_address_its_attempt_back(sf):
+    throttle = Throttle(sf, lockout=4, lockout_minutes=15)
+    school = "10.0.0.7"
+    for i in range(40):                                            # 40 teachers sign in from one school
+        keys = Throttle.keys(f"t{i}@mo.example", school)
+        assert throttle.admit(keys, at(i)) is None, i
+        throttle.succeeded(keys)
+    assert throttle.refusal(Throttle.keys("next@mo.example", school), at(41)) is None
+
+
+def refused_concurrently(throttle, n: int, keys_of) -> tuple[int, int]:
+    """(admitted, refused) of `n` attempts released at the same moment."""
+    numbers = iter(range(n))
+    results, errors = in_parallel(n, lambda: throttle.admit(keys_of(next(numbers))))
+    assert errors == [] and len(results) == n
+    return sum(r is None for r in results), sum(r is not None for r in results)
+
+
+def test_attempts_at_the_same_moment_are_counted_one_after_another(sf):
+    """Reading the counts, checking the password and then writing a failure let 17 of 200
+    simultaneous guesses be checked; counted first, exactly FREE are."""
+    throttle = Throttle(sf, lockout=10, lockout_minutes=15)
+    admitted, refused = refused_concurrently(throttle, 60, lambda i: Throttle.keys("v@mo.example", f"10.0.{i}.1"))
+    assert (admitted, refused) == (FREE, 60 - FREE)
+    from service.accounts.models import LoginFailure
+    with sf() as s:
+        assert s.get(LoginFailure, "account:v@mo.example").failures == FREE

@@ -50,6 +50,7 @@ def stack(tmp_path):
     site = site.replace(f"/etc/letsencrypt/live/{NAME}/privkey.pem", str(certs.key))
     site = site.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
     root = tmp_path / "nginx"
+    site = site.replace("/var/log/nginx/mo-docs.access.log", str(root / "mo-docs.access.log"))
     (root / "tmp").mkdir(parents=True)
     (root / "site.conf").write_text(site, encoding="utf-8")
     user = "user root;\n" if __import__("os").geteuid() == 0 else ""
@@ -115,6 +116,8 @@ def test_the_service_behind_nginx_and_tls(stack):
     engine.dispose()
     evil = s.get(f"{base}/login", headers={"Host": "evil.example"}, timeout=10)
     assert evil.status_code == 400
+    rebind = s.get(f"{base}/login", headers={"Host": "evil.example", "X-Forwarded-Host": NAME}, timeout=10)
+    assert rebind.status_code == 400                                    # a client's X-Forwarded-Host is no Host
     api = requests.get(f"{base}/api/v1/associations", headers=host, verify=stack["ca"], timeout=10)
     assert api.status_code == 401 and api.json()["error"]["code"] == "auth.required"
 
@@ -134,3 +137,37 @@ def test_the_deployment_files_name_real_commands_and_settings():
             name = line.split("=", 1)[0]
             assert name == "MO_DOCS_INSTANCE" or name.removeprefix("MO_DOCS_") in BY_NAME, name
     assert "mo-docs-sweep.service" in (DEPLOY / "mo-docs-sweep.timer").name.replace("timer", "service")
+
+
+def test_the_logs_never_hold_a_one_time_links_secret(stack):
+    """Whoever reads nginx's access log or the service's (journald) must not find a reset or
+    invitation link that still works: the secret is written «...»."""
+    import requests
+
+    from service.accounts import directory
+    from service.accounts.invitations import invitation_url, reset_url
+
+    app = stack["service"].app()
+    ws = app.extensions["workspace"]
+    account = directory.by_email(ws.sf, "admin@mo.example")
+    links = [invitation_url(app.config, ws.sf, account, "тест", ""), reset_url(app.config, ws.sf, account, "")]
+    ws.engine.dispose()
+    base = f"https://127.0.0.1:{stack['https']}"
+    host = {"Host": f"{NAME}:{stack['https']}"}
+    for link in links:
+        page = requests.get(f"{base}{link}", headers=host, verify=stack["ca"], timeout=10)
+        assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
+        requests.get(f"{base}/static/style.css", headers={**host, "Referer": f"https://{NAME}{link}"},
+                     verify=stack["ca"], timeout=10)
+    deadline = time.monotonic() + 10
+    nginx_log = stack["root"] / "mo-docs.access.log"
+    while time.monotonic() < deadline and nginx_log.read_text().count("/static/style.css") < 2:
+        time.sleep(0.1)
+    logs = {"nginx": nginx_log.read_text(), "mo-docs serve": stack["service"].log_text()}
+    for link in links:
+        secret = link.rsplit("/", 1)[1]
+        for name, text in logs.items():
+            assert secret not in text, (name, link)
+    assert "/invitation/..." in logs["nginx"] and "/reset/..." in logs["nginx"]
+    assert f"https://{NAME}/reset/..." in logs["nginx"]
+    assert '"GET /reset/..."' in logs["mo-docs serve"] and '"GET /invitation/..."' in logs["mo-docs serve"]

@@ -228,3 +228,29 @@ def test_an_older_database_gains_the_desk_and_its_associations_wait_for_their_ne
     if not a.unreadable and Path(a.source).is_file():
         ws.check(a.id)
         assert ws.by_id(a.id).compliance is not None
+
+
+def test_grants_of_an_older_database_keep_what_their_accounts_could_do(tmp_path):
+    """0008 gives every granted association a role of its own (the account's role until
+    then); offers from «Состав» become offers for a head."""
+    url = f"sqlite:///{tmp_path / 'roles.sqlite'}"
+    engine = create_engine(url)
+    assert upgrade(engine, "0006_snapshot_summary") == "0006_snapshot_summary"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO associations (id, slug, name, short_name, territory, label, source, curator, "
+                          "created_at) VALUES (1, 'a', 'ММО', 'ММО', 'Т', 'ММО', '/x.xlsx', '', '2025-01-01 10:00:00')"))
+        for i, role in enumerate(("head", "member", "curator"), start=1):
+            conn.execute(text("INSERT INTO accounts (id, email, name, role, active, created_at) VALUES "
+                              f"({i}, '{role}@x.example', '', '{role}', 1, '2025-01-01 10:00:00')"))
+            conn.execute(text("INSERT INTO account_associations (account_id, association_id, state, created_at) "
+                              f"VALUES ({i}, 1, 'granted', '2025-01-01 10:00:00')"))
+        conn.execute(text("INSERT INTO accounts (id, email, name, role, active, created_at) VALUES "
+                          "(4, 'offered@x.example', '', 'member', 1, '2025-01-01 10:00:00')"))
+        conn.execute(text("INSERT INTO account_associations (account_id, association_id, state, created_at) "
+                          "VALUES (4, 1, 'offered', '2025-01-01 10:00:00')"))
+    engine = make_engine(url)
+    assert current(engine) == head() and schema_drift(engine) == []
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT account_id, state, role FROM account_associations ORDER BY account_id")).all()
+    assert [tuple(r) for r in rows] == [(1, "granted", "head"), (2, "granted", "member"), (3, "granted", "curator"),
+                                        (4, "offered", "head")]

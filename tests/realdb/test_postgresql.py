@@ -288,3 +288,27 @@ def test_migrations_make_the_models_schema_on_postgresql(pg_url):
         assert make_engine(pg_url) is not None          # a second start finds it current
     finally:
         engine.dispose()
+
+
+@POSTGRESQL
+def test_ids_past_postgresqls_integers_are_not_found(app, ws, client, tmp_path):
+    """`integer out of range` was a 500 for /a/<slug>/documents/2147483648."""
+    from tests.web.test_ids import OUT_OF_RANGE, answers
+
+    a = add(ws, tmp_path)
+    for value in OUT_OF_RANGE:
+        seen = answers(app, client, a.slug, value)
+        assert set(seen.values()) == {404}, seen
+    assert set(answers(app, client, a.slug, "2147483647").values()) <= {404, 400}
+
+
+@POSTGRESQL
+def test_sign_in_attempts_at_the_same_moment_are_counted_one_after_another(sf):
+    from service.accounts.throttle import FREE, Throttle
+    from tests.accounts.test_throttle import refused_concurrently
+
+    throttle = Throttle(sf, lockout=10, lockout_minutes=15)
+    for _round in range(3):
+        throttle.clear(["account:v@mo.example"])
+        admitted, refused = refused_concurrently(throttle, 40, lambda i: Throttle.keys("v@mo.example", f"10.1.{i}.1"))
+        assert (admitted, refused) == (FREE, 40 - FREE)

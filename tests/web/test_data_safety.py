@@ -151,3 +151,30 @@ def test_names_that_clean_to_one_folder_never_share_documents(client, ws, tmp_pa
     for a in books:
         [doc] = ws.documents(a)
         assert Path(doc.location).is_file()
+
+
+def test_a_pending_replacement_is_confirmed_once_and_only_by_who_uploaded_it_for_that_association(app, client, ws,
+                                                                                                   tmp_path):
+    """Two «Подтвердить замену» at once: one replaces, the other is sent to the page (no
+    500); another person, or the same file named for another association, gets 410."""
+    import re
+
+    math = add(ws, tmp_path, association("zdvinsky-mmo"))
+    r = upload(client, workbook_bytes(tmp_path, history_book(), "history.xlsx"), "history.xlsx", replace=math.slug)
+    form = dict(re.findall(r'name="(replace|pending|original_name)" value="([^"]*)"', r.get_data(as_text=True)))
+    curator = signed_in_client(app, "admin")
+    r = curator.post("/upload", data={**form, "confirm": "1", "csrf_token": csrf_token(curator, "/upload")})
+    assert r.status_code == 410 and ws.by_id(math.id).source == math.source
+    token = csrf_token(client, "/upload")
+    answers = []
+
+    def click():
+        answers.append(client.post("/upload", data={**form, "confirm": "1", "csrf_token": token}).status_code)
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [302, 302]
+    assert ws.by_id(math.id).source != math.source and len(ws.workbook_versions(math.id)) == 2
+    assert client.post("/upload", data={**form, "confirm": "1", "csrf_token": token}).status_code == 302

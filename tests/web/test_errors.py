@@ -49,6 +49,15 @@ def _broken_enqueue(e: Env):
     e.monkeypatch.setattr(records, "enqueue", fail)
 
 
+def _range_past_the_end(e: Env):
+    from service.documents import Request
+
+    a = e.ws.association(e.slug)
+    e.ws.generate(a.id, Request("work-plan"), "тест")
+    [doc] = e.ws.documents(a)
+    return e.client.get(f"/a/{e.slug}/documents/{doc.id}", headers={"Range": "bytes=99999999-"})
+
+
 CASES = {
     # ------------------------------------------------------------ API
     "api 400 unknown kind": (400, lambda e: e.client.post(f"{API}/associations/{e.slug}/documents",
@@ -85,6 +94,7 @@ CASES = {
     "page 405": (405, lambda e: e.client.get("/reports/annual")),
     "page 405 documents": (405, lambda e: e.client.get(f"/a/{e.slug}/documents")),
     "page 413": (413, _too_large),
+    "page 416 range past the end": (416, _range_past_the_end),       # was «Requested Range Not Satisfiable»
     "page 500 dashboard": (500, lambda e: (e.broken("associations"), e.client.get("/"))[1]),
     "page 500 association": (500, lambda e: (e.broken("latest_snapshot"), e.client.get(f"/a/{e.slug}"))[1]),
     "page 500 upload": (500, lambda e: (e.broken("store_upload"), e.client.post("/upload", data={

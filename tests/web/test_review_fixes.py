@@ -59,3 +59,25 @@ def test_the_same_register_uploaded_twice_points_to_the_existing_association(cli
     assert len(ws.associations()) == 1
     workbooks = sorted(p.name for p in __import__("pathlib").Path(ws.settings["WORKBOOKS_DIR"]).glob("*.xlsx"))
     assert len(workbooks) == 1                                   # the second copy was not kept
+
+
+def test_a_copy_of_another_territorys_register_does_not_name_it(app, ws, tmp_path):
+    """The head of B uploaded a copy of A's workbook and got A's name, year, address and
+    link: an association outside one's scope must not exist for them."""
+    from tests.accounts.factories import signed_in_client
+    from tests.web.helpers import add, main, upload, visible
+
+    a = add(ws, tmp_path, association("zdvinsky-mmo"), name="a.xlsx")
+    other = association("zdvinsky-mmo")
+    other.info["Территория"] = "Чулымский район"
+    other.info["Наименование МО"] = "ММО учителей математики Чулымского района"
+    b = add(ws, tmp_path, other, name="b.xlsx")
+    head_b = signed_in_client(app, "head", associations=[b])
+    r = upload(head_b, (tmp_path / "a.xlsx").read_bytes(), "копия.xlsx")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and a.slug not in page and a.name not in page and a.short_name not in page
+    assert "Такая книга уже зарегистрирована в службе" in visible(main(page)) and "куратору" in page
+    curator = signed_in_client(app, "curator", territories=[a.territory])           # who sees it is shown the way
+    page = upload(curator, (tmp_path / "a.xlsx").read_bytes(), "копия.xlsx").get_data(as_text=True)
+    assert f'href="/a/{a.slug}"' in page and "Заменить книгу" in page
+    assert len(ws.associations()) == 2

@@ -10,7 +10,7 @@ from service.accounts import directory
 from service.accounts.principal import principal_for_account, principal_for_email
 from tests.accounts.factories import make_account, signed_in_client
 from tests.factories import association
-from tests.web.helpers import add, csrf_token
+from tests.web.helpers import add, csrf_token, submit
 
 
 def test_the_workbook_offers_its_association_to_the_head_and_an_admin_confirms(client, ws, tmp_path):
@@ -151,7 +151,7 @@ def test_a_head_invites_a_member_of_their_association_by_e_mail(app, ws, tmp_pat
     assert page.status_code == 200 and "Пригласить" in page.get_data(as_text=True)
     r = head.post(f"/a/{a.slug}/people", data={"csrf_token": csrf_token(head, f"/a/{a.slug}/people"),
                                                "email": "Orlova@Mo.Example", "name": "Орлова Е.В.", "role": "member"})
-    assert r.status_code == 200 and "Приглашение отправлено" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "отправлено приглашение" in r.get_data(as_text=True)
     invited = directory.by_email(ws.sf, "orlova@mo.example")
     assert invited.role == "member" and principal_for_account(ws.sf, invited.id).sees(a)
     from pathlib import Path
@@ -163,3 +163,65 @@ def test_a_head_invites_a_member_of_their_association_by_e_mail(app, ws, tmp_pat
     r = head.post(f"/a/{a.slug}/people", data={"csrf_token": csrf_token(head, f"/a/{a.slug}/people"),
                                                "email": "boss@mo.example", "role": "admin"})
     assert r.status_code == 400 and directory.by_email(ws.sf, "boss@mo.example") is None
+
+
+def test_a_member_sees_no_personal_value_through_findings_on_the_page_the_api_or_a_job(app, ws, tmp_path):
+    book = association("zdvinsky-mmo")
+    book.members[4]["Телефон"] = "+7 913 555-12-34 (мобильный)"
+    book.members[5]["E-mail"] = "popova.natalya(at)mail.ru"
+    book.members[6]["Дата рождения"] = "31.02.1979"
+    a = add(ws, tmp_path, book)
+    member = signed_in_client(app, "member", associations=[a])
+    page = member.get(f"/a/{a.slug}").get_data(as_text=True)
+    api = member.get(f"/api/v1/associations/{a.slug}/findings").get_data(as_text=True)
+    assert "Телефон" in page and "личные данные" in page                    # the cell is named
+    for seen in (page, api):
+        assert not any(s in seen for s in ("555-12-34", "popova.natalya(at)mail.ru", "31.02.1979"))
+
+
+def test_a_territory_changed_in_the_workbook_moves_the_association_only_when_a_curator_confirms(app, ws, tmp_path):
+    from pathlib import Path
+
+    book = association("zdvinsky-mmo")
+    a = add(ws, tmp_path, book, name="live.xlsx")
+    mine = signed_in_client(app, "curator", territories=[a.territory])
+    other = signed_in_client(app, "curator", territories=["Чулымский район"])
+    head = signed_in_client(app, "head", associations=[a])
+    book.info["Территория"] = "Чулымский район"
+    book.save(Path(a.source))                          # edited in place, as a shared Google Sheet is
+    ws.check(a.id, "наблюдение")
+    assert mine.get(f"/a/{a.slug}/members").status_code == 200
+    assert other.get(f"/a/{a.slug}/members").status_code == 404
+    page = head.get(f"/a/{a.slug}").get_data(as_text=True)
+    assert "другая территория: «Чулымский район»" in page and "Подтвердить переход" not in page
+    assert submit(head, f"/a/{a.slug}/territory", page=f"/a/{a.slug}").status_code == 403
+    assert "Подтвердить переход" in mine.get(f"/a/{a.slug}").get_data(as_text=True)
+    assert submit(mine, f"/a/{a.slug}/territory", page=f"/a/{a.slug}").status_code == 302
+    assert other.get(f"/a/{a.slug}/members").status_code == 200
+    assert mine.get(f"/a/{a.slug}/members").status_code == 404
+
+
+def test_the_members_page_and_api_serve_the_last_check_without_reading_the_workbook(app, ws, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from service.sources import workbook_file
+
+    book = association("zdvinsky-mmo")
+    book.members[0]["Телефон"] = "+7 913 111-22-33"
+    a = add(ws, tmp_path, book)
+    reads = []
+    real = workbook_file.WorkbookFileSource.read
+    monkeypatch.setattr(workbook_file.WorkbookFileSource, "read", lambda self: reads.append(1) or real(self))
+    Path(a.source).unlink()                                        # unreadable now: the page still answers
+    member = signed_in_client(app, "member", associations=[a])
+    head = signed_in_client(app, "head", associations=[a])
+    for _ in range(3):
+        page = member.get(f"/a/{a.slug}/members")
+        body = member.get(f"/api/v1/associations/{a.slug}/members").json
+        assert page.status_code == 200 and book.members[0]["ФИО"] in page.get_data(as_text=True)
+        assert len(body["members"]) == len(book.members) and "phone" not in body["members"][0]
+        assert "111-22-33" not in page.get_data(as_text=True)
+    body = head.get(f"/api/v1/associations/{a.slug}/members").json
+    assert body["personal"] and any(m["phone"] and "111-22-33" in m["phone"] for m in body["members"])
+    assert "111-22-33" in head.get(f"/a/{a.slug}/members").get_data(as_text=True)
+    assert reads == []

@@ -7,7 +7,7 @@ import re
 
 from tests.accounts.factories import signed_in_client
 from tests.factories import association
-from tests.web.helpers import add
+from tests.web.helpers import add, upload
 
 
 def test_every_page_has_the_security_headers_and_no_inline_script(client, ws, tmp_path):
@@ -31,6 +31,21 @@ def test_the_sign_in_page_is_also_covered(anonymous):
     r = anonymous.get("/login")
     assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_downloads_are_never_stored_by_the_browser(app, client, ws, tmp_path):
+    """send_file's «no-cache» (with ETag and Last-Modified) let a shared computer's browser
+    keep the personal data bank and every workbook version (with birth dates and phones)."""
+    upload(client, association("zdvinsky-mmo").save(tmp_path / "b.xlsx").read_bytes())
+    [a] = ws.associations()
+    r = client.post(f"/api/v1/associations/{a.slug}/documents", json={"kind": "data-bank", "personal": True})
+    assert r.status_code == 202 and r.get_json()["job"]["state"] == "done"
+    [bank] = [d for d in ws.documents(a) if d.number.endswith("personal")]
+    [version] = ws.workbook_versions(a.id)
+    for url in (f"/a/{a.slug}/documents/{bank.id}", f"/a/{a.slug}/workbooks/{version.id}", "/blank.xlsx"):
+        r = client.get(url)
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store", (url, r.headers)
+    assert app.test_client().get("/static/style.css").headers.get("Cache-Control") != "no-store"
 
 
 def test_hosts_come_from_the_public_url(make_app):
@@ -64,6 +79,18 @@ def test_behind_one_proxy_the_forwarded_address_and_scheme_are_used(make_app):
     app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(__import__("flask").request.remote_addr))
     client.get("/login", headers=spoofed)
     assert seen == ["203.0.113.7"]                               # only the one trusted hop counts
+
+
+def test_a_forwarded_host_never_passes_the_host_check(make_app):
+    """ProxyFix trusted X-Forwarded-Host, which nginx passes on from the client: «Host:
+    rebind.evil» with «X-Forwarded-Host: localhost» was 200 (DNS rebinding again)."""
+    app = make_app(PUBLIC_URL="https://mo.example.ru", PROXY_HOPS=1)
+    client = app.test_client()
+    for forwarded in ("localhost", "mo.example.ru", "127.0.0.1:8000"):
+        r = client.get("/login", headers={"Host": "rebind.evil", "X-Forwarded-Host": forwarded,
+                                          "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443"})
+        assert r.status_code == 400, forwarded
+    assert client.get("/login", headers={"Host": "mo.example.ru", "X-Forwarded-Host": "rebind.evil"}).status_code == 200
 
 
 def test_a_bad_public_url_stops_the_start(make_app):

@@ -49,6 +49,19 @@ def test_signing_in_goes_back_to_the_page_asked_for_but_never_to_another_site(ws
         assert login(anonymous, "a@mo.example", PASSWORD, evil).headers["Location"] == "/"
 
 
+@pytest.mark.parametrize("evil", ["/\t/evil.example", "/\r/evil.example", "/\n/evil.example", "/\x0b/evil.example",
+                                  "/\\evil.example", "/\t\\evil.example", "http:/evil.example", "/\x7f/evil.example"])
+def test_no_control_character_or_backslash_leads_off_site(app, ws, anonymous, client_as, evil):
+    """Browsers drop tabs and newlines from a Location («/<tab>/evil.example» is
+    «//evil.example»); a carriage return in a header was a 500."""
+    make_account(ws.sf, "admin", email="a@mo.example", password=PASSWORD)
+    r = login(anonymous, "a@mo.example", PASSWORD, evil)
+    assert r.status_code == 302 and r.headers["Location"] == "/", r.headers.get("Location")
+    signed_in = client_as("head")                           # one click on a link for someone signed in
+    r = signed_in.get("/login", query_string={"next": evil})
+    assert r.status_code == 302 and r.headers["Location"] == "/", r.headers.get("Location")
+
+
 @pytest.mark.parametrize("address, password, status, words", [
     ("a@mo.example", "неверный пароль", 401, "Неверный адрес электронной почты или пароль"),
     ("nobody@mo.example", PASSWORD, 401, "Неверный адрес электронной почты или пароль"),
@@ -85,6 +98,32 @@ def test_repeated_failures_are_delayed_then_locked_out(make_app):
     assert r.status_code == 401 and "временно заблокирован" in r.get_data(as_text=True)
     r = login(client, "h@mo.example", PASSWORD)
     assert r.status_code == 429 and "15 минут" in r.get_data(as_text=True)
+
+
+def test_guesses_sent_at_the_same_moment_get_no_more_checks_than_one_after_another(app, ws):
+    """The throttle read the counts, checked the password, then wrote the failure: of 200
+    simultaneous guesses from many addresses 17 were checked and 11 counted."""
+    from service.accounts.models import LoginFailure
+    from service.accounts.throttle import FREE
+    from tests.workspace.test_jobs import in_parallel
+
+    make_account(ws.sf, "head", email="v@mo.example", password=PASSWORD)
+    n = 40
+    clients = []
+    for i in range(n):
+        c = app.test_client()
+        clients.append((c, csrf_token(c, "/login"), f"10.0.{i}.1"))
+    todo = iter(clients)
+
+    def guess():
+        c, token, address = next(todo)
+        return c.post("/login", data={"csrf_token": token, "email": "v@mo.example", "password": f"догадка {address}"},
+                      environ_base={"REMOTE_ADDR": address}).status_code
+
+    statuses, errors = in_parallel(n, guess)
+    assert errors == [] and sorted(statuses) == [401] * FREE + [429] * (n - FREE)
+    with ws.sf() as s:
+        assert s.get(LoginFailure, "account:v@mo.example").failures == FREE
 
 
 def test_a_deleted_or_deactivated_account_is_signed_out_at_once(ws, client_as):
@@ -175,6 +214,66 @@ def test_a_password_reset_by_e_mail(app, ws, anonymous):
     assert directory.authenticate(ws.sf, "h@mo.example", PASSWORD) is None
     r = app.test_client().get("/reset/" + "x" * 40)
     assert r.status_code == 404 and "неверна" in r.get_data(as_text=True)
+
+
+def _ask_reset(client, address: str, remote: str = "127.0.0.1"):
+    return client.post("/reset", data={"csrf_token": csrf_token(client, "/reset"), "email": address},
+                       environ_base={"REMOTE_ADDR": remote})
+
+
+def test_asking_for_resets_again_and_again_sends_one_letter_and_keeps_its_link(app, ws, anonymous):
+    """30 requests were 30 letters, each one killing the link of the one before."""
+    make_account(ws.sf, "head", email="victim@mo.example", password=PASSWORD)
+    statuses = [_ask_reset(app.test_client(), "victim@mo.example", f"10.2.{i}.1").status_code for i in range(30)]
+    assert statuses[:3] == [200, 200, 200] and set(statuses[3:]) == {429}      # counted per address asked about
+    [message] = _outbox(app)
+    link = _link(message)
+    assert anonymous.get(link).status_code == 200                              # still works
+    r = _ask_reset(app.test_client(), "victim@mo.example", "10.3.0.1")
+    assert r.status_code == 429 and "Слишком много запросов на восстановление пароля" in visible(main(
+        r.get_data(as_text=True))) and r.headers["Retry-After"]
+
+
+def test_a_reset_letter_is_sent_again_only_after_a_while_and_using_one_link_ends_the_others(app, ws, anonymous):
+    from service.accounts.models import OneTimeLink
+
+    make_account(ws.sf, "head", email="h@mo.example", password=PASSWORD)
+    _ask_reset(anonymous, "h@mo.example")
+    _ask_reset(anonymous, "h@mo.example")
+    assert len(_outbox(app)) == 1                                              # the first link is still fresh
+    with ws.sf() as s, s.begin():
+        for row in s.query(OneTimeLink):
+            row.created_at = utcnow() - dt.timedelta(minutes=6)
+    _ask_reset(anonymous, "h@mo.example")
+    first, second = (_link(m) for m in _outbox(app))
+    assert first != second and anonymous.get(first).status_code == 200 and anonymous.get(second).status_code == 200
+    r = anonymous.post(second, data={"csrf_token": csrf_token(anonymous, second), "password": "новый пароль 2026",
+                                     "password2": "новый пароль 2026"})
+    assert r.status_code == 302
+    assert app.test_client().get(first).status_code == 410
+
+
+def test_a_reset_request_does_the_same_work_for_any_address(make_app, tmp_path):
+    """A known address took 12–15 ms (a link and a letter), an unknown one 1 ms: the page
+    now only counts the request and queues it; the worker decides whether to write."""
+    from service.workspace.models import Job
+
+    app = make_app(QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite'}")     # queued, nobody consumes it
+    ws = app.extensions["workspace"]
+    make_account(ws.sf, "head", email="known@mo.example", password=PASSWORD)
+    for address in ("known@mo.example", "unknown@mo.example"):
+        r = _ask_reset(app.test_client(), address)
+        assert r.status_code == 200 and "Если для адреса" in r.get_data(as_text=True)
+    assert _outbox(app) == []
+    with ws.sf() as s:
+        jobs = s.query(Job).filter(Job.kind == "reset-mail").order_by(Job.created_at).all()
+    assert [(j.state, j.params["email"]) for j in jobs] == [("queued", "known@mo.example"),
+                                                             ("queued", "unknown@mo.example")]
+    from service.workspace.runner import run
+    for j in jobs:
+        assert run(ws, j.id) == "done" and ws.sf().get(Job, j.id).result == {}
+    [message] = _outbox(app)
+    assert message["To"] == "known@mo.example"
 
 
 def test_an_expired_invitation_is_refused(app, ws, anonymous):

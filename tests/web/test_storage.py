@@ -15,7 +15,7 @@ from service.filing.drive import DriveFiler
 from service.google.http import RetryPolicy, execute
 from service.settings import SettingsError
 from service.workspace import jobs as records
-from tests.accounts.factories import signed_in_client
+from tests.accounts.factories import make_account, signed_in_client
 from tests.factories import association
 from tests.support.fake_drive import FakeDrive
 from tests.support.webdav_server import PASSWORD, USER
@@ -174,7 +174,45 @@ def test_a_curator_without_a_google_account_is_told_on_the_page(drive_app, tmp_p
     book.info["E-mail куратора"] = "curator@mail.ru"
     drive.no_google_account.add("curator@mail.ru")
     a = add(ws, tmp_path, book)
+    make_account(ws.sf, "curator", email="curator@mail.ru", territories=[a.territory])
     follow(client, protocol(client, a))
     page = visible(main(client.get(f"/a/{a.slug}").get_data(as_text=True)))
     assert "куратору (curator@mail.ru) доступ к нему не открыт: к этому адресу не привязан аккаунт Google" in page
     assert "доступ куратору не открыт" in page.split("Журнал", 1)[1]
+
+
+def shared_addresses(drive) -> dict[str, list[str]]:
+    return {f.name: [p["emailAddress"] for p in f.permissions if p.get("emailAddress")]
+            for f in drive.files.values() if f.permissions}
+
+
+def test_documents_are_shared_only_with_a_curator_account_over_the_association(drive_app, tmp_path):
+    """A workbook's «E-mail куратора» is any text a head types: documents are opened on
+    Drive only to an active curator account whose territory holds the association, each
+    share journaled; a data bank with personal columns is never shared."""
+    app, drive = drive_app
+    drive.outside_sharing = True
+    client, ws = signed_in_client(app), app.extensions["workspace"]
+    ws.settings["GOOGLE_SHARE_WITH_CURATOR"] = True
+    book = protocol_book()
+    book.info["E-mail куратора"] = "outsider@gmail.com"
+    a = add(ws, tmp_path, book)
+    follow(client, protocol(client, a))
+    assert "outsider@gmail.com" not in str(shared_addresses(drive))
+    make_account(ws.sf, "curator", email="outsider@gmail.com", territories=["Чулымский район"])
+    follow(client, submit(client, f"/a/{a.slug}/documents", {"kind": "protocol", "meeting": "1"}, page=f"/a/{a.slug}"))
+    assert "outsider@gmail.com" not in str(shared_addresses(drive))          # a curator, of another territory
+
+    book.info["E-mail куратора"] = "kurator@school.edu.ru"
+    book.save(Path(a.source))
+    ws.check(a.id, "тест")
+    make_account(ws.sf, "curator", email="kurator@school.edu.ru", territories=[a.territory])
+    follow(client, submit(client, f"/a/{a.slug}/documents", {"kind": "protocol", "meeting": "3"}, page=f"/a/{a.slug}"))
+    r = client.post(f"/api/v1/associations/{a.slug}/documents", json={"kind": "data-bank", "personal": True})
+    assert r.status_code == 202 and r.json["job"]["state"] == "done", r.json
+    shared = shared_addresses(drive)
+    assert [name for name, who in shared.items() if "kurator@school.edu.ru" in who]
+    assert [f for f in drive.files.values() if "банк" in f.name.lower()]              # filed on Drive ...
+    assert not [name for name in shared if "банк" in name.lower()], shared            # ... and not shared
+    journal = [e.details for e in ws.audit(a.id, 100) if e.action == "document.share"]
+    assert journal and all(d["email"] == "kurator@school.edu.ru" for d in journal)

@@ -70,6 +70,16 @@ def test_an_unknown_regulation_on_the_form_is_refused(client, ws, tmp_path):
     assert_nothing_stored(ws)
 
 
+def test_a_workbook_naming_a_regulation_no_file_could_have_is_added_with_the_finding(client, ws, tmp_path):
+    """A «Положение» of 300 characters made the file system answer ENAMETOOLONG: a 500."""
+    book = association("zdvinsky-mmo")
+    book.info["Положение"] = "z" * 300
+    r = upload(client, workbook_bytes(tmp_path, book))
+    assert r.status_code == 302, r.status_code
+    page = visible(main(follow(client, r).get_data(as_text=True)))
+    assert "Положение «" + "z" * 60 + "» неизвестно" in page and "z" * 61 not in page
+
+
 def test_replacing_the_workbook_of_an_association(client, ws, tmp_path):
     a = add(ws, tmp_path, association("zdvinsky-mmo"))
     changed = association("zdvinsky-mmo")
@@ -274,8 +284,81 @@ def test_a_workbook_named_wrongly_is_stored_under_the_name_of_its_format(client,
     assert stored.suffix == ".xlsx"
 
 
+@pytest.mark.parametrize("sent, served", [
+    ("книга.ods", "книга.xlsx"),                             # an .xlsx called .ods comes back as .xlsx
+    ("книга", "книга.xlsx"),
+    (".xlsx", "книга.xlsx"),
+    ("\u202eslx.exe.xlsx", "slx.exe.xlsx"),                   # no right-to-left override
+    ("книга\x00.xlsx", "книга.xlsx"),
+    ("x\tSet-Cookie: a=b\x85.xlsx", "x Set-Cookie a=b.xlsx"),
+    ("../../../etc/passwd.xlsx", "passwd.xlsx"),
+    ("con.xlsx", "_con.xlsx"),
+    ("а" * 5000 + ".xlsx", "а" * 120 + ".xlsx"),
+])
+def test_an_uploaded_workbook_comes_back_under_a_safe_name_of_what_it_is(client, ws, tmp_path, sent, served):
+    from urllib.parse import unquote
+
+    r = upload(client, workbook_bytes(tmp_path), sent)
+    assert r.status_code == 302
+    [a] = ws.associations()
+    [version] = ws.workbook_versions(a.id)
+    assert version.original_name == served
+    page = visible(main(client.get(f"/a/{a.slug}/workbooks").get_data(as_text=True)))
+    assert served[:60] in page
+    d = client.get(f"/a/{a.slug}/workbooks/{version.id}")
+    assert d.status_code == 200 and download_name(d) == served
+    assert not any(ord(c) < 0x20 or c == "\u202e" for c in unquote(d.headers["Content-Disposition"]))
+
+
+def download_name(response) -> str:
+    """The file name a browser saves a download under (RFC 6266: filename* wins)."""
+    from urllib.parse import unquote
+
+    disposition = response.headers["Content-Disposition"]
+    if "filename*=UTF-8''" in disposition:
+        return unquote(disposition.split("filename*=UTF-8''", 1)[1].split(";", 1)[0])
+    return disposition.split("filename=", 1)[1].split(";", 1)[0].strip('"')
+
+
+def test_a_name_kept_before_names_were_made_safe_is_made_safe_when_downloaded(client, ws, tmp_path):
+    from sqlalchemy import update
+    from service.workspace.models import WorkbookVersion
+
+    upload(client, workbook_bytes(tmp_path), "книга.xlsx")
+    [a] = ws.associations()
+    with ws.sf() as s, s.begin():
+        s.execute(update(WorkbookVersion).values(original_name="\u202eslx.exe.ods"))
+    [version] = ws.workbook_versions(a.id)
+    assert download_name(client.get(f"/a/{a.slug}/workbooks/{version.id}")) == "slx.exe.xlsx"
+
+
 def test_a_macro_enabled_workbook_keeps_its_name(client, ws, tmp_path):
     r = upload(client, workbook_bytes(tmp_path), "книга с макросами.xlsm")
     assert r.status_code == 302
     [stored] = stored_files(ws)
     assert stored.suffix == ".xlsm"
+
+
+def test_a_busy_database_during_the_first_check_leaves_nothing_behind_and_a_retry_works(client, ws, tmp_path,
+                                                                                        monkeypatch):
+    """The association, its first workbook version and its first snapshot are one
+    transaction: a failure in the check's part leaves no association pointing at a
+    deleted file, and the retry the person is told to make adds it."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from service.workspace.service import Workspace
+
+    def busy(self, *args, **kw):
+        raise OperationalError("UPDATE associations ...", {}, sqlite3.OperationalError("database is locked"))
+    monkeypatch.setattr(Workspace, "_record", busy)
+    content = association("zdvinsky-mmo").save(tmp_path / "b.xlsx").read_bytes()
+    r = upload(client, content, "Книга.xlsx")
+    assert r.status_code == 503 and ws.associations() == []
+    assert not [p for p in Path(ws.settings["WORKBOOKS_DIR"]).glob("*") if p.is_file()]
+    monkeypatch.undo()
+    again = upload(client, content, "Книга.xlsx")
+    assert again.status_code == 302
+    [a] = ws.associations()
+    assert Path(a.source).is_file() and ws.latest_snapshot(a.id) is not None

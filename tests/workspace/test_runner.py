@@ -142,6 +142,24 @@ def test_a_report_the_workbook_refuses_is_named_in_the_batch(ws, two, monkeypatc
     assert made["name"] == "Анализ работы за 2024-2025 учебный год.docx"
 
 
+def test_one_broken_association_is_reported_in_russian_without_the_exception(ws, two, monkeypatch, caplog):
+    first, second = two
+    real = ws.generate
+
+    def broken(aid, *a, **kw):
+        if aid == first.id:
+            raise KeyError("internal detail")
+        return real(aid, *a, **kw)
+
+    monkeypatch.setattr(ws, "generate", broken)
+    job_id = annual_job(ws)
+    assert run(ws, job_id, TODAY) == records.DONE
+    failed, done = records.get(ws.sf, job_id).result["documents"]
+    assert failed["error"] == "внутренняя ошибка; администратор найдёт подробности в журнале службы"
+    assert "KeyError" not in str(failed) and "error" not in done
+    assert any("KeyError" in r.getMessage() for r in caplog.records)       # the administrator's log has it
+
+
 def generate_job(ws, a) -> str:
     job, _ = records.enqueue(ws.sf, "generate", association_id=a.id, params={"kind": "protocol", "meeting": 1},
                              requested_by="Иванова М.П.", dedupe_key=f"g{a.id}")

@@ -390,3 +390,66 @@ def test_a_long_job_keeps_its_lease_and_is_not_run_twice(settings, tmp_path):
     assert jobs.to_requeue(ws.sf) == []
     runner.join(timeout=30)
     assert jobs.get(ws.sf, job.id).state == jobs.DONE and jobs.get(ws.sf, job.id).attempts == 1
+
+
+def test_a_check_still_reading_a_replaced_workbook_does_not_overwrite_the_new_one(ws, tmp_path, monkeypatch):
+    """A check of the old workbook that finishes after a replacement is dropped (journaled
+    `check.stale`), files nothing, and a check asked for the new workbook is queued anew."""
+    import threading
+
+    import service.workspace.service as wsmod
+    from tests.web.helpers import add
+
+    a = add(ws, tmp_path, association("zdvinsky-mmo", size=12), name="old.xlsx")
+    new = association("zdvinsky-mmo", size=15).save(tmp_path / "new.xlsx")
+    real = wsmod.check
+    read_done, go_on = threading.Event(), threading.Event()
+
+    def slow(*args, **kw):
+        report = real(*args, **kw)
+        if threading.current_thread().name == "old-check":
+            read_done.set()
+            go_on.wait(10)
+        return report
+    monkeypatch.setattr(wsmod, "check", slow)
+    results = []
+    t = threading.Thread(target=lambda: results.append(ws.check(a.id, "наблюдение")), name="old-check")
+    t.start()
+    assert read_done.wait(10)
+    ws.replace_source(a.id, str(new), "руководитель")
+    assert ws.record_check(a.id, real(ws.source(str(new))), "руководитель", wsmod.fingerprint(str(new)),
+                           source=str(new))
+    go_on.set()
+    t.join()
+    assert results == [None]                                   # nothing to file documents from
+    assert ws.latest_snapshot(a.id).summary["members"]["total"] == 15
+    assert ws.by_id(a.id).source_sha256 == wsmod.fingerprint(str(new))[1]
+    assert "check.stale" in [e.action for e in ws.audit(a.id, 20)]
+
+
+def test_a_re_check_naming_another_territory_keeps_the_association_with_its_curator(ws, workbooks):
+    """The workbook's «Территория» decides curators' scope: a re-check that finds another
+    one holds it (journaled) until a curator or admin confirms the move."""
+    book = association("zdvinsky-mmo")
+    a = add(ws, workbooks, book)
+    before = (a.territory, a.territory_key)
+    book.info["Территория"] = "Чулымский район"
+    save(book, workbooks)
+    ws.check(a.id, "наблюдение")
+    held = ws.by_id(a.id)
+    assert (held.territory, held.territory_key) == before and held.pending_territory == "Чулымский район"
+    ws.check(a.id, "наблюдение")
+    assert [e.action for e in ws.audit(a.id, 50)].count("check.identity_conflict") == 1      # once, not per check
+    assert ws.confirm_territory(a.id, "куратор")
+    moved = ws.by_id(a.id)
+    assert moved.territory == "Чулымский район" and moved.pending_territory is None
+    assert not ws.confirm_territory(a.id, "куратор")
+
+
+def test_documents_due_are_not_filed_from_a_workbook_replaced_meanwhile(ws, workbooks):
+    book = association("zdvinsky-mmo")
+    a = add(ws, workbooks, book)
+    report = ws.check(a.id, "наблюдение", YEAR_END)
+    assert ws.auto_documents(a.id, report, YEAR_END, source="/elsewhere/old.xlsx") == []
+    assert ws.documents(ws.by_id(a.id)) == []
+    assert ws.auto_documents(a.id, report, YEAR_END, source=a.source)              # its own workbook: filed
