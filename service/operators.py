@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from service.accounts.models import ROLE_TITLES, ROLES
+from service.accounts.roles import ROLE_TITLES, ROLES
 
 
 def add_account_commands(sub, parser_class) -> None:

@@ -8,12 +8,9 @@ import datetime as dt
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.accounts.roles import GRANT_ROLES, RANK, ROLE_TITLES, ROLES  # noqa: F401  (kept importable from here)
 from service.db import Base, utcnow
 
-ROLES = ("admin", "curator", "head", "member")
-ROLE_TITLES = {"admin": "администратор", "curator": "куратор", "head": "руководитель МО", "member": "член МО"}
-GRANT_ROLES = ("curator", "head", "member")        # roles on one association (AccountAssociation.role)
-RANK = {"member": 0, "head": 1, "curator": 2, "admin": 3}
 EMAIL_MAX = 254                       # RFC 5321: the longest address a mail server will take
 
 
