@@ -21,8 +21,9 @@ import datetime as dt
 import time
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
+from service.db import utcnow
 from service.workspace import jobs
 from service.workspace.models import Job
 
@@ -64,7 +65,7 @@ def bulk(ws, job, me: str, lease: dt.timedelta, run_child: Callable[[str], str],
         if all(states[a.id][1] in ENDED for a in associations):
             break
         ran = False
-        for a in [a for a in order if states[a.id][1] == jobs.QUEUED]:
+        for a in [a for a in order if states[a.id][2]]:
             child_id = states[a.id][0]
             report(starting=a)
             state = run_child(child_id)
@@ -95,11 +96,15 @@ def _progress(ws, parent_id: str, kind: str, associations: list, starting=None) 
                                            "documents": [_outcome(a, children[a.id]) for a in ended]}}
 
 
-def _states(ws, parent_id: str) -> dict[int, tuple[str, str]]:
-    """{association id: (child id, state)}, without the children's results."""
+def _states(ws, parent_id: str) -> dict[int, tuple[str, str, bool]]:
+    """{association id: (child id, state, whether this thread may run it)}, without the
+    children's results.  A child left «running» by a worker that died (its lease over) is
+    runnable too: the batch run again after that death must not wait for it forever."""
+    now = utcnow()
+    runnable = or_(Job.state == jobs.QUEUED, and_(Job.state == jobs.RUNNING, Job.lease_until < now))
     with ws.sf() as s:
-        rows = s.execute(select(Job.association_id, Job.id, Job.state).where(Job.parent_id == parent_id))
-        return {aid: (jid, state) for aid, jid, state in rows}
+        rows = s.execute(select(Job.association_id, Job.id, Job.state, runnable).where(Job.parent_id == parent_id))
+        return {aid: (jid, state, bool(ok)) for aid, jid, state, ok in rows}
 
 
 def _who(a) -> dict:

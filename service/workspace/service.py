@@ -181,14 +181,18 @@ class Workspace:
         return sorted(found, key=lambda a: ((a.short_name or a.name).casefold(), a.name.casefold(), a.id))
 
     def associations_of_job(self, job) -> list[Association]:
-        """A bulk job's associations: the scope of the account that asked (none if it is gone)."""
+        """A bulk job's associations: those the account that asked may make documents for
+        (none if it is gone).  Seeing is not enough: a head who is only a member of another
+        association must not have documents filed there by «для всех МО»."""
         from service.accounts.principal import principal_for_account
 
         account_id = (job.params or {}).get("account_id")
         if account_id is None:
             return self.associations()
         principal = principal_for_account(self.sf, account_id)
-        return self.associations(principal) if principal is not None else []
+        if principal is None:
+            return []
+        return [a for a in self.associations(principal) if principal.may("generate", a)]
 
     def association(self, slug: str) -> Association | None:
         if not isinstance(slug, str) or len(slug) > 80:
@@ -385,8 +389,6 @@ class Workspace:
         matrix_row = compliance_matrix.row(rules, list(report.regulation.required_documents) if report.regulation
                                            else [], report.findings, report.year, report.as_of, done)
         matrix_row = compliance_matrix.pack(matrix_row, report.as_of)
-        zone = time_zones.choose(report.data.info.time_zone, report.data.info.territory,
-                                 self.settings.get("TIME_ZONE") or "Europe/Moscow")
         info = report.data.info
         name, short = info.name or row.name, info.short_name or row.short_name
         territory, year = info.territory or row.territory, report.year.label
@@ -398,6 +400,8 @@ class Workspace:
             row.pending_territory, territory = territory, row.territory
         else:
             row.pending_territory = None
+        # the territory kept (a change waits for confirmation), so its zone too
+        zone = time_zones.choose(info.time_zone, territory, self.settings.get("TIME_ZONE") or "Europe/Moscow")
         key = register_key(name, short, territory, year)
         taken = s.scalars(select(Association.id).where(Association.register_key == key,
                                                        Association.id != association_id)).first()

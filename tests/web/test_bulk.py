@@ -73,3 +73,25 @@ def test_zip_of_a_job_that_made_nothing_is_404(client, ws, tmp_path):
     assert job["state"] == "done" and all(d["error"] for d in job["result"]["documents"])
     r = client.get(f"/jobs/{job['id']}/documents.zip")
     assert r.status_code == 404 and r.get_json() is None and "нет готовых документов" in r.get_data(as_text=True)
+
+
+def test_documents_for_all_leave_out_associations_the_asker_may_only_view(app, ws, tmp_path):
+    """A head who is also a plain member of another association sees it, but «для всех МО»
+    files nothing there: making documents there is not theirs to do."""
+    from service.accounts import directory
+    from tests.factories import association
+    from tests.web.helpers import add
+
+    mine = add(ws, tmp_path, association("zdvinsky-mmo"), name="a.xlsx")
+    book = association("zdvinsky-mmo")
+    book.info["Территория"] = "Чулымский район"
+    book.info["Наименование МО"] = "ММО учителей математики Чулымского района"
+    other = add(ws, tmp_path, book, name="b.xlsx")
+    head = signed_in_client(app, "head", associations=[mine])
+    directory.grant(ws.sf, head.account.id, other.id, "member")
+    job = head.post("/api/v1/reports/annual", json={}).json["job"]
+    run(ws, job["id"])
+    done = records.get(ws.sf, job["id"])
+    assert done.state == records.DONE
+    assert [d["slug"] for d in done.result["documents"]] == [mine.slug]
+    assert ws.documents(other) == [] and [v.kind for v in ws.documents(mine)] == ["annual-report"]

@@ -193,3 +193,31 @@ def test_one_filer_serves_the_whole_process(ws):
     for t in threads:
         t.join()
     assert len({id(f) for f in filers}) == 1 and Path(ws.filer().root) == Path(ws.settings["DOCUMENTS_DIR"])
+
+
+def test_a_batch_run_again_makes_the_child_its_dead_worker_left_running(ws, two, monkeypatch):
+    """The worker died while the batch's own thread made a child: run again (by the one
+    thread there is), the batch makes that child itself once its lease is over instead
+    of waiting for it forever."""
+    from sqlalchemy import update
+
+    from service.db import utcnow
+    from service.workspace.models import Job
+
+    monkeypatch.setattr(batch, "IDLE_POLL_SECONDS", 0.05)
+    first, second = two
+    job_id = annual_job(ws)
+    parent = records.get(ws.sf, job_id)
+    records.enqueue_children(ws.sf, parent, "generate", {"kind": "annual-report"}, [first.id, second.id])
+    child = records.children(ws.sf, job_id)[first.id]
+    with ws.sf() as s, s.begin():
+        s.execute(update(Job).where(Job.id.in_([job_id, child.id])).values(
+            state=records.RUNNING, worker="dead:1:1", attempts=1, lease_until=utcnow() - dt.timedelta(minutes=10)))
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("state", run(ws, job_id, TODAY, dispatch=[].append)),
+                         daemon=True)
+    t.start()
+    t.join(30)
+    assert not t.is_alive() and out["state"] == records.DONE
+    assert {c.state for c in records.children(ws.sf, job_id).values()} == {records.DONE}
+    assert [len(ws.documents(a)) for a in two] == [1, 1]

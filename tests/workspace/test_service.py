@@ -446,6 +446,20 @@ def test_a_re_check_naming_another_territory_keeps_the_association_with_its_cura
     assert not ws.confirm_territory(a.id, "куратор")
 
 
+def test_a_held_territory_change_keeps_the_time_zone_of_the_territory_kept(ws, workbooks):
+    """Dates and deadlines move to another region's time only when the move is confirmed."""
+    book = association("zdvinsky-mmo")
+    a = add(ws, workbooks, book)
+    assert ws.by_id(a.id).time_zone == "Asia/Novosibirsk"
+    book.info["Территория"] = "г. Каменск-Уральский, Свердловская область"
+    save(book, workbooks)
+    ws.check(a.id, "наблюдение")
+    assert ws.by_id(a.id).time_zone == "Asia/Novosibirsk"
+    assert ws.confirm_territory(a.id, "куратор")
+    ws.check(a.id, "наблюдение")
+    assert ws.by_id(a.id).time_zone == "Asia/Yekaterinburg"
+
+
 def test_documents_due_are_not_filed_from_a_workbook_replaced_meanwhile(ws, workbooks):
     book = association("zdvinsky-mmo")
     a = add(ws, workbooks, book)
