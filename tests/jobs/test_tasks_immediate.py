@@ -363,3 +363,17 @@ def test_immediate_mode_reports_a_busy_association_as_an_error(ws, workbooks):
     huey.signal("error")(lambda signal, task, exc=None: errors.append(exc))
     tasks.run_job(job_id)
     assert len(errors) == 1 and isinstance(errors[0], RuntimeError) and "busy" in str(errors[0])
+
+
+def test_the_sqlite_queue_keeps_no_results_of_its_tasks(tmp_path):
+    """The jobs table holds each job's outcome; the queue must not pile up a copy of every
+    task's return value that nobody reads."""
+    huey = create_huey(f"sqlite:///{tmp_path / 'queue.sqlite'}")
+
+    @huey.task()
+    def answer():
+        return "done"
+
+    answer()
+    huey.execute(huey.dequeue())
+    assert huey.storage.result_store_size() == 0 and len(huey) == 0
