@@ -147,11 +147,12 @@ def test_init_workbook_refuses_a_format_that_contradicts_the_name(tmp_path, caps
 
 def test_a_local_validate_loads_no_google_library_and_no_database_layer(tmp_path):
     """Reading a local file never imports gspread or the Google API client (they cost
-    about half a second per run), nor SQLAlchemy (0.2 s: a check needs no database)."""
+    about half a second per run), nor SQLAlchemy (0.2 s: a check needs no database) nor babel
+    (its locale data, 20 ms: a check writes no document)."""
     path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
     script = ("import sys\nfrom service.cli import main\ncode = main(['validate', sys.argv[1]])\n"
               "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('googleapiclient', 'gspread', 'google', "
-              "'httplib2', 'openpyxl', 'sqlalchemy'))\nprint('LOADED', loaded)\nsys.exit(code)")
+              "'httplib2', 'openpyxl', 'sqlalchemy', 'babel'))\nprint('LOADED', loaded)\nsys.exit(code)")
     proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "LOADED []" in proc.stdout, proc.stdout.splitlines()[-1]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
-
 # Spelled out rather than taken from babel: these are pure data, needed at
 # import time by callers that build headings, and never change.  A test checks
 # them against babel's CLDR data so the two cannot drift apart.
@@ -49,6 +47,8 @@ def date_numeric(d: dt.date) -> str:
 def date_words(d: dt.date) -> str:
     """«5 июня 2025 г.» — babel with the pattern from the project reference,
     so that the same CLDR month names are used everywhere babel is."""
+    from babel.dates import format_date          # loaded on use: a check that writes no document needs none
+
     return format_date(d, "d MMMM y 'г.'", locale="ru")
 
 

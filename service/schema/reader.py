@@ -210,6 +210,7 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
     letters = {idx: column_letter(idx + 1) for idx in columns}
     marked = list(columns.items())
     append = wb.attendance.append                # 20 000 marks in a large register: kept tight
+    known: dict = {}                             # a register repeats a handful of marks: each read once
     for number, values in raw.rows:
         if number <= header.row:
             continue
@@ -223,9 +224,9 @@ def _read_attendance(raw: RawTab, layout: Layout, wb: Workbook, findings: list[F
             cell = f"{letters[idx]}{number}"
             if value is None or (value.__class__ is str and not value.strip()):
                 mark = ABSENT
-            else:
+            elif (mark := known.get(value)) is None:
                 try:
-                    mark = marks.read(value)
+                    mark = known[value] = marks.read(value)
                 except CellError:
                     findings.append(finding(
                         "cell.bad_choice",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable
 
 from service.schema.cells import SchoolYear
@@ -16,6 +16,16 @@ class Context:
     wb: Workbook
     year: SchoolYear
     as_of: dt.date
+    _presence: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def presence(self, meeting: Meeting) -> tuple[int, int]:
+        """(present, members on the day) of a meeting, counted once per check: the quorum
+        and the decisions rules both ask (80 counts of 500 marks in a large register)."""
+        from service.domain.rules.quorum import presence
+
+        if meeting.number not in self._presence:
+            self._presence[meeting.number] = presence(self.wb, meeting)
+        return self._presence[meeting.number]
 
     @property
     def sheets(self) -> dict[str, str]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from service.domain.rules.base import Context, Rule
-from service.domain.rules.quorum import presence
 from service.russian.plural import count
 from service.schema.findings import finding
 
@@ -35,7 +34,7 @@ class SimpleMajority(Rule):
         for m in ctx.held():
             present = None
             if m.number in ctx.wb.attendance_columns:
-                present = presence(ctx.wb, m)[0]
+                present = ctx.presence(m)[0]
             for item in ctx.wb.agenda_of(m.number):
                 if not item.has_votes:
                     continue

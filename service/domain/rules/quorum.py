@@ -37,7 +37,7 @@ class Quorum(Rule):
                     "кворум проверить нельзя"), sheet=ctx.sheet("attendance", "Посещаемость"),
                     clause=self.clause, meeting=m.number)
                 continue
-            present, total = presence(ctx.wb, m)
+            present, total = ctx.presence(m)
             if not has_quorum(present, total, threshold):
                 verb = plural(present, "присутствовал", "присутствовали", "присутствовали")
                 yield finding("meeting.no_quorum", self.cite(
