@@ -13,8 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from service.filing.base import FilingError
-from service.filing.target import FilingConfigError
 from service.kinds import CATALOGUE, KINDS
 from service.render.errors import RenderError
 from service.schema.regulations import UnknownRegulation, available
@@ -390,6 +388,14 @@ def cmd_demo(args) -> int:
     return run_demo(Path(args.dir), as_of=args.as_of, out=sys.stdout)
 
 
+def _if_loaded(module: str, name: str) -> tuple[type, ...]:
+    """An exception class to catch, if its module was loaded: a command that never files
+    a document (`validate`) never imports the filing layer (hashlib's OpenSSL, dataclasses
+    of keys), and an exception of a module never imported cannot have been raised."""
+    loaded = sys.modules.get(module)
+    return (getattr(loaded, name),) if loaded is not None else ()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -399,10 +405,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
     except UnknownRegulation as err:
         print(f"mo-docs: {err.message} [regulation.unknown]", file=sys.stderr)
-    except FilingError as err:
+    except _if_loaded("service.filing.base", "FilingError") as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
         return EXIT_STORAGE
-    except FilingConfigError as err:
+    except _if_loaded("service.filing.target", "FilingConfigError") as err:
         print(f"mo-docs: {err} [filing.config]", file=sys.stderr)
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)

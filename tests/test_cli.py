@@ -152,7 +152,7 @@ def test_a_local_validate_loads_no_google_library_and_no_database_layer(tmp_path
     path = association("zdvinsky-mmo").save(tmp_path / "mmo.xlsx")
     script = ("import sys\nfrom service.cli import main\ncode = main(['validate', sys.argv[1]])\n"
               "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('googleapiclient', 'gspread', 'google', "
-              "'httplib2', 'openpyxl', 'sqlalchemy', 'babel'))\nprint('LOADED', loaded)\nsys.exit(code)")
+              "'httplib2', 'openpyxl', 'sqlalchemy', 'babel', 'service.filing'))\nprint('LOADED', loaded)\nsys.exit(code)")
     proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "LOADED []" in proc.stdout, proc.stdout.splitlines()[-1]
