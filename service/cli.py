@@ -391,7 +391,8 @@ def cmd_demo(args) -> int:
 def _if_loaded(module: str, name: str) -> tuple[type, ...]:
     """An exception class to catch, if its module was loaded: a command that never files
     a document (`validate`) never imports the filing layer (hashlib's OpenSSL, dataclasses
-    of keys), and an exception of a module never imported cannot have been raised."""
+    of keys) nor Google's, and an exception of a module never imported cannot have been
+    raised."""
     loaded = sys.modules.get(module)
     return (getattr(loaded, name),) if loaded is not None else ()
 
@@ -412,12 +413,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mo-docs: {err} [filing.config]", file=sys.stderr)
     except RenderError as err:
         print(f"mo-docs: {err.message} [{err.code}]", file=sys.stderr)
+    except _if_loaded("service.google.config", "GoogleConfigError") as err:   # only when a Google source is used
+        print(f"mo-docs: {err} [google.config]", file=sys.stderr)
     except (UsageError, OperatorError, ValueError) as err:
-        google = sys.modules.get("service.google.config")     # loaded only when a Google source is used
-        if google is not None and isinstance(err, google.GoogleConfigError):
-            print(f"mo-docs: {err} [google.config]", file=sys.stderr)
-        else:
-            print(f"mo-docs: {err}", file=sys.stderr)
+        print(f"mo-docs: {err}", file=sys.stderr)
     except BrokenPipeError:                 # `mo-docs validate … | head`
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK
