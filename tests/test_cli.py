@@ -384,3 +384,18 @@ def test_missing_data_of_a_required_document_is_exit_1_and_named(tmp_path, capsy
     assert code == 1 and "нет листа «Потребности»" in out and "[document.missing_data]" in out
     code, out, _ = run(capsys, "validate", str(path), "--as-of", "2025-09-01")
     assert code == 0 and "[documentation.no_data]" in out and "(разд. 6 Положения)" in out
+
+
+def test_a_google_sheet_without_credentials_is_one_line_for_the_administrator(capsys, monkeypatch):
+    monkeypatch.setenv("MO_DOCS_GOOGLE_ENABLED", "true")
+    for name in ("MO_DOCS_GOOGLE_KEY_FILE", "GOOGLE_APPLICATION_CREDENTIALS"):
+        monkeypatch.delenv(name, raising=False)
+    from google.auth.exceptions import DefaultCredentialsError
+
+    def no_default_credentials(*args, **kwargs):           # whatever the machine running the tests has
+        raise DefaultCredentialsError("none")
+
+    monkeypatch.setattr("google.auth.default", no_default_credentials)
+    code, out, err = run(capsys, "validate", "gsheet:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEf")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.strip().endswith("[google.config]") and "GOOGLE_KEY_FILE" in err
