@@ -61,7 +61,12 @@ def ensure_demo_accounts(ws: Workspace) -> DemoAccounts | None:
         add(f"kurator-{word}@{DEMO_DOMAIN}", "curator", f"Куратор ({territory})",
             f"куратор: {territory}", territories=[territory])
     for a in associations:
-        report = check(ws.source(a.source), regulation_id=a.regulation_override)
-        head = next((m.full_name for m in report.data.members if m.role == HEAD), "") or "Руководитель"
+        snap = ws.latest_snapshot(a.id)           # the check made when it was added holds its members
+        if snap is not None and snap.roster is not None:
+            heads = [m["full_name"] for m in snap.roster if m.get("role") == HEAD]
+        else:                                     # a workspace from before the roster was kept
+            heads = [m.full_name for m in check(ws.source(a.source), regulation_id=a.regulation_override).data.members
+                     if m.role == HEAD]
+        head = next(iter(heads), "") or "Руководитель"
         add(f"{a.slug}@{DEMO_DOMAIN}", "head", head, f"руководитель: {a.short_name or a.name}", association_ids=[a.id])
     return DemoAccounts(made, password)
