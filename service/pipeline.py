@@ -54,7 +54,7 @@ def check(source: Source, *, regulation_id: str | None = None, as_of: dt.date | 
     all and UnknownRegulation when `regulation_id` (an argument) is unknown; every
     problem inside the workbook is a finding."""
     as_of = as_of or dt.date.today()
-    limits = limits or Limits()
+    limits = limits or getattr(source, "limits", None) or Limits()     # the source's own, as configured
     regulation = load_regulation(regulation_id) if regulation_id else None
     raw = held_to_limits(source.read(), limits)   # whatever produced it, held to the same limits
     wb, findings = read_workbook(raw, as_of)

@@ -111,3 +111,13 @@ def test_limits_from_the_environment_are_checked(variable, raw, says):
 
 def test_seconds_may_be_written_with_a_comma():
     assert Limits.from_env({"MO_DOCS_LIMIT_MAX_SECONDS": "2,5"}).max_seconds == 2.5
+
+
+def test_a_source_read_with_raised_limits_is_checked_with_them(tmp_path):
+    """MO_DOCS_LIMIT_MAX_ROWS=6000 lets a 5,100-member register be read; the check must
+    not hold what was read to the default 5,000 rows again (pages and the members list
+    call `check` without limits of their own)."""
+    path = association("zdvinsky-mmo", size=5_100).save(tmp_path / "big.xlsx")
+    report = check(WorkbookFileSource(path, Limits(max_rows=6_000)))
+    assert len(report.data.members) == 5_100
+    assert "sheet.too_many_rows" not in {f.code for f in report.findings}
