@@ -24,13 +24,18 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware one: SQLite answers naive datetimes, and everything
+    stored is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc)
+
+
 def iso_utc(value: dt.datetime | None) -> str | None:
-    """SQLite returns naive datetimes; everything stored is UTC, so say so."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat()     # PostgreSQL answers in its own zone
+    return as_utc(value).astimezone(dt.timezone.utc).isoformat()     # PostgreSQL answers in its own zone
 
 
 class DocumentVersion(Base):

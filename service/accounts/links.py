@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
 from service.accounts.models import Account, OneTimeLink
-from service.db import utcnow
+from service.db import as_utc, utcnow
 
 PURPOSES = ("invite", "reset")
 
@@ -34,10 +34,6 @@ USED = LinkError("link.used", "Ссылка уже была использова
 
 def _serializer(secret_key: str, purpose: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=f"mo-docs.link.{purpose}")
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def make(sf, secret_key: str, account_id: int, purpose: str, ttl: dt.timedelta, created_by: str = "") -> str:
@@ -76,7 +72,7 @@ def _row(sf, secret_key: str, token, purpose: str, now: dt.datetime):
             raise INVALID
         if row.used_at is not None:
             raise USED
-        if _aware(row.expires_at) <= now:
+        if as_utc(row.expires_at) <= now:
             raise EXPIRED
         return row, account
 

@@ -12,24 +12,22 @@ from sqlalchemy import delete, select
 
 from service.accounts.models import Account, LoginSession
 from service.accounts.principal import Principal, principal_for_account
-from service.db import utcnow
+from service.db import as_utc, utcnow
 
 SEEN_RESOLUTION = dt.timedelta(minutes=1)      # `seen_at` is written at most once a minute per session
 
 
-def _hash(token: str) -> str:
+def secret_hash(token: str) -> str:
+    """What is stored of a secret handed out (a session cookie, an API token): never the
+    secret itself."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)     # SQLite answers naive UTC
 
 
 def open_session(sf, account_id: int, lifetime: dt.timedelta, address: str = "", via: str = "password") -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     with sf() as s, s.begin():
-        s.add(LoginSession(id_hash=_hash(token), account_id=account_id, created_at=now, seen_at=now,
+        s.add(LoginSession(id_hash=secret_hash(token), account_id=account_id, created_at=now, seen_at=now,
                            expires_at=now + lifetime, address=(address or "")[:64], via=via))
         s.execute(delete(LoginSession).where(LoginSession.expires_at < now))      # housekeeping
     return token
@@ -40,13 +38,13 @@ def principal_for_session(sf, token, idle: dt.timedelta, now: dt.datetime | None
         return None
     now = now or utcnow()
     with sf() as s, s.begin():
-        row = s.get(LoginSession, _hash(token))
+        row = s.get(LoginSession, secret_hash(token))
         if row is None:
             return None
-        if _aware(row.expires_at) <= now or _aware(row.seen_at) + idle <= now:
+        if as_utc(row.expires_at) <= now or as_utc(row.seen_at) + idle <= now:
             s.delete(row)
             return None
-        if now - _aware(row.seen_at) >= SEEN_RESOLUTION:
+        if now - as_utc(row.seen_at) >= SEEN_RESOLUTION:
             row.seen_at = now
         account_id = row.account_id
     return principal_for_account(sf, account_id)
@@ -55,7 +53,7 @@ def principal_for_session(sf, token, idle: dt.timedelta, now: dt.datetime | None
 def close_session(sf, token) -> None:
     if isinstance(token, str) and token:
         with sf() as s, s.begin():
-            s.execute(delete(LoginSession).where(LoginSession.id_hash == _hash(token)))
+            s.execute(delete(LoginSession).where(LoginSession.id_hash == secret_hash(token)))
 
 
 def count(sf, account_id: int) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from service.accounts.models import LoginFailure
-from service.db import utcnow
+from service.db import as_utc, utcnow
 
 FREE = 3
 MAX_DELAY = 30
@@ -28,12 +28,6 @@ class Refusal:
     code: str
     message: str
     retry_after: int          # seconds
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def _minutes(n: int) -> str:
@@ -77,7 +71,7 @@ class Throttle:
         """Why an attempt under this counter must not even be checked now, or None."""
         if row is None:
             return None
-        locked = _aware(row.locked_until)
+        locked = as_utc(row.locked_until)
         if locked and locked > now:
             left = max(1, int((locked - now).total_seconds() + 59) // 60)
             if self.purpose == "reset":
@@ -89,7 +83,7 @@ class Throttle:
         extra = row.failures - self._free(key)
         if extra >= 0 and not (locked and locked <= now):
             wait = min(MAX_DELAY, 2 ** min(extra, 10))
-            ready = _aware(row.last_at) + dt.timedelta(seconds=wait)
+            ready = as_utc(row.last_at) + dt.timedelta(seconds=wait)
             if ready > now:
                 left = max(1, int((ready - now).total_seconds() + 0.999))
                 what = "запросов на восстановление пароля" if self.purpose == "reset" else "неудачных попыток входа"
@@ -122,7 +116,7 @@ class Throttle:
         return None
 
     def _count(self, row: LoginFailure, key: str, now: dt.datetime) -> None:
-        locked = _aware(row.locked_until)
+        locked = as_utc(row.locked_until)
         if locked is not None and locked <= now:                # a served lock-out starts afresh
             row.failures, row.locked_until = 0, None
         row.failures += 1

@@ -3,7 +3,6 @@ created, stored as SHA-256, revocable; a token of a deactivated or deleted accou
 stops working with it."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -11,8 +10,8 @@ from sqlalchemy import select
 
 from service.accounts.models import Account, ApiToken
 from service.accounts.principal import Principal, principal_for_account
-from service.accounts.sessions import SEEN_RESOLUTION
-from service.db import utcnow
+from service.accounts.sessions import SEEN_RESOLUTION, secret_hash
+from service.db import as_utc, utcnow
 
 PREFIX = "mod_"
 
@@ -23,15 +22,11 @@ class Created:
     token: str            # the only time it exists in clear
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def create(sf, account_id: int, name: str = "") -> Created:
     token = PREFIX + secrets.token_urlsafe(32)
     with sf() as s, s.begin():
         row = ApiToken(account_id=account_id, name=(name or "").strip()[:100], prefix=token[:10],
-                       token_hash=_hash(token))
+                       token_hash=secret_hash(token))
         s.add(row)
         s.flush()
         return Created(row.id, token)
@@ -41,12 +36,12 @@ def principal_for_token(sf, token) -> Principal | None:
     if not isinstance(token, str) or not token.startswith(PREFIX) or len(token) > 200:
         return None
     with sf() as s, s.begin():
-        row = s.scalars(select(ApiToken).where(ApiToken.token_hash == _hash(token))).first()
+        row = s.scalars(select(ApiToken).where(ApiToken.token_hash == secret_hash(token))).first()
         if row is None or row.revoked_at is not None:
             return None
         now = utcnow()
         last = row.last_used_at
-        if last is None or now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo)) > SEEN_RESOLUTION:
+        if last is None or now - as_utc(last) > SEEN_RESOLUTION:
             row.last_used_at = now                 # written at most once a minute per token
         account_id = row.account_id
     return principal_for_account(sf, account_id)
