@@ -135,8 +135,7 @@ def _source(location: str):
     if os.environ.get("MO_DOCS_GOOGLE_ENABLED", "").lower() in ("1", "true", "yes", "on"):
         from service.google.config import GoogleServices, GoogleSettings
 
-        instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
-        google = GoogleServices(GoogleSettings.from_mapping(os.environ), state_dir=str(instance))
+        google = GoogleServices(GoogleSettings.from_mapping(os.environ), state_dir=str(_instance()))
     return open_source(location, Limits.from_env(), google=google)
 
 
@@ -301,13 +300,16 @@ def cmd_digests_send(args) -> int:
     return EXIT_OK if not out["failed"] else EXIT_STORAGE
 
 
-def _settings() -> dict:
-    """The service's settings for commands that need no secret key (generate, db)."""
+def _instance() -> Path:
+    return Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
+
+
+def _settings(**overrides) -> dict:
+    """The service's settings for commands that need no secret key (generate, db, backup)."""
     from service.settings import SettingsError, load_settings
 
-    instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
     try:
-        return load_settings(instance, {"TESTING": True})
+        return load_settings(_instance(), {"TESTING": True, **overrides})
     except SettingsError as err:
         raise UsageError(str(err))
 
@@ -342,25 +344,15 @@ def cmd_db_current(args) -> int:
     return EXIT_OK
 
 
-def _instance_settings():
-    from service.settings import SettingsError, load_settings
-
-    instance = Path(os.environ.get("MO_DOCS_INSTANCE", Path.cwd() / "instance")).resolve()
-    try:
-        return instance, load_settings(instance, {"TESTING": True, "SECRET_KEY": "not used by backup"})
-    except SettingsError as err:
-        raise UsageError(str(err))
-
-
 def _backup_step(step, folder: str) -> dict:
     """Run backup() or restore() on this instance's settings; a refusal is one Russian line."""
     from service.backup import BackupError
     from service.filemodes import secure_process
 
     secure_process()
-    instance, settings = _instance_settings()
+    settings = _settings(SECRET_KEY="not used by backup")
     try:
-        return step(settings, instance, Path(folder))
+        return step(settings, _instance(), Path(folder))
     except BackupError as err:
         raise UsageError(str(err))
 
