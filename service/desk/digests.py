@@ -98,20 +98,21 @@ def build(ws, account, today: dt.date, base_url: str) -> Digest | None:
         errors = [f for f in (snap.findings if snap else []) if f.get("severity") == "error"]
         if account.role == "head":
             d.findings += [Item(name, f.get("message", ""), page) for f in errors]
-        before = snapshot_before(ws, a.id, week_ago)
-        known = {(f.get("code"), f.get("message")) for f in (before.findings if before else [])}
-        if account.role != "head" and snap is not None and (before is None or snap.id != before.id):
-            d.new_errors += [Item(name, f.get("message", ""), page) for f in errors
-                             if (f.get("code"), f.get("message")) not in known]
-        for o in stored(a.obligations):
+        elif snap is not None:                  # a curator's: only what was not there a week ago
+            before = snapshot_before(ws, a.id, week_ago)
+            if before is None or snap.id != before.id:
+                known = {(f.get("code"), f.get("message")) for f in (before.findings if before else [])}
+                d.new_errors += [Item(name, f.get("message", ""), page) for f in errors
+                                 if (f.get("code"), f.get("message")) not in known]
+        duties = stored(a.obligations)
+        for o in duties:
             state = o.state(today)
             if state == OVERDUE:
                 d.overdue.append(Item(name, o.what, page, o.overdue_days(today)))
             elif state == UPCOMING and o.day <= today + dt.timedelta(days=NEXT_DAYS):
                 d.upcoming.append(Item(name, f"{o.day:%d.%m.%Y} — {o.what}", page, (o.day - today).days))
         if account.role == "head":
-            meeting = next((o for o in stored(a.obligations) if o.kind == "meeting" and o.state(today) == UPCOMING),
-                           None)
+            meeting = next((o for o in duties if o.kind == "meeting" and o.state(today) == UPCOMING), None)
             if meeting is not None:
                 d.meetings.append(Item(name, f"{meeting.day:%d.%m.%Y} — {meeting.what}", page))
             d.documents += [Item(name, title, page) for title in to_prepare(ws, a, today)]
