@@ -61,7 +61,6 @@ def _done(a, stored: Path, original_name: str, report=None):
 def replace(a, stored: Path, original_name: str, report):
     """`stored`: the checked upload, already kept in the workbooks folder; `report`: its
     check (an upload is read once)."""
-    _sweep_pending()
     new = Identity.of_report(report)
     old = Identity.of_association(a)
     differences = old.differences(new)
