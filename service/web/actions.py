@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 
 from service.kinds import CATALOGUE, KINDS
 from service.schema.regulations import available
@@ -24,6 +24,11 @@ def dispatch(job_id: str) -> None:
 
 
 def find(slug: str) -> Association:
+    """The association of the request's address: the one authorisation has just loaded for
+    this route (g.association), else read."""
+    a = g.get("association")
+    if a is not None and a.slug == slug:
+        return a
     a = workspace().association(slug)
     if a is None:
         raise ApiError(404, "association.not_found", f"Объединение «{slug}» не найдено.")
