@@ -37,7 +37,8 @@ class Store(Protocol):
     whose parts are already safe names."""
 
     def make_folders(self, folder: str) -> None:
-        """Make `folder` and every missing folder above it."""
+        """Make `folder` and every missing folder above it.  Called for every document: a
+        remote store remembers what it made, and forgets it when a write finds a folder gone."""
         ...
 
     def exists(self, path: str) -> bool: ...
@@ -108,8 +109,6 @@ class VersionedFiler:
         self.registry = registry
         self.locks = locks or KeyLocks()
         self.clock = clock
-        self._made: set[str] = set()              # folders known to exist (this process)
-        self._made_lock = threading.Lock()
 
     # ------------------------------------------------------------ folders
 
@@ -121,13 +120,10 @@ class VersionedFiler:
         self._make(folder)
         return self.store.location(folder)
 
-    def _make(self, folder: str, *, again: bool = False) -> None:
-        with self._made_lock:
-            if folder in self._made and not again:
-                return
+    def _make(self, folder: str) -> None:
+        """The stores remember the folders they made (a remote one forgets them when a
+        write finds one gone), so asking again costs no round trip."""
         self.store.make_folders(folder)
-        with self._made_lock:
-            self._made.add(folder)
 
     # ------------------------------------------------------------ filing
 
@@ -169,7 +165,7 @@ class VersionedFiler:
             self.store.write(path, content)
         except FolderMissing:
             # a folder the cache believed in was removed by someone: make it again, once
-            self._make(folder, again=True)
+            self._make(folder)
             self.store.write(path, content)
 
     def _versions_path(self, path: str, label: str) -> str:
