@@ -32,11 +32,10 @@ from urllib.parse import quote
 import requests
 from google.auth.exceptions import RefreshError
 from gspread.exceptions import APIError
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from service.google.http import RATE_LIMIT_REASONS, http_error_info
 from service.google.ratelimit import RateLimitTimeout
-from service.sources.base import SHEETS_URL_ID, RawTab, RawWorkbook, SourceError
+from service.sources.base import SHEETS_URL_ID, RawTab, RawWorkbook, SourceError, column_index, column_letter
 from service.sources.base import is_gsheet_location  # noqa: F401  (callers import it from here)
 from service.sources.budget import Budget, fill_tab
 from service.sources.limits import Limits
@@ -108,7 +107,7 @@ def range_start(a1_range: str) -> tuple[int, int]:
     if not first or not m:
         return 1, 1
     letters, digits = m.groups()
-    col = column_index_from_string(letters.upper()) if letters else 1
+    col = column_index(letters) if letters else 1
     row = int(digits) if digits else 1
     return row, col
 
@@ -133,7 +132,7 @@ def url_chunks(ranges: list[str], limit: int = MAX_QUERY) -> list[list[str]]:
 
 
 def tab_range(title: str, rows: int, columns: int) -> str:
-    return f"{quote_title(title)}!A1:{get_column_letter(max(1, columns))}{max(1, rows)}"
+    return f"{quote_title(title)}!A1:{column_letter(max(1, columns))}{max(1, rows)}"
 
 
 # ---------------------------------------------------------------- the cache
