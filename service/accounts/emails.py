@@ -30,11 +30,3 @@ def normalise(text: str) -> str:
             or labels[-1].isdigit():
         raise BadEmail(f"«{text.strip()[:80]}» — не адрес электронной почты.")
     return email
-
-
-def is_valid(text: str) -> bool:
-    try:
-        normalise(text)
-        return True
-    except BadEmail:
-        return False

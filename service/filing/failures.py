@@ -15,20 +15,6 @@ from service.filing.base import FilingError
 TRANSIENT = frozenset({"filing.locked", "filing.timeout", "filing.unreachable", "filing.unavailable",
                        "filing.rate_limited"})
 
-CODES = {
-    "filing.auth": "хранилище не принимает учётные данные службы (логин и пароль, токен)",
-    "filing.forbidden": "у службы нет права записи в папку хранилища",
-    "filing.not_found": "папки для документов нет в хранилище (адрес MO_DOCS_FILING_URL)",
-    "filing.no_space": "в хранилище закончилось место",
-    "filing.locked": "файл в хранилище заблокирован: его правит другой человек или программа",
-    "filing.too_large": "хранилище не принимает файл такого размера",
-    "filing.timeout": "хранилище не ответило вовремя",
-    "filing.unreachable": "нет связи с хранилищем",
-    "filing.rate_limited": "хранилище ограничивает число запросов",
-    "filing.unavailable": "хранилище временно не работает (ошибка 5xx)",
-    "filing.error": "хранилище ответило иной ошибкой",
-}
-
 
 def failure(code: str, where: str, *, name: str = "", status: int = 0, seconds: float | None = None,
             auth_hint: str = "", folder: str = "") -> FilingError:
