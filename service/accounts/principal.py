@@ -115,10 +115,16 @@ def _build(s, account: Account) -> Principal:
 def principal_for_account(sf, account_id: int) -> Principal | None:
     """The principal of an active account, or None."""
     with sf() as s:
-        account = s.get(Account, account_id)
-        if account is None or not account.active:
-            return None
-        return _build(s, account)
+        return principal_in(s, account_id)
+
+
+def principal_in(s, account_id: int) -> Principal | None:
+    """The same inside a session the caller already holds (a request's session or token
+    lookup builds its principal in its own transaction, not in a second one)."""
+    account = s.get(Account, account_id)
+    if account is None or not account.active:
+        return None
+    return _build(s, account)
 
 
 def principal_for_email(sf, email: str) -> Principal | None:

@@ -11,7 +11,7 @@ import secrets
 from sqlalchemy import delete, select
 
 from service.accounts.models import Account, LoginSession
-from service.accounts.principal import Principal, principal_for_account
+from service.accounts.principal import Principal, principal_in
 from service.db import as_utc, utcnow
 
 SEEN_RESOLUTION = dt.timedelta(minutes=1)      # `seen_at` is written at most once a minute per session
@@ -46,8 +46,7 @@ def principal_for_session(sf, token, idle: dt.timedelta, now: dt.datetime | None
             return None
         if now - as_utc(row.seen_at) >= SEEN_RESOLUTION:
             row.seen_at = now
-        account_id = row.account_id
-    return principal_for_account(sf, account_id)
+        return principal_in(s, row.account_id)
 
 
 def close_session(sf, token) -> None:

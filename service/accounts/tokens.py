@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from service.accounts.models import Account, ApiToken
-from service.accounts.principal import Principal, principal_for_account
+from service.accounts.principal import Principal, principal_in
 from service.accounts.sessions import SEEN_RESOLUTION, secret_hash
 from service.db import as_utc, utcnow
 
@@ -43,8 +43,7 @@ def principal_for_token(sf, token) -> Principal | None:
         last = row.last_used_at
         if last is None or now - as_utc(last) > SEEN_RESOLUTION:
             row.last_used_at = now                 # written at most once a minute per token
-        account_id = row.account_id
-    return principal_for_account(sf, account_id)
+        return principal_in(s, row.account_id)
 
 
 def listing(sf, account_id: int | None = None) -> list[tuple[ApiToken, str]]:
