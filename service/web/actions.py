@@ -35,6 +35,11 @@ def find(slug: str) -> Association:
     return a
 
 
+def owner_of(me) -> int | None:
+    """Who gets a new association in scope: a head or curator who adds it (an admin sees all)."""
+    return me.account_id if me.role in ("head", "curator") else None
+
+
 def ensure_current(a: Association) -> None:
     """Archived associations keep everything but do no new work until restored."""
     if a.archived_at is not None:

@@ -354,11 +354,11 @@ def _connect(sent: Sent, me: Principal) -> Association:
     from Google by the service when it reads Google Sheets, else kept as a copy."""
     from pathlib import Path
 
-    from service.web.actions import add_google_sheet
+    from service.web.actions import add_google_sheet, owner_of
     from service.workspace.sheet_copies import digest, save_copy
 
     ws = workspace()
-    owner = me.account_id if me.role in ("head", "curator") else None
+    owner = owner_of(me)
     if ws.google is not None:
         return add_google_sheet(f"gsheet:{sent.spreadsheet['id']}", None, me.display, owner_id=owner)
     path = save_copy(Path(ws.settings["WORKBOOKS_DIR"]), sent.spreadsheet["id"], sent.raw, digest(sent.raw))

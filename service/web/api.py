@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from service.web.actions import (
-    add_google_sheet, find, request_annual_all, request_check, request_document, workspace,
+    add_google_sheet, find, owner_of, request_annual_all, request_check, request_document, workspace,
 )
 from service.db import iso_utc
 from service.documents import is_personal
@@ -74,7 +74,7 @@ def add_association():
     data = _json()
     me = current_user()
     a = add_google_sheet(text(data, "source", max_length=2000, required=True) or "", data.get("regulation"),
-                         me.display, owner_id=me.account_id if me.role in ("head", "curator") else None)
+                         me.display, owner_id=owner_of(me))
     return jsonify(_association(a)), 201
 
 

@@ -27,8 +27,8 @@ from service.sources.base import SourceError
 from service.sources.guard import EXTENSIONS
 from service.web import replacing
 from service.web.actions import (
-    add_google_sheet, already_added, bulk_kinds, ensure_current, find, request_annual_all, request_check,
-    request_document, workspace,
+    add_google_sheet, already_added, bulk_kinds, ensure_current, find, owner_of, request_annual_all,
+    request_check, request_document, workspace,
 )
 from service.web import auth
 from service.web.auth import current_user, require
@@ -355,7 +355,7 @@ def _upload():
         if request.form.get("pending"):
             return replacing.confirmed(target, request.form)
     if sheet and (file is None or not file.filename) and target is None:
-        a = add_google_sheet(sheet, regulation, me.display, owner_id=_owner(me))
+        a = add_google_sheet(sheet, regulation, me.display, owner_id=owner_of(me))
         return redirect(url_for("pages.association", slug=a.slug))
     if file is None or not file.filename:
         raise ApiError(400, "upload.missing", "Выберите файл книги (.xlsx, .ods или .xls) или укажите ссылку на "
@@ -371,7 +371,7 @@ def _upload():
     if target is not None:
         return replacing.replace(target, stored, file.filename, report)
     try:
-        a = ws.add_association(str(stored), me.display, regulation_id=regulation, owner_id=_owner(me),
+        a = ws.add_association(str(stored), me.display, regulation_id=regulation, owner_id=owner_of(me),
                                original_name=file.filename, report=report)
     except AlreadyAdded as exists:
         error = already_added(exists)
@@ -386,11 +386,6 @@ def _upload():
         stored.unlink(missing_ok=True)             # nothing half-added stays behind
         raise
     return redirect(url_for("pages.association", slug=a.slug))
-
-
-def _owner(me) -> int | None:
-    """Who gets a new association in scope: a head or curator who adds it (an admin sees all)."""
-    return me.account_id if me.role in ("head", "curator") else None
 
 
 BLANK_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
