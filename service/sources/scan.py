@@ -27,6 +27,7 @@ import zlib
 from service.sources.base import SourceError, column_index
 from service.sources.budget import Budget
 from service.sources.cfb import BadCompoundFile, CompoundFile
+from service.sources.guard import PASSWORD
 
 DAMAGED = "Файл повреждён: часть его данных не сходится с оглавлением архива. Откройте файл в Excel или " \
           "LibreOffice и сохраните его заново."
@@ -180,7 +181,6 @@ def ods_extents(data: bytes) -> list[tuple[str, int, int]]:
 _CELL_RECORDS = {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x0201, 0x00D6}
 _MULTI_RECORDS = {0x00BD, 0x00BE}
 BOF, EOF, FILEPASS = 0x0809, 0x000A, 0x002F
-PASSWORD = "Файл защищён паролем. Снимите пароль (Файл → Сведения → Защита книги) и сохраните файл заново."
 
 
 def scan_xls(compound: CompoundFile, budget: Budget) -> None:

@@ -24,9 +24,9 @@ from typing import Any, Iterator
 from service.sources.base import RawTab, RawWorkbook, SourceError
 from service.sources.budget import Budget, fill_tab
 from service.sources.cfb import CompoundFile
-from service.sources.guard import XLS, read_checked
+from service.sources.guard import PASSWORD, XLS, read_checked
 from service.sources.limits import Limits
-from service.sources.scan import PASSWORD, scan_xls, scan_zip
+from service.sources.scan import scan_xls, scan_zip
 
 BROKEN = "Файл повреждён и не открывается как книга. Откройте его в Excel или LibreOffice и сохраните заново."
 SHEET_BROKEN = "Лист книги повреждён и не читается. Откройте файл в Excel или LibreOffice и сохраните его заново."
