@@ -21,7 +21,7 @@ import datetime as dt
 import time
 from typing import Callable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from service.db import utcnow
 from service.workspace import jobs
@@ -100,8 +100,7 @@ def _states(ws, parent_id: str) -> dict[int, tuple[str, str, bool]]:
     """{association id: (child id, state, whether this thread may run it)}, without the
     children's results.  A child left «running» by a worker that died (its lease over) is
     runnable too: the batch run again after that death must not wait for it forever."""
-    now = utcnow()
-    runnable = or_(Job.state == jobs.QUEUED, and_(Job.state == jobs.RUNNING, Job.lease_until < now))
+    runnable = jobs.claimable(utcnow())
     with ws.sf() as s:
         rows = s.execute(select(Job.association_id, Job.id, Job.state, runnable).where(Job.parent_id == parent_id))
         return {aid: (jid, state, bool(ok)) for aid, jid, state, ok in rows}

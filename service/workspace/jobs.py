@@ -79,17 +79,30 @@ def withdraw(sf: sessionmaker, job_id: str, error: dict) -> bool:
         return r.rowcount == 1
 
 
-def claim(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, now: dt.datetime | None = None) -> bool:
-    now = now or utcnow()
-    with sf() as s, s.begin():
-        result = s.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.attempts < Job.max_attempts,
-                   or_(Job.state == QUEUED, and_(Job.state == RUNNING, Job.lease_until < now)))
-            .values(state=RUNNING, attempts=Job.attempts + 1, lease_until=now + lease, worker=worker,
-                    started_at=now)
+def claimable(now: dt.datetime):
+    """Jobs a worker may take: queued, or running under a lease that ran out (its worker
+    died), while attempts remain."""
+    return and_(Job.attempts < Job.max_attempts,
+                or_(Job.state == QUEUED, and_(Job.state == RUNNING, Job.lease_until < now)))
+
+
+def _claim(job_id: str, worker: str, now: dt.datetime, lease: dt.timedelta):
+    return (update(Job).where(Job.id == job_id, claimable(now))
+            .values(state=RUNNING, attempts=Job.attempts + 1, lease_until=now + lease, worker=worker, started_at=now)
             .execution_options(synchronize_session=False))
-        return result.rowcount == 1
+
+
+def _lock(association_id: int, worker: str, now: dt.datetime, lease: dt.timedelta):
+    return (update(Association)
+            .where(Association.id == association_id,
+                   or_(Association.lock_until.is_(None), Association.lock_until < now, Association.lock_owner == worker))
+            .values(lock_owner=worker, lock_until=now + lease)
+            .execution_options(synchronize_session=False))
+
+
+def claim(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, now: dt.datetime | None = None) -> bool:
+    with sf() as s, s.begin():
+        return s.execute(_claim(job_id, worker, now or utcnow(), lease)).rowcount == 1
 
 
 def claim_locked(sf: sessionmaker, job_id: str, association_id: int, worker: str, lease: dt.timedelta) -> str:
@@ -98,21 +111,9 @@ def claim_locked(sf: sessionmaker, job_id: str, association_id: int, worker: str
     or another worker holds a live lease on it; the lock is not kept)."""
     now = utcnow()
     with sf() as s, s.begin():
-        locked = s.execute(
-            update(Association)
-            .where(Association.id == association_id,
-                   or_(Association.lock_until.is_(None), Association.lock_until < now, Association.lock_owner == worker))
-            .values(lock_owner=worker, lock_until=now + lease)
-            .execution_options(synchronize_session=False))
-        if locked.rowcount != 1:
+        if s.execute(_lock(association_id, worker, now, lease)).rowcount != 1:
             return "busy"
-        claimed = s.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.attempts < Job.max_attempts,
-                   or_(Job.state == QUEUED, and_(Job.state == RUNNING, Job.lease_until < now)))
-            .values(state=RUNNING, attempts=Job.attempts + 1, lease_until=now + lease, worker=worker, started_at=now)
-            .execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:
+        if s.execute(_claim(job_id, worker, now, lease)).rowcount != 1:
             s.rollback()
             return "gone"
         return "claimed"
@@ -133,14 +134,6 @@ def heartbeat(sf: sessionmaker, job_id: str, worker: str, lease: dt.timedelta, d
         r = s.execute(update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == RUNNING)
                       .values(**values).execution_options(synchronize_session=False))
         return r.rowcount == 1
-
-
-def release(sf: sessionmaker, job_id: str, worker: str) -> None:
-    """Give a claimed job back without counting the attempt (its association was busy)."""
-    with sf() as s, s.begin():
-        s.execute(update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == RUNNING)
-                  .values(state=QUEUED, attempts=Job.attempts - 1, lease_until=None, worker=None)
-                  .execution_options(synchronize_session=False))
 
 
 def finish(sf: sessionmaker, job_id: str, worker: str, result: dict, unlock: int | None = None) -> bool:
@@ -202,15 +195,8 @@ def expire_exhausted(sf: sessionmaker, now: dt.datetime | None = None) -> int:
 
 
 def lock_association(sf: sessionmaker, association_id: int, worker: str, lease: dt.timedelta) -> bool:
-    now = utcnow()
     with sf() as s, s.begin():
-        r = s.execute(update(Association)
-                      .where(Association.id == association_id,
-                             or_(Association.lock_until.is_(None), Association.lock_until < now,
-                                 Association.lock_owner == worker))
-                      .values(lock_owner=worker, lock_until=now + lease)
-                      .execution_options(synchronize_session=False))
-        return r.rowcount == 1
+        return s.execute(_lock(association_id, worker, utcnow(), lease)).rowcount == 1
 
 
 def unlock_association(sf: sessionmaker, association_id: int, worker: str) -> None:

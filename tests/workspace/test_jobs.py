@@ -439,17 +439,6 @@ def test_lock_of_an_unknown_association_fails(sf):
     assert not jobs.lock_association(sf, 999, "w1", LEASE)
 
 
-def test_release_gives_the_job_back_without_counting_the_attempt(sf):
-    job_id = new_job(sf, "k")
-    jobs.claim(sf, job_id, "w1", LEASE)
-    jobs.release(sf, job_id, "w2")                   # not w2's job
-    assert row(sf, job_id).state == jobs.RUNNING
-    jobs.release(sf, job_id, "w1")
-    r = row(sf, job_id)
-    assert (r.state, r.attempts, r.worker, r.lease_until, r.dedupe_key) == (jobs.QUEUED, 0, None, None, "k")
-    assert jobs.claim(sf, job_id, "w2", LEASE)
-
-
 def test_as_dict(sf):
     job_id = new_job(sf)
     d = jobs.as_dict(row(sf, job_id))
